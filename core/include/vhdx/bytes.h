@@ -1,0 +1,50 @@
+#pragma once
+// Little-endian field access on byte buffers, and overflow-safe range arithmetic.
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+namespace vhdx {
+
+inline uint16_t le16(const uint8_t* p) { return uint16_t(p[0] | (p[1] << 8)); }
+inline uint32_t le32(const uint8_t* p) {
+    return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
+}
+inline uint64_t le64(const uint8_t* p) { return uint64_t(le32(p)) | uint64_t(le32(p + 4)) << 32; }
+inline void putLe16(uint8_t* p, uint16_t v) {
+    p[0] = uint8_t(v);
+    p[1] = uint8_t(v >> 8);
+}
+inline void putLe32(uint8_t* p, uint32_t v) {
+    for (int i = 0; i < 4; ++i)
+        p[i] = uint8_t(v >> (8 * i));
+}
+inline void putLe64(uint8_t* p, uint64_t v) {
+    for (int i = 0; i < 8; ++i)
+        p[i] = uint8_t(v >> (8 * i));
+}
+
+// a + b, or false when it overflows.
+[[nodiscard]] inline bool addOverflows(uint64_t a, uint64_t b, uint64_t& sum) {
+    return __builtin_add_overflow(a, b, &sum);
+}
+// [aStart, aStart+aLen) and [bStart, bStart+bLen) intersect (lengths may be 0: never).
+[[nodiscard]] inline bool rangesOverlap(uint64_t aStart, uint64_t aLen, uint64_t bStart,
+                                        uint64_t bLen) {
+    if (aLen == 0 || bLen == 0)
+        return false;
+    return aStart < bStart + bLen && bStart < aStart + aLen;
+}
+
+constexpr uint64_t KiB = 1024;
+constexpr uint64_t MiB = 1024 * KiB;
+constexpr uint64_t GiB = 1024 * MiB;
+constexpr uint64_t TiB = 1024 * GiB;
+
+// UTF-16LE (NUL-terminated or not) to UTF-8; invalid surrogates become U+FFFD.
+[[nodiscard]] std::string utf16leToUtf8(const uint8_t* p, size_t bytes, bool stopAtNul);
+// "0x1234abcd"
+[[nodiscard]] std::string hex32(uint32_t v);
+[[nodiscard]] std::string hex64(uint64_t v);
+
+} // namespace vhdx

@@ -1,0 +1,101 @@
+#pragma once
+// What is wrong with an image: findings with a stable code (cli-contract.md), severity,
+// the structure they concern, a file offset, a message and the MS-VHDX section.
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vhdx {
+
+enum class Severity { Info, Warning, Error };
+
+enum class FindingCode {
+    NotVhdx,
+    FileTruncated,
+    IdentifierCreatorInvalid,
+    HeaderSignatureBad,
+    HeaderChecksumBad,
+    HeaderVersionBad,
+    HeaderLogFieldsInvalid,
+    NoValidHeader,
+    HeaderSequenceTie,
+    HeaderGuidsDiffer,
+    RegionTableSignatureBad,
+    RegionTableChecksumBad,
+    RegionTableEntryCountInvalid,
+    RegionTablesDiffer,
+    RegionMissing,
+    RegionDuplicate,
+    RegionUnknownRequired,
+    RegionOverlap,
+    RegionOutOfBounds,
+    RegionMisaligned,
+    MetadataSignatureBad,
+    MetadataEntryCountInvalid,
+    MetadataItemMissing,
+    MetadataItemDuplicate,
+    MetadataItemOutOfBounds,
+    MetadataItemOverlap,
+    MetadataUnknownRequired,
+    BlockSizeInvalid,
+    SectorSizeInvalid,
+    VirtualDiskSizeInvalid,
+    ParentLocatorMissing,
+    ParentLocatorInvalid,
+    ParentLocatorUnexpected,
+    ParentNotFound,
+    ParentLinkageMismatch,
+    BatTooSmall,
+    BatEntryStateInvalid,
+    BatEntryReservedBits,
+    BatEntryBeyondEof,
+    BatEntryOverlap,
+    BatEntryMisplaced,
+    LogReplayNeeded,
+    LogEntryInvalid,
+    LogInvalid,
+    LogEntriesLimited,
+    ScanCancelled,
+    IoError,
+};
+
+struct FindingCodeInfo {
+    FindingCode code;
+    std::string_view name;            // "NOT_VHDX"
+    Severity defaultSeverity;
+    std::string_view when;            // one sentence for the README table
+};
+
+[[nodiscard]] std::span<const FindingCodeInfo> allFindingCodes();
+[[nodiscard]] std::string_view codeName(FindingCode code);
+[[nodiscard]] std::string_view severityName(Severity s); // "info", "warning", "error"
+
+struct Finding {
+    Severity severity = Severity::Error;
+    FindingCode code = FindingCode::NotVhdx;
+    std::string structure; // "header1", "metadata:File Parameters", "bat[12]", "log[4096]"
+    uint64_t offset = 0;   // file offset the finding concerns
+    std::string message;
+    std::string spec;      // MS-VHDX section, e.g. "2.2.2"
+};
+
+class Findings {
+public:
+    void add(Severity severity, FindingCode code, std::string structure, uint64_t offset,
+             std::string message, std::string spec);
+    void append(const Findings& other);
+    [[nodiscard]] const std::vector<Finding>& items() const { return m_items; }
+    [[nodiscard]] bool has(FindingCode code) const;
+    [[nodiscard]] size_t count(Severity s) const;
+    [[nodiscard]] bool hasErrors() const { return count(Severity::Error) > 0; }
+    [[nodiscard]] bool empty() const { return m_items.empty(); }
+    // Sorted most severe first, then by offset (stable), for display.
+    [[nodiscard]] std::vector<Finding> sorted() const;
+
+private:
+    std::vector<Finding> m_items;
+};
+
+} // namespace vhdx

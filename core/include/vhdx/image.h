@@ -1,0 +1,83 @@
+#pragma once
+// A parsed image: every structure with its own status, and the findings. Parsing never
+// throws for bad content and goes on past damage. The BAT is not read by parse(); scanBat()
+// reads it in chunks and adds its findings.
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vhdx/bat.h"
+#include "vhdx/byte_source.h"
+#include "vhdx/file_identifier.h"
+#include "vhdx/findings.h"
+#include "vhdx/header.h"
+#include "vhdx/log.h"
+#include "vhdx/metadata.h"
+#include "vhdx/parent_chain.h"
+#include "vhdx/region_table.h"
+
+namespace vhdx {
+
+struct ParseOptions {
+    bool resolveParent = true; // only for file sources
+};
+
+class Image {
+public:
+    // Opens a file read-only and parses it. Null with error set when it cannot be opened.
+    [[nodiscard]] static std::unique_ptr<Image> open(const std::string& path, std::string& error,
+                                                     const ParseOptions& options = {});
+    [[nodiscard]] static std::unique_ptr<Image> parse(std::shared_ptr<const ByteSource> source,
+                                                      const ParseOptions& options = {});
+
+    [[nodiscard]] const ByteSource& source() const { return *m_source; }
+    [[nodiscard]] std::shared_ptr<const ByteSource> sourcePtr() const { return m_source; }
+    [[nodiscard]] uint64_t fileSize() const { return m_source->size(); }
+    [[nodiscard]] std::string path() const { return m_source->path(); }
+
+    [[nodiscard]] const FileIdentifier& identifier() const { return m_identifier; }
+    [[nodiscard]] const HeaderPair& headers() const { return m_headers; }
+    [[nodiscard]] const Regions& regions() const { return m_regions; }
+    [[nodiscard]] const Metadata& metadata() const { return m_metadata; }
+    [[nodiscard]] const BatGeometry& batGeometry() const { return m_batGeometry; }
+    [[nodiscard]] const Log& log() const { return m_log; }
+    [[nodiscard]] const std::vector<ParentLink>& parentChain() const { return m_parentChain; }
+    // Null when there is no usable BAT region or geometry.
+    [[nodiscard]] const BatReader* batReader() const { return m_batReader.get(); }
+    // File ranges BAT blocks must not overlap.
+    [[nodiscard]] const std::vector<ReservedRange>& reservedRanges() const { return m_reserved; }
+
+    // Findings of the parse (structure findings), plus the scan's once scanBat ran.
+    [[nodiscard]] const Findings& findings() const { return m_findings; }
+    [[nodiscard]] const std::optional<BatScanResult>& batScan() const { return m_batScan; }
+
+    // Full BAT validation scan; runs once (later calls return the stored result unless the
+    // earlier one was cancelled). Safe to call from a worker thread while the GUI reads the
+    // other (const) structures; the result and its findings are merged on return.
+    const BatScanResult& scanBat(const BatScanOptions& options = {});
+    // Parse + scan, as the CLI does.
+    [[nodiscard]] static std::unique_ptr<Image> openAndScan(const std::string& path,
+                                                            std::string& error);
+
+private:
+    explicit Image(std::shared_ptr<const ByteSource> s) : m_source(std::move(s)) {}
+    void parseAll(const ParseOptions& options);
+
+    std::shared_ptr<const ByteSource> m_source;
+    FileIdentifier m_identifier;
+    HeaderPair m_headers;
+    Regions m_regions;
+    Metadata m_metadata;
+    BatGeometry m_batGeometry;
+    Log m_log;
+    std::vector<ParentLink> m_parentChain;
+    std::unique_ptr<BatReader> m_batReader;
+    std::vector<ReservedRange> m_reserved;
+    Findings m_findings;
+    std::optional<BatScanResult> m_batScan;
+};
+
+} // namespace vhdx

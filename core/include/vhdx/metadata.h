@@ -1,0 +1,80 @@
+#pragma once
+// The metadata region: table, known items, parent locator (format §7, MS-VHDX 2.6).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "vhdx/guid.h"
+
+namespace vhdx {
+
+class ByteSource;
+class Findings;
+struct RegionEntry;
+
+struct MetadataEntry {
+    Guid itemId;
+    std::string name; // known item name or "Unknown"
+    uint32_t offset = 0; // relative to the region start
+    uint32_t length = 0;
+    uint32_t flagsRaw = 0;
+    bool inBounds = false; // lies inside the region (and, for known items, has the right size)
+    [[nodiscard]] bool isUser() const { return flagsRaw & 1u; }
+    [[nodiscard]] bool isVirtualDisk() const { return flagsRaw & 2u; }
+    [[nodiscard]] bool isRequired() const { return flagsRaw & 4u; }
+};
+
+struct ParentLocatorEntry {
+    std::string key;
+    std::string value;
+    uint32_t keyOffset = 0;
+    uint32_t valueOffset = 0;
+    uint16_t keyLength = 0;
+    uint16_t valueLength = 0;
+};
+
+struct ParentLocator {
+    Guid type;
+    uint16_t keyValueCount = 0;
+    std::vector<ParentLocatorEntry> entries; // the ones that decoded
+    bool valid = false;
+    std::string problem;
+    [[nodiscard]] const std::string* value(const std::string& key) const;
+};
+
+struct Metadata {
+    bool readable = false; // region present and its table read
+    uint64_t regionOffset = 0;
+    uint64_t regionLength = 0;
+    bool signatureValid = false;
+    uint16_t entryCount = 0; // as stored
+    std::vector<MetadataEntry> entries;
+
+    std::optional<uint32_t> blockSize;
+    std::optional<uint32_t> fileParameterFlags;
+    bool leaveBlocksAllocated = false;
+    bool hasParent = false;
+    std::optional<uint64_t> virtualDiskSize;
+    std::optional<Guid> virtualDiskId;
+    std::optional<uint32_t> logicalSectorSize;
+    std::optional<uint32_t> physicalSectorSize;
+    std::optional<ParentLocator> parentLocator;
+
+    // Block size, virtual size and logical sector size present and valid: the BAT geometry
+    // can be derived.
+    [[nodiscard]] bool geometryKnown() const;
+    [[nodiscard]] const MetadataEntry* find(const Guid& id) const;
+};
+
+[[nodiscard]] std::string metadataItemName(const Guid& id);
+
+// Decodes a parent locator item from its bytes (no I/O); problems go to the result.
+[[nodiscard]] ParentLocator decodeParentLocator(const uint8_t* item, size_t len);
+
+// Reads the metadata table and items of the region (if any) and adds findings.
+[[nodiscard]] Metadata readMetadata(const ByteSource& src, const std::optional<RegionEntry>& region,
+                                    Findings& findings);
+
+} // namespace vhdx

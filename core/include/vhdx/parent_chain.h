@@ -1,0 +1,38 @@
+#pragma once
+// Differencing disks: finding the parent from the locator and checking the linkage.
+#include <string>
+#include <vector>
+
+#include "vhdx/guid.h"
+
+namespace vhdx {
+
+class Findings;
+struct ParentLocator;
+
+struct ParentLink {
+    std::string locatorKey;     // which key resolved ("relative_path", ...)
+    std::string path;           // resolved path on this machine ("" when not found)
+    std::vector<std::string> tried;
+    bool found = false;
+    bool readable = false;      // parent parsed as a VHDX with a current header
+    Guid expectedLinkage;       // from parent_linkage
+    bool expectedLinkageValid = false;
+    Guid parentDataWriteGuid;
+    bool linkageMatches = false;
+    bool parentHasParent = false;
+};
+
+// Candidate paths for the parent, in the order they are tried: relative_path,
+// absolute_win32_path, volume_path; Windows paths made relative to imageDir when needed.
+[[nodiscard]] std::vector<std::pair<std::string, std::string>>
+parentCandidates(const ParentLocator& locator, const std::string& imageDir);
+
+// Follows the chain from an image at imagePath (depth-limited, cycles detected), adding
+// PARENT_NOT_FOUND / PARENT_LINKAGE_MISMATCH findings for the child.
+[[nodiscard]] std::vector<ParentLink> resolveParentChain(const std::string& imagePath,
+                                                         const ParentLocator& locator,
+                                                         Findings& findings,
+                                                         int maxDepth = 16);
+
+} // namespace vhdx

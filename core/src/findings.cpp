@@ -1,0 +1,164 @@
+#include "vhdx/findings.h"
+
+#include <algorithm>
+#include <array>
+
+namespace vhdx {
+
+namespace {
+using S = Severity;
+using C = FindingCode;
+constexpr std::array kCodes = {
+    FindingCodeInfo{C::NotVhdx, "NOT_VHDX", S::Error,
+                    "no \"vhdxfile\" signature (includes empty and tiny files)"},
+    FindingCodeInfo{C::FileTruncated, "FILE_TRUNCATED", S::Error,
+                    "a structure that must exist lies (partly) beyond end of file"},
+    FindingCodeInfo{C::IdentifierCreatorInvalid, "IDENTIFIER_CREATOR_INVALID", S::Info,
+                    "the creator string is not valid UTF-16 text"},
+    FindingCodeInfo{C::HeaderSignatureBad, "HEADER_SIGNATURE_BAD", S::Warning,
+                    "header signature is not \"head\" (error when it leaves no valid header)"},
+    FindingCodeInfo{C::HeaderChecksumBad, "HEADER_CHECKSUM_BAD", S::Warning,
+                    "stored and computed CRC-32C differ (error when it leaves no valid header)"},
+    FindingCodeInfo{C::HeaderVersionBad, "HEADER_VERSION_BAD", S::Warning,
+                    "Version != 1 or LogVersion != 0 (error when it leaves no valid header)"},
+    FindingCodeInfo{C::HeaderLogFieldsInvalid, "HEADER_LOG_FIELDS_INVALID", S::Error,
+                    "current header's LogOffset/LogLength not 1 MiB multiples, inside the "
+                    "header section or beyond end of file"},
+    FindingCodeInfo{C::NoValidHeader, "NO_VALID_HEADER", S::Error, "neither header is valid"},
+    FindingCodeInfo{C::HeaderSequenceTie, "HEADER_SEQUENCE_TIE", S::Error,
+                    "both headers valid, same sequence number, different contents"},
+    FindingCodeInfo{C::HeaderGuidsDiffer, "HEADER_GUIDS_DIFFER", S::Info,
+                    "the two valid headers carry different log fields (a write session was "
+                    "interrupted between the two steps of an update)"},
+    FindingCodeInfo{C::RegionTableSignatureBad, "REGION_TABLE_SIGNATURE_BAD", S::Warning,
+                    "region table signature is not \"regi\" (error if both copies bad)"},
+    FindingCodeInfo{C::RegionTableChecksumBad, "REGION_TABLE_CHECKSUM_BAD", S::Warning,
+                    "region table CRC-32C mismatch (error if both copies bad)"},
+    FindingCodeInfo{C::RegionTableEntryCountInvalid, "REGION_TABLE_ENTRY_COUNT_INVALID",
+                    S::Warning, "region table EntryCount above 2047 (error if both copies bad)"},
+    FindingCodeInfo{C::RegionTablesDiffer, "REGION_TABLES_DIFFER", S::Warning,
+                    "both region table copies valid but not identical"},
+    FindingCodeInfo{C::RegionMissing, "REGION_MISSING", S::Error, "BAT or Metadata entry absent"},
+    FindingCodeInfo{C::RegionDuplicate, "REGION_DUPLICATE", S::Error,
+                    "the same region GUID appears twice in the table"},
+    FindingCodeInfo{C::RegionUnknownRequired, "REGION_UNKNOWN_REQUIRED", S::Error,
+                    "unknown region with Required set"},
+    FindingCodeInfo{C::RegionOverlap, "REGION_OVERLAP", S::Error,
+                    "a region overlaps another, the header section or the log"},
+    FindingCodeInfo{C::RegionOutOfBounds, "REGION_OUT_OF_BOUNDS", S::Error,
+                    "a region lies (partly) beyond end of file or its end overflows"},
+    FindingCodeInfo{C::RegionMisaligned, "REGION_MISALIGNED", S::Error,
+                    "a region's offset or length is not a 1 MiB multiple, or lies in the first "
+                    "1 MiB"},
+    FindingCodeInfo{C::MetadataSignatureBad, "METADATA_SIGNATURE_BAD", S::Error,
+                    "table signature is not \"metadata\""},
+    FindingCodeInfo{C::MetadataEntryCountInvalid, "METADATA_ENTRY_COUNT_INVALID", S::Error,
+                    "metadata EntryCount above 2047"},
+    FindingCodeInfo{C::MetadataItemMissing, "METADATA_ITEM_MISSING", S::Error,
+                    "a required known item is absent"},
+    FindingCodeInfo{C::MetadataItemDuplicate, "METADATA_ITEM_DUPLICATE", S::Error,
+                    "same ItemId twice"},
+    FindingCodeInfo{C::MetadataItemOutOfBounds, "METADATA_ITEM_OUT_OF_BOUNDS", S::Error,
+                    "item outside the region, inside the table area, or wrong size for its kind"},
+    FindingCodeInfo{C::MetadataItemOverlap, "METADATA_ITEM_OVERLAP", S::Warning,
+                    "two metadata items share bytes"},
+    FindingCodeInfo{C::MetadataUnknownRequired, "METADATA_UNKNOWN_REQUIRED", S::Error,
+                    "unknown item with IsRequired"},
+    FindingCodeInfo{C::BlockSizeInvalid, "BLOCK_SIZE_INVALID", S::Error,
+                    "block size not a power of two in 1 MiB..256 MiB"},
+    FindingCodeInfo{C::SectorSizeInvalid, "SECTOR_SIZE_INVALID", S::Error,
+                    "logical or physical sector size not 512 or 4096"},
+    FindingCodeInfo{C::VirtualDiskSizeInvalid, "VIRTUAL_DISK_SIZE_INVALID", S::Error,
+                    "virtual size zero, above 64 TiB or not a multiple of the logical sector"},
+    FindingCodeInfo{C::ParentLocatorMissing, "PARENT_LOCATOR_MISSING", S::Error,
+                    "HasParent without a parent locator"},
+    FindingCodeInfo{C::ParentLocatorInvalid, "PARENT_LOCATOR_INVALID", S::Error,
+                    "parent locator malformed: entries outside the item, duplicate keys, no "
+                    "parent_linkage or no path"},
+    FindingCodeInfo{C::ParentLocatorUnexpected, "PARENT_LOCATOR_UNEXPECTED", S::Warning,
+                    "a parent locator on an image without HasParent"},
+    FindingCodeInfo{C::ParentNotFound, "PARENT_NOT_FOUND", S::Error,
+                    "no path of the parent locator leads to a readable file"},
+    FindingCodeInfo{C::ParentLinkageMismatch, "PARENT_LINKAGE_MISMATCH", S::Error,
+                    "parent_linkage differs from the parent's DataWriteGuid"},
+    FindingCodeInfo{C::BatTooSmall, "BAT_TOO_SMALL", S::Error,
+                    "BAT region shorter than the entries it must hold"},
+    FindingCodeInfo{C::BatEntryStateInvalid, "BAT_ENTRY_STATE_INVALID", S::Error,
+                    "undefined state for its slot kind (one finding per kind, with a count and "
+                    "the first index)"},
+    FindingCodeInfo{C::BatEntryReservedBits, "BAT_ENTRY_RESERVED_BITS", S::Warning,
+                    "bits 3-19 of an entry set"},
+    FindingCodeInfo{C::BatEntryBeyondEof, "BAT_ENTRY_BEYOND_EOF", S::Error,
+                    "a present block ends past end of file"},
+    FindingCodeInfo{C::BatEntryOverlap, "BAT_ENTRY_OVERLAP", S::Error,
+                    "a present block overlaps another block or a structure"},
+    FindingCodeInfo{C::BatEntryMisplaced, "BAT_ENTRY_MISPLACED", S::Error,
+                    "a present block has file offset 0 or a state that needs an offset lacks one"},
+    FindingCodeInfo{C::LogReplayNeeded, "LOG_REPLAY_NEEDED", S::Warning,
+                    "an active log sequence exists (data not consistent until replayed)"},
+    FindingCodeInfo{C::LogEntryInvalid, "LOG_ENTRY_INVALID", S::Info,
+                    "an entry that looks like one but fails validation (stale or damaged)"},
+    FindingCodeInfo{C::LogInvalid, "LOG_INVALID", S::Error,
+                    "the log area named by the header lies outside the file, or the active "
+                    "sequence cannot be replayed (FlushedFileOffset beyond end of file)"},
+    FindingCodeInfo{C::LogEntriesLimited, "LOG_ENTRIES_LIMITED", S::Info,
+                    "the log holds more entry candidates than are listed or checksummed"},
+    FindingCodeInfo{C::ScanCancelled, "SCAN_CANCELLED", S::Info,
+                    "the BAT scan was cancelled: BAT findings are incomplete"},
+    FindingCodeInfo{C::IoError, "IO_ERROR", S::Error,
+                    "reading the file failed (the structure concerned could not be checked)"},
+};
+} // namespace
+
+std::span<const FindingCodeInfo> allFindingCodes() { return kCodes; }
+
+std::string_view codeName(FindingCode code) {
+    for (const auto& c : kCodes)
+        if (c.code == code)
+            return c.name;
+    return "UNKNOWN";
+}
+
+std::string_view severityName(Severity s) {
+    switch (s) {
+    case Severity::Info:
+        return "info";
+    case Severity::Warning:
+        return "warning";
+    case Severity::Error:
+        return "error";
+    }
+    return "error";
+}
+
+void Findings::add(Severity severity, FindingCode code, std::string structure, uint64_t offset,
+                   std::string message, std::string spec) {
+    m_items.push_back(Finding{severity, code, std::move(structure), offset, std::move(message),
+                              std::move(spec)});
+}
+
+void Findings::append(const Findings& other) {
+    m_items.insert(m_items.end(), other.m_items.begin(), other.m_items.end());
+}
+
+bool Findings::has(FindingCode code) const {
+    return std::any_of(m_items.begin(), m_items.end(),
+                       [code](const Finding& f) { return f.code == code; });
+}
+
+size_t Findings::count(Severity s) const {
+    return size_t(std::count_if(m_items.begin(), m_items.end(),
+                                [s](const Finding& f) { return f.severity == s; }));
+}
+
+std::vector<Finding> Findings::sorted() const {
+    std::vector<Finding> out = m_items;
+    std::stable_sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {
+        if (a.severity != b.severity)
+            return int(a.severity) > int(b.severity);
+        return a.offset < b.offset;
+    });
+    return out;
+}
+
+} // namespace vhdx
