@@ -2,23 +2,90 @@
 // The guarded header update (format §5 "Updating the headers", MS-VHDX 2.2.2.1): two steps,
 // non-current slot first, each write flushed, both re-read and verified. It refuses, changing
 // nothing, whenever it cannot be sure of leaving the file at least as good as before.
+//
+// Two-phase use (the GUI dialog, the CLI):
+//   HeaderUpdatePlan plan = planHeaderUpdate(path, options);   // reads only
+//   ... show plan.steps / plan.refusal, let the user confirm ...
+//   HeaderUpdateResult r = applyHeaderUpdate(plan, options);    // writes exactly that plan
+// applyHeaderUpdate refuses when the file changed on disk since the plan was made (size,
+// mtime, ctime, device/inode or the first 1 MiB differ), checked on the open descriptor just
+// before the first write. updateHeaders() is both in one call.
+#include <array>
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "vhdx/guid.h"
 
 namespace vhdx {
 
-// The writer seam: tests inject failing writes, flushes and short writes through it.
+// What identifies the file's state when it was read; equal fingerprints = unchanged file.
+struct FileStat {
+    uint64_t size = 0;
+    int64_t mtimeNs = 0;
+    int64_t ctimeNs = 0;
+    uint64_t device = 0;
+    uint64_t inode = 0;
+    bool operator==(const FileStat&) const = default;
+};
+
+struct FileFingerprint {
+    FileStat stat;
+    std::vector<uint8_t> head; // the first min(size, 1 MiB) bytes
+    bool operator==(const FileFingerprint&) const = default;
+};
+
+// The writer seam: tests inject failing writes, flushes, short writes and altered reads.
 class HeaderWriter {
-public:
+  public:
     virtual ~HeaderWriter() = default;
-    // Returns the number of bytes written (< len means a short write), or -1 on error.
+    // Returns the number of bytes written (< len means a short write), or -1 on error
+    // (errno set).
     [[nodiscard]] virtual long long pwrite(const void* buf, size_t len, uint64_t offset) = 0;
     [[nodiscard]] virtual bool flush() = 0; // fdatasync
     [[nodiscard]] virtual bool pread(void* buf, size_t len, uint64_t offset) = 0;
+    // fstat of the open file (for the changed-on-disk guard).
+    [[nodiscard]] virtual bool stat(FileStat& out) = 0;
+    // Takes an exclusive advisory lock for the update (an OFD lock over the whole file, which
+    // conflicts with the image locks QEMU holds while it uses the file); false + error when
+    // another process holds a lock.
+    [[nodiscard]] virtual bool lock(std::string& error) = 0;
+};
+
+// The real file: opened O_RDWR (never created or truncated), or read-only for planning.
+class FileHeaderWriter final : public HeaderWriter {
+  public:
+    [[nodiscard]] static std::unique_ptr<FileHeaderWriter> open(const std::string& path,
+                                                                std::string& error);
+    [[nodiscard]] static std::unique_ptr<FileHeaderWriter> openReadOnly(const std::string& path,
+                                                                        std::string& error);
+    ~FileHeaderWriter() override;
+    FileHeaderWriter(const FileHeaderWriter&) = delete;
+    FileHeaderWriter& operator=(const FileHeaderWriter&) = delete;
+
+    [[nodiscard]] long long pwrite(const void* buf, size_t len, uint64_t offset) override;
+    [[nodiscard]] bool flush() override;
+    [[nodiscard]] bool pread(void* buf, size_t len, uint64_t offset) override;
+    [[nodiscard]] bool stat(FileStat& out) override;
+    [[nodiscard]] bool lock(std::string& error) override;
+
+  private:
+    explicit FileHeaderWriter(int fd) : m_fd(fd) {}
+    int m_fd;
+};
+
+// The points applyHeaderUpdate passes, in order (for HeaderUpdateOptions::onStep).
+enum class UpdateStep {
+    Opened,        // file open for writing and locked; nothing checked or written yet
+    BackupWritten, // only with a backup path: backup written and synced
+    FirstWritten,  // non-current slot written, not yet flushed
+    FirstFlushed,
+    SecondWritten,
+    SecondFlushed, // before the re-read verification
 };
 
 struct HeaderUpdateOptions {
@@ -26,34 +93,58 @@ struct HeaderUpdateOptions {
     std::string backupPath;            // empty: no backup of the first 1 MiB
     std::optional<Guid> fileWriteGuid; // for tests; a new random one otherwise
     std::optional<Guid> dataWriteGuid; // for tests, with newDataWriteGuid
+    // Test seam, called by applyHeaderUpdate after each step (a test changes the file behind
+    // the update's back; the CLI's documented test hook sleeps here). Null: nothing.
+    std::function<void(UpdateStep)> onStep;
 };
 
 struct HeaderSlotPlan {
     int slot = 0; // 1 or 2, in write order
+    uint64_t offset = 0;
     uint64_t oldSequence = 0;
     uint64_t newSequence = 0;
     bool oldValid = false;
+    std::string oldProblem; // why the old header is not valid ("" when it is)
     Guid oldFileWriteGuid, newFileWriteGuid;
     Guid oldDataWriteGuid, newDataWriteGuid;
+    std::vector<uint8_t> newBlock; // the 4 KiB that will be written
 };
 
 struct HeaderUpdatePlan {
     bool allowed = false;
-    std::string refusal; // why not, when !allowed
+    bool openFailed = false; // the file could not be opened or read at all (CLI exit 2)
+    std::string refusal;     // why not, when !allowed
+    std::string path;
     int currentSlot = 0;
-    HeaderSlotPlan steps[2]; // steps[0] is the non-current slot, written first
+    HeaderSlotPlan steps[2];     // steps[0] is the non-current slot, written first
+    FileFingerprint fingerprint; // the file as the plan saw it
 };
 
 struct HeaderUpdateResult {
     bool ok = false;
-    std::string error; // what failed, when !ok
+    bool refused = false;  // a guard refused before anything was written: file unchanged
+    int blocksWritten = 0; // header writes issued (0, 1 or 2), whether or not they completed
+    bool backupWritten = false;
+    std::string error; // what failed or why it was refused, when !ok
     HeaderUpdatePlan plan;
 };
+
+// The two 4 KiB blocks of an update, built from the current header's block: sequence +1 and
+// +2, the given FileWriteGuid, DataWriteGuid replaced when newDataWriteGuid is set, every
+// other byte kept, checksum recomputed. Pure; the caller checks the sequence for overflow.
+[[nodiscard]] std::array<std::vector<uint8_t>, 2>
+buildHeaderBlocks(const uint8_t* current4k, const Guid& fileWriteGuid,
+                  const std::optional<Guid>& newDataWriteGuid);
 
 // What an update would do, and whether the guards allow it (reads the file, writes nothing).
 [[nodiscard]] HeaderUpdatePlan planHeaderUpdate(const std::string& path,
                                                 const HeaderUpdateOptions& options);
-// Plans, checks the guards, writes, re-reads. `writer` null means the real file.
+// Writes exactly `plan` (its blocks and GUIDs); from options it uses backupPath and onStep.
+// `writer` null means the real file at plan.path, opened O_RDWR and locked.
+[[nodiscard]] HeaderUpdateResult applyHeaderUpdate(const HeaderUpdatePlan& plan,
+                                                   const HeaderUpdateOptions& options,
+                                                   HeaderWriter* writer = nullptr);
+// planHeaderUpdate + applyHeaderUpdate.
 [[nodiscard]] HeaderUpdateResult updateHeaders(const std::string& path,
                                                const HeaderUpdateOptions& options,
                                                HeaderWriter* writer = nullptr);

@@ -1,0 +1,132 @@
+// vhdx-inspector --update-headers FILE [--yes] [--new-data-guid] [--backup PATH]
+// (cli-contract.md): prints the plan; with --yes carries it out. Exit 0 done / dry run,
+// 1 refused or failed (reason on stderr), 2 usage error or file not openable.
+//
+// Test hook: when the environment variable VHDX_UPDATE_TEST_DELAY_US holds a number of
+// microseconds (at most 1,000,000), the update sleeps that long after each of its steps
+// (UpdateStep). It only slows the update down so that a test can kill the process at every
+// stage; it changes nothing written. Unset or invalid: no delay.
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <unistd.h>
+
+#include "cli.h"
+#include "vhdx/header_update.h"
+
+namespace vhdx::app {
+
+namespace {
+useconds_t testDelayMicroseconds() {
+    const char* text = std::getenv("VHDX_UPDATE_TEST_DELAY_US");
+    if (!text || !*text)
+        return 0;
+    char* end = nullptr;
+    const unsigned long v = std::strtoul(text, &end, 10);
+    if (*end != '\0' || v > 1000000)
+        return 0;
+    return useconds_t(v);
+}
+
+const char* stepName(UpdateStep s) {
+    switch (s) {
+    case UpdateStep::Opened:
+        return "opened";
+    case UpdateStep::BackupWritten:
+        return "backup written";
+    case UpdateStep::FirstWritten:
+        return "first header written";
+    case UpdateStep::FirstFlushed:
+        return "first header flushed";
+    case UpdateStep::SecondWritten:
+        return "second header written";
+    case UpdateStep::SecondFlushed:
+        return "second header flushed";
+    }
+    return "?";
+}
+
+std::string change(const Guid& from, const Guid& to) {
+    return from == to ? to.toString() + " (unchanged)" : from.toString() + " -> " + to.toString();
+}
+
+void printPlan(const HeaderUpdatePlan& plan, const HeaderUpdateOptions& options, bool yes) {
+    std::cout << "Header update for " << plan.path << "\n"
+              << "current header: " << plan.currentSlot << " (sequence "
+              << plan.steps[1].oldSequence << ")\n";
+    for (int i = 0; i < 2; ++i) {
+        const HeaderSlotPlan& s = plan.steps[i];
+        std::cout << "step " << i + 1 << ": write header " << s.slot << " at offset " << s.offset
+                  << (i == 0 ? " (the non-current slot), then fdatasync\n" : ", then fdatasync\n");
+        std::cout << "  sequence_number: ";
+        if (s.oldValid)
+            std::cout << s.oldSequence;
+        else
+            std::cout << "invalid header (" << s.oldProblem << ")";
+        std::cout << " -> " << s.newSequence << "\n"
+                  << "  file_write_guid: " << change(s.oldFileWriteGuid, s.newFileWriteGuid) << "\n"
+                  << "  data_write_guid: " << change(s.oldDataWriteGuid, s.newDataWriteGuid)
+                  << "\n";
+    }
+    if (!options.backupPath.empty())
+        std::cout << "backup of the first 1 MiB: " << options.backupPath << "\n";
+    if (!yes)
+        std::cout << "Dry run: nothing was written (the new GUIDs are drawn again on each run). "
+                     "Add --yes to update the headers.\n";
+}
+} // namespace
+
+int runUpdateHeaders(const CommandLine& cmd) {
+    if (cmd.files.size() != 1) {
+        std::cerr << "vhdx-inspector: --update-headers needs exactly one FILE\n";
+        return 2;
+    }
+    HeaderUpdateOptions options;
+    options.newDataWriteGuid = cmd.newDataGuid;
+    options.backupPath = cmd.backupPath;
+    if (const useconds_t delay = testDelayMicroseconds()) {
+        const bool trace = std::getenv("VHDX_UPDATE_TEST_TRACE") != nullptr;
+        options.onStep = [delay, trace](UpdateStep s) {
+            if (trace)
+                std::fprintf(stderr, "step: %s\n", stepName(s));
+            ::usleep(delay);
+        };
+    }
+
+    const HeaderUpdatePlan plan = planHeaderUpdate(cmd.files.front(), options);
+    if (plan.openFailed) {
+        std::cerr << "vhdx-inspector: " << plan.refusal << "\n";
+        return 2;
+    }
+    if (!plan.allowed) {
+        std::cerr << "vhdx-inspector: header update refused: " << plan.refusal
+                  << "\nNothing was written.\n";
+        return 1;
+    }
+    printPlan(plan, options, cmd.yes);
+    if (!cmd.yes)
+        return 0;
+    std::cout.flush();
+
+    const HeaderUpdateResult r = applyHeaderUpdate(plan, options);
+    if (!r.ok) {
+        std::cerr << "vhdx-inspector: header update " << (r.refused ? "refused: " : "failed: ")
+                  << r.error << "\n";
+        if (r.blocksWritten == 0)
+            std::cerr << "No header was written.\n";
+        else
+            std::cerr << "Headers are written non-current slot first, so the file still has a "
+                         "valid current header; check it with --report.\n";
+        return 1;
+    }
+    std::cout << "Done: header " << plan.steps[0].slot << " has sequence "
+              << plan.steps[0].newSequence << ", header " << plan.steps[1].slot
+              << " (current) has sequence " << plan.steps[1].newSequence
+              << "; both re-read and verified.\n";
+    if (r.backupWritten)
+        std::cout << "Backup written to " << options.backupPath << "\n";
+    return 0;
+}
+
+} // namespace vhdx::app
