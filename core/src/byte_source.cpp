@@ -57,7 +57,9 @@ std::unique_ptr<FileSource> FileSource::open(const std::string& path, std::strin
     return std::unique_ptr<FileSource>(new FileSource(fd, size, path));
 }
 
-FileSource::~FileSource() { ::close(m_fd); }
+FileSource::~FileSource() {
+    ::close(m_fd);
+}
 
 ReadStatus FileSource::read(uint64_t offset, void* buf, size_t len) const {
     if (!contains(offset, len))

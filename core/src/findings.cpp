@@ -27,15 +27,12 @@ constexpr std::array kCodes = {
     FindingCodeInfo{C::NoValidHeader, "NO_VALID_HEADER", S::Error, "neither header is valid"},
     FindingCodeInfo{C::HeaderSequenceTie, "HEADER_SEQUENCE_TIE", S::Error,
                     "both headers valid, same sequence number, different contents"},
-    FindingCodeInfo{C::HeaderGuidsDiffer, "HEADER_GUIDS_DIFFER", S::Info,
-                    "the two valid headers carry different log fields (a write session was "
-                    "interrupted between the two steps of an update)"},
     FindingCodeInfo{C::RegionTableSignatureBad, "REGION_TABLE_SIGNATURE_BAD", S::Warning,
                     "region table signature is not \"regi\" (error if both copies bad)"},
     FindingCodeInfo{C::RegionTableChecksumBad, "REGION_TABLE_CHECKSUM_BAD", S::Warning,
                     "region table CRC-32C mismatch (error if both copies bad)"},
-    FindingCodeInfo{C::RegionTableEntryCountInvalid, "REGION_TABLE_ENTRY_COUNT_INVALID",
-                    S::Warning, "region table EntryCount above 2047 (error if both copies bad)"},
+    FindingCodeInfo{C::RegionTableEntryCountInvalid, "REGION_TABLE_ENTRY_COUNT_INVALID", S::Warning,
+                    "region table EntryCount above 2047 (error if both copies bad)"},
     FindingCodeInfo{C::RegionTablesDiffer, "REGION_TABLES_DIFFER", S::Warning,
                     "both region table copies valid but not identical"},
     FindingCodeInfo{C::RegionMissing, "REGION_MISSING", S::Error, "BAT or Metadata entry absent"},
@@ -92,8 +89,8 @@ constexpr std::array kCodes = {
                     "a present block ends past end of file"},
     FindingCodeInfo{C::BatEntryOverlap, "BAT_ENTRY_OVERLAP", S::Error,
                     "a present block overlaps another block or a structure"},
-    FindingCodeInfo{C::BatEntryMisplaced, "BAT_ENTRY_MISPLACED", S::Error,
-                    "a present block has file offset 0 or a state that needs an offset lacks one"},
+    FindingCodeInfo{C::BatSectorBitmapMissing, "BAT_SECTOR_BITMAP_MISSING", S::Error,
+                    "a partially present block whose chunk has no present sector bitmap"},
     FindingCodeInfo{C::LogReplayNeeded, "LOG_REPLAY_NEEDED", S::Warning,
                     "an active log sequence exists (data not consistent until replayed)"},
     FindingCodeInfo{C::LogEntryInvalid, "LOG_ENTRY_INVALID", S::Info,
@@ -110,7 +107,9 @@ constexpr std::array kCodes = {
 };
 } // namespace
 
-std::span<const FindingCodeInfo> allFindingCodes() { return kCodes; }
+std::span<const FindingCodeInfo> allFindingCodes() {
+    return kCodes;
+}
 
 std::string_view codeName(FindingCode code) {
     for (const auto& c : kCodes)
@@ -133,8 +132,8 @@ std::string_view severityName(Severity s) {
 
 void Findings::add(Severity severity, FindingCode code, std::string structure, uint64_t offset,
                    std::string message, std::string spec) {
-    m_items.push_back(Finding{severity, code, std::move(structure), offset, std::move(message),
-                              std::move(spec)});
+    m_items.push_back(
+        Finding{severity, code, std::move(structure), offset, std::move(message), std::move(spec)});
 }
 
 void Findings::append(const Findings& other) {

@@ -18,7 +18,9 @@ int hexValue(char c) {
     return -1;
 }
 
-Guid fromCanonical(const char* text) { return *Guid::parse(text); }
+Guid fromCanonical(const char* text) {
+    return *Guid::parse(text);
+}
 } // namespace
 
 Guid Guid::fromDisk(const uint8_t* p) {
@@ -27,7 +29,9 @@ Guid Guid::fromDisk(const uint8_t* p) {
     return g;
 }
 
-void Guid::toDisk(uint8_t* p) const { std::copy(bytes.begin(), bytes.end(), p); }
+void Guid::toDisk(uint8_t* p) const {
+    std::copy(bytes.begin(), bytes.end(), p);
+}
 
 std::optional<Guid> Guid::parse(std::string_view t) {
     if (t.size() == 38 && t.front() == '{' && t.back() == '}')

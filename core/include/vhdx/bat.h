@@ -70,7 +70,7 @@ struct BatGeometry {
 
 // On-demand reads of BAT entries with a small LRU cache of 64 KiB pages. Thread-safe.
 class BatReader {
-public:
+  public:
     BatReader(const ByteSource& src, uint64_t batOffset, uint64_t batLength, BatGeometry geo);
     [[nodiscard]] const BatGeometry& geometry() const { return m_geo; }
     // Entries available (min of totalEntries and what the region and file hold).
@@ -79,7 +79,7 @@ public:
     // Reads count entries from first into out (resized); false on failure.
     [[nodiscard]] bool readRange(uint64_t first, uint64_t count, std::vector<BatEntry>& out) const;
 
-private:
+  private:
     const ByteSource& m_src;
     uint64_t m_offset;
     uint64_t m_readable;
@@ -127,7 +127,7 @@ struct BatScanOptions {
 // units, 1 bit each), counts states and adds BAT_* findings.
 [[nodiscard]] BatScanResult scanBat(const ByteSource& src, uint64_t batOffset, uint64_t batLength,
                                     const BatGeometry& geo,
-                                    const std::vector<ReservedRange>& reserved,
-                                    Findings& findings, const BatScanOptions& options = {});
+                                    const std::vector<ReservedRange>& reserved, Findings& findings,
+                                    const BatScanOptions& options = {});
 
 } // namespace vhdx

@@ -12,7 +12,7 @@ namespace vhdx {
 enum class ReadStatus { Ok, PastEnd, IoError };
 
 class ByteSource {
-public:
+  public:
     virtual ~ByteSource() = default;
     [[nodiscard]] virtual uint64_t size() const = 0;
     // Reads exactly len bytes at offset. PastEnd when [offset, offset+len) is not wholly
@@ -26,19 +26,19 @@ public:
 };
 
 class MemorySource final : public ByteSource {
-public:
+  public:
     explicit MemorySource(std::vector<uint8_t> bytes) : m_bytes(std::move(bytes)) {}
     MemorySource(const uint8_t* data, size_t len) : m_bytes(data, data + len) {}
     [[nodiscard]] uint64_t size() const override { return m_bytes.size(); }
     [[nodiscard]] ReadStatus read(uint64_t offset, void* buf, size_t len) const override;
     [[nodiscard]] const std::vector<uint8_t>& bytes() const { return m_bytes; }
 
-private:
+  private:
     std::vector<uint8_t> m_bytes;
 };
 
 class FileSource final : public ByteSource {
-public:
+  public:
     // Opens read-only (O_RDONLY). On failure returns null and sets error to a sentence
     // naming the path and the reason ("No such file or directory", "is a directory", ...).
     [[nodiscard]] static std::unique_ptr<FileSource> open(const std::string& path,
@@ -50,7 +50,7 @@ public:
     [[nodiscard]] ReadStatus read(uint64_t offset, void* buf, size_t len) const override;
     [[nodiscard]] std::string path() const override { return m_path; }
 
-private:
+  private:
     FileSource(int fd, uint64_t size, std::string path)
         : m_fd(fd), m_size(size), m_path(std::move(path)) {}
     int m_fd;

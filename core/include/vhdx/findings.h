@@ -1,6 +1,7 @@
 #pragma once
 // What is wrong with an image: findings with a stable code (cli-contract.md), severity,
 // the structure they concern, a file offset, a message and the MS-VHDX section.
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -21,7 +22,6 @@ enum class FindingCode {
     HeaderLogFieldsInvalid,
     NoValidHeader,
     HeaderSequenceTie,
-    HeaderGuidsDiffer,
     RegionTableSignatureBad,
     RegionTableChecksumBad,
     RegionTableEntryCountInvalid,
@@ -52,7 +52,7 @@ enum class FindingCode {
     BatEntryReservedBits,
     BatEntryBeyondEof,
     BatEntryOverlap,
-    BatEntryMisplaced,
+    BatSectorBitmapMissing,
     LogReplayNeeded,
     LogEntryInvalid,
     LogInvalid,
@@ -63,9 +63,9 @@ enum class FindingCode {
 
 struct FindingCodeInfo {
     FindingCode code;
-    std::string_view name;            // "NOT_VHDX"
+    std::string_view name; // "NOT_VHDX"
     Severity defaultSeverity;
-    std::string_view when;            // one sentence for the README table
+    std::string_view when; // one sentence for the README table
 };
 
 [[nodiscard]] std::span<const FindingCodeInfo> allFindingCodes();
@@ -78,14 +78,15 @@ struct Finding {
     std::string structure; // "header1", "metadata:File Parameters", "bat[12]", "log[4096]"
     uint64_t offset = 0;   // file offset the finding concerns
     std::string message;
-    std::string spec;      // MS-VHDX section, e.g. "2.2.2"
+    std::string spec; // MS-VHDX section, e.g. "2.2.2"
 };
 
 class Findings {
-public:
+  public:
     void add(Severity severity, FindingCode code, std::string structure, uint64_t offset,
              std::string message, std::string spec);
     void append(const Findings& other);
+    template <class Pred> void removeIf(Pred pred) { std::erase_if(m_items, pred); }
     [[nodiscard]] const std::vector<Finding>& items() const { return m_items; }
     [[nodiscard]] bool has(FindingCode code) const;
     [[nodiscard]] size_t count(Severity s) const;
@@ -94,7 +95,7 @@ public:
     // Sorted most severe first, then by offset (stable), for display.
     [[nodiscard]] std::vector<Finding> sorted() const;
 
-private:
+  private:
     std::vector<Finding> m_items;
 };
 

@@ -13,8 +13,8 @@ class ByteSource;
 class Findings;
 
 struct Header {
-    int index = 1;        // 1 or 2
-    uint64_t offset = 0;  // 64 KiB or 128 KiB
+    int index = 1;         // 1 or 2
+    uint64_t offset = 0;   // 64 KiB or 128 KiB
     bool readable = false; // the whole 4 KiB lies inside the file and was read
     bool signatureValid = false;
     bool checksumValid = false;

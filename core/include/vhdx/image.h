@@ -26,7 +26,7 @@ struct ParseOptions {
 };
 
 class Image {
-public:
+  public:
     // Opens a file read-only and parses it. Null with error set when it cannot be opened.
     [[nodiscard]] static std::unique_ptr<Image> open(const std::string& path, std::string& error,
                                                      const ParseOptions& options = {});
@@ -62,7 +62,7 @@ public:
     [[nodiscard]] static std::unique_ptr<Image> openAndScan(const std::string& path,
                                                             std::string& error);
 
-private:
+  private:
     explicit Image(std::shared_ptr<const ByteSource> s) : m_source(std::move(s)) {}
     void parseAll(const ParseOptions& options);
 

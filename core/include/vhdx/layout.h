@@ -9,7 +9,7 @@ namespace vhdx::layout {
 constexpr uint64_t identifierOffset = 0;
 constexpr uint64_t identifierSize = 64 * KiB;
 constexpr uint64_t headerOffset[2] = {64 * KiB, 128 * KiB};
-constexpr uint64_t headerSize = 4 * KiB;       // what the checksum covers
+constexpr uint64_t headerSize = 4 * KiB; // what the checksum covers
 constexpr uint64_t headerSlotSize = 64 * KiB;
 constexpr uint64_t regionTableOffset[2] = {192 * KiB, 256 * KiB};
 constexpr uint64_t regionTableSize = 64 * KiB;

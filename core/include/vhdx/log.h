@@ -28,8 +28,8 @@ struct LogEntry {
     bool checksumValid = false;
     bool guidMatches = false; // LogGuid equals the current header's
     bool valid = false;
-    bool active = false;       // part of the active sequence
-    std::string problem;       // why it is not valid
+    bool active = false; // part of the active sequence
+    std::string problem; // why it is not valid
     uint32_t dataDescriptors = 0;
     uint32_t zeroDescriptors = 0;
 };
@@ -45,15 +45,15 @@ struct LogDescriptor {
 };
 
 struct Log {
-    bool present = false;  // the current header has a non-zero LogGuid
-    uint64_t offset = 0;   // from the current header
+    bool present = false; // the current header has a non-zero LogGuid
+    uint64_t offset = 0;  // from the current header
     uint64_t length = 0;
     Guid logGuid;
-    bool readable = false; // the log area lies inside the file
-    std::vector<LogEntry> entries;            // in log order
-    std::vector<uint64_t> activeSequence;     // sequence numbers a replay applies, in order
+    bool readable = false;                // the log area lies inside the file
+    std::vector<LogEntry> entries;        // in log order
+    std::vector<uint64_t> activeSequence; // sequence numbers a replay applies, in order
     bool replayNeeded = false;
-    bool entriesLimited = false;              // more entries than kept (see maxLogEntries)
+    bool entriesLimited = false; // more entries than kept (see maxLogEntries)
 };
 
 constexpr size_t maxLogEntries = 65536;

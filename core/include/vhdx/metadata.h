@@ -16,7 +16,7 @@ struct RegionEntry;
 
 struct MetadataEntry {
     Guid itemId;
-    std::string name; // known item name or "Unknown"
+    std::string name;    // known item name or "Unknown"
     uint32_t offset = 0; // relative to the region start
     uint32_t length = 0;
     uint32_t flagsRaw = 0;

@@ -11,12 +11,12 @@ class Findings;
 struct ParentLocator;
 
 struct ParentLink {
-    std::string locatorKey;     // which key resolved ("relative_path", ...)
-    std::string path;           // resolved path on this machine ("" when not found)
+    std::string locatorKey; // which key resolved ("relative_path", ...)
+    std::string path;       // resolved path on this machine ("" when not found)
     std::vector<std::string> tried;
     bool found = false;
-    bool readable = false;      // parent parsed as a VHDX with a current header
-    Guid expectedLinkage;       // from parent_linkage
+    bool readable = false; // parent parsed as a VHDX with a current header
+    Guid expectedLinkage;  // from parent_linkage
     bool expectedLinkageValid = false;
     Guid parentDataWriteGuid;
     bool linkageMatches = false;
@@ -32,7 +32,6 @@ parentCandidates(const ParentLocator& locator, const std::string& imageDir);
 // PARENT_NOT_FOUND / PARENT_LINKAGE_MISMATCH findings for the child.
 [[nodiscard]] std::vector<ParentLink> resolveParentChain(const std::string& imagePath,
                                                          const ParentLocator& locator,
-                                                         Findings& findings,
-                                                         int maxDepth = 16);
+                                                         Findings& findings, int maxDepth = 16);
 
 } // namespace vhdx

@@ -44,7 +44,7 @@ struct RegionTable {
 
 struct Regions {
     std::array<RegionTable, 2> tables;
-    int used = 0;  // the table the rest of the parse trusts: 1, 2, or 0 when neither is valid
+    int used = 0; // the table the rest of the parse trusts: 1, 2, or 0 when neither is valid
     bool identical = false;
     std::optional<RegionEntry> bat;
     std::optional<RegionEntry> metadata;

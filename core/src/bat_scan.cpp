@@ -1,0 +1,176 @@
+// The full BAT validation scan: reads the table in fixed-size chunks, so memory stays
+// constant apart from one bit per MiB of the file for block-overlap detection.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "vhdx/bat.h"
+#include "vhdx/byte_source.h"
+#include "vhdx/bytes.h"
+#include "vhdx/findings.h"
+
+namespace vhdx {
+
+namespace {
+
+// A problem seen on many entries: reported once, with a count and the first index.
+struct Tally {
+    uint64_t count = 0;
+    uint64_t first = 0;
+    uint64_t firstRaw = 0;
+    std::string detail; // of the first occurrence
+    void note(uint64_t index, uint64_t raw, const std::string& why = {}) {
+        if (count++ == 0) {
+            first = index;
+            firstRaw = raw;
+            detail = why;
+        }
+    }
+};
+
+class OccupancyMap {
+  public:
+    explicit OccupancyMap(uint64_t fileSize) : m_bits((fileSize + MiB - 1) / MiB, false) {}
+    // Marks [mb, mb+units); true when any unit was already taken.
+    bool claim(uint64_t mb, uint64_t units) {
+        bool clash = false;
+        for (uint64_t u = mb; u < mb + units && u < m_bits.size(); ++u) {
+            clash |= m_bits[u];
+            m_bits[u] = true;
+        }
+        return clash;
+    }
+
+  private:
+    std::vector<bool> m_bits;
+};
+
+struct Scanner {
+    const ByteSource& src;
+    const BatGeometry& geo;
+    const std::vector<ReservedRange>& reserved;
+    BatScanResult result;
+    OccupancyMap occupancy;
+    Tally payloadState, bitmapState, reservedBits, beyondEof, overlapBlock, overlapStructure,
+        bitmapMissing;
+    bool partialInChunk = false;
+
+    void block(uint64_t index, const BatEntry& e, uint64_t bytes) {
+        const uint64_t start = e.fileOffset();
+        uint64_t end = 0;
+        if (addOverflows(start, bytes, end) || end > src.size()) {
+            beyondEof.note(index, e.raw,
+                           "ends at " + std::to_string(start) + " + " + std::to_string(bytes));
+            return;
+        }
+        for (const ReservedRange& r : reserved)
+            if (rangesOverlap(start, bytes, r.offset, r.length)) {
+                overlapStructure.note(index, e.raw, r.name);
+                return;
+            }
+        if (occupancy.claim(e.fileOffsetMB(), bytes / MiB))
+            overlapBlock.note(index, e.raw);
+    }
+
+    void visit(uint64_t index, bool isBitmap, BatEntry e) {
+        const uint8_t st = e.state();
+        if (e.reservedBits()) {
+            ++result.counts.reservedBitsSet;
+            reservedBits.note(index, e.raw);
+        }
+        if (isBitmap) {
+            ++result.sectorBitmapEntries;
+            ++result.counts.bitmap[st];
+            if (!bitmapStateDefined(st)) {
+                ++result.counts.bitmapInvalid;
+                bitmapState.note(index, e.raw);
+            } else if (st == uint8_t(BitmapState::Present)) {
+                block(index, e, MiB);
+            } else if (partialInChunk) {
+                bitmapMissing.note(index, e.raw);
+            }
+            partialInChunk = false;
+            return;
+        }
+        ++result.payloadEntries;
+        ++result.counts.payload[st];
+        if (!payloadStateDefined(st, geo.hasParent)) {
+            ++result.counts.payloadInvalid;
+            payloadState.note(index, e.raw);
+            return;
+        }
+        if (st == uint8_t(PayloadState::PartiallyPresent))
+            partialInChunk = true;
+        if (st == uint8_t(PayloadState::FullyPresent) ||
+            st == uint8_t(PayloadState::PartiallyPresent))
+            block(index, e, geo.blockSize);
+    }
+};
+
+void report(Findings& f, const Tally& t, Severity sev, FindingCode code, uint64_t batOffset,
+            const std::string& what) {
+    if (!t.count)
+        return;
+    f.add(sev, code, "bat[" + std::to_string(t.first) + "]", batOffset + 8 * t.first,
+          std::to_string(t.count) + " " + what + " (first: index " + std::to_string(t.first) +
+              ", entry " + hex64(t.firstRaw) + (t.detail.empty() ? "" : ", " + t.detail) + ")",
+          "2.5");
+}
+
+} // namespace
+
+BatScanResult scanBat(const ByteSource& src, uint64_t batOffset, uint64_t batLength,
+                      const BatGeometry& geo, const std::vector<ReservedRange>& reserved,
+                      Findings& findings, const BatScanOptions& options) {
+    Scanner s{src, geo, reserved, {}, OccupancyMap(src.size()), {}, {}, {}, {}, {}, {}, {}};
+    if (!geo.valid)
+        return s.result;
+    const uint64_t inFile = batOffset < src.size() ? (src.size() - batOffset) / 8 : 0;
+    const uint64_t total = std::min({geo.totalEntries, batLength / 8, inFile});
+    const uint64_t chunkEntries = std::max<uint64_t>(1, options.chunkBytes / 8);
+    std::vector<uint8_t> buf(std::min(total, chunkEntries) * 8);
+    uint64_t posInChunk = 0; // position inside the (ChunkRatio + 1)-entry group
+    bool failed = false;
+    for (uint64_t first = 0; first < total; first += chunkEntries) {
+        if (options.cancel && options.cancel->load(std::memory_order_relaxed))
+            break;
+        const uint64_t n = std::min(chunkEntries, total - first);
+        if (src.read(batOffset + first * 8, buf.data(), n * 8) != ReadStatus::Ok) {
+            findings.add(Severity::Error, FindingCode::IoError, "bat", batOffset + first * 8,
+                         "Reading the BAT failed at entry " + std::to_string(first), "2.5");
+            failed = true;
+            break;
+        }
+        for (uint64_t i = 0; i < n; ++i) {
+            const bool isBitmap = posInChunk == geo.chunkRatio;
+            s.visit(first + i, isBitmap, BatEntry{le64(buf.data() + i * 8)});
+            posInChunk = isBitmap ? 0 : posInChunk + 1;
+        }
+        s.result.entriesScanned = first + n;
+        if (options.progress)
+            options.progress(first + n, total);
+    }
+    s.result.completed = !failed && s.result.entriesScanned == total;
+    if (!s.result.completed && !failed)
+        findings.add(Severity::Info, FindingCode::ScanCancelled, "bat", batOffset,
+                     "The BAT scan was cancelled after " + std::to_string(s.result.entriesScanned) +
+                         " of " + std::to_string(total) + " entries: BAT findings are incomplete",
+                     "2.5");
+    report(findings, s.payloadState, Severity::Error, FindingCode::BatEntryStateInvalid, batOffset,
+           "payload entries have an undefined state");
+    report(findings, s.bitmapState, Severity::Error, FindingCode::BatEntryStateInvalid, batOffset,
+           "sector bitmap entries have an undefined state");
+    report(findings, s.reservedBits, Severity::Warning, FindingCode::BatEntryReservedBits,
+           batOffset, "entries have reserved bits 3-19 set");
+    report(findings, s.beyondEof, Severity::Error, FindingCode::BatEntryBeyondEof, batOffset,
+           "present blocks end beyond end of file (" + std::to_string(src.size()) + " bytes)");
+    report(findings, s.overlapStructure, Severity::Error, FindingCode::BatEntryOverlap, batOffset,
+           "present blocks overlap a structure of the file");
+    report(findings, s.overlapBlock, Severity::Error, FindingCode::BatEntryOverlap, batOffset,
+           "present blocks overlap another block");
+    report(findings, s.bitmapMissing, Severity::Error, FindingCode::BatSectorBitmapMissing,
+           batOffset, "chunks hold partially present blocks but no present sector bitmap");
+    return s.result;
+}
+
+} // namespace vhdx

@@ -1,0 +1,119 @@
+#include "vhdx/image.h"
+
+#include "vhdx/bytes.h"
+#include "vhdx/layout.h"
+
+namespace vhdx {
+
+std::unique_ptr<Image> Image::open(const std::string& path, std::string& error,
+                                   const ParseOptions& options) {
+    std::shared_ptr<const ByteSource> src = FileSource::open(path, error);
+    if (!src)
+        return nullptr;
+    return parse(std::move(src), options);
+}
+
+std::unique_ptr<Image> Image::parse(std::shared_ptr<const ByteSource> source,
+                                    const ParseOptions& options) {
+    std::unique_ptr<Image> img(new Image(std::move(source)));
+    img->parseAll(options);
+    return img;
+}
+
+std::unique_ptr<Image> Image::openAndScan(const std::string& path, std::string& error) {
+    auto img = open(path, error);
+    if (img)
+        img->scanBat();
+    return img;
+}
+
+namespace {
+
+// The current header's log fields (format §5): 1 MiB multiples, after the header section,
+// inside the file when a log is in use.
+void checkLogFields(const ByteSource& src, const Header& h, Findings& f) {
+    const std::string name = "header" + std::to_string(h.index);
+    uint64_t end = 0;
+    if (h.logOffset % MiB || h.logLength % MiB ||
+        (h.logLength && h.logOffset < layout::headerSectionSize) ||
+        addOverflows(h.logOffset, h.logLength, end))
+        f.add(Severity::Error, FindingCode::HeaderLogFieldsInvalid, name, h.offset + 68,
+              "Header " + std::to_string(h.index) + " log at offset " +
+                  std::to_string(h.logOffset) + " length " + std::to_string(h.logLength) +
+                  " is not a 1 MiB-aligned range after the first 1 MiB",
+              "2.2.2");
+    else if (h.logLength && end > src.size())
+        f.add(Severity::Error, FindingCode::FileTruncated, "log", h.logOffset,
+              "The log [" + std::to_string(h.logOffset) + ", +" + std::to_string(h.logLength) +
+                  ") lies beyond end of file (" + std::to_string(src.size()) + " bytes)",
+              "2.3");
+}
+
+} // namespace
+
+void Image::parseAll(const ParseOptions& options) {
+    const ByteSource& src = *m_source;
+    m_identifier = readFileIdentifier(src, m_findings);
+    if (!m_identifier.signatureValid)
+        return; // NOT_VHDX: nothing else of the file can be interpreted
+    m_headers = readHeaders(src, m_findings);
+    const Header* cur = m_headers.currentHeader();
+    if (cur)
+        checkLogFields(src, *cur, m_findings);
+    const uint64_t logOffset = cur ? cur->logOffset : 0;
+    const uint64_t logLength = cur ? cur->logLength : 0;
+    m_regions = readRegions(src, logOffset, logLength, m_findings);
+    m_metadata = readMetadata(src, m_regions.metadata, m_findings);
+    if (cur)
+        m_log = readLog(src, *cur, m_findings);
+
+    m_reserved.push_back({0, layout::headerSectionSize, "the header section"});
+    if (logLength)
+        m_reserved.push_back({logOffset, logLength, "the log"});
+    if (m_regions.bat)
+        m_reserved.push_back({m_regions.bat->fileOffset, m_regions.bat->length, "the BAT"});
+    if (m_regions.metadata)
+        m_reserved.push_back(
+            {m_regions.metadata->fileOffset, m_regions.metadata->length, "the metadata region"});
+
+    if (m_metadata.geometryKnown())
+        m_batGeometry = BatGeometry::compute(*m_metadata.blockSize, *m_metadata.logicalSectorSize,
+                                             *m_metadata.virtualDiskSize, m_metadata.hasParent);
+    if (m_batGeometry.valid && m_regions.bat) {
+        const RegionEntry& bat = *m_regions.bat;
+        if (m_batGeometry.totalEntries > bat.length / 8)
+            m_findings.add(Severity::Error, FindingCode::BatTooSmall, "bat", bat.fileOffset,
+                           "The BAT region holds " + std::to_string(bat.length / 8) +
+                               " entries but the disk needs " +
+                               std::to_string(m_batGeometry.totalEntries),
+                           "2.5");
+        m_batReader = std::make_unique<BatReader>(src, bat.fileOffset, bat.length, m_batGeometry);
+    }
+    if (options.resolveParent && m_metadata.hasParent && m_metadata.parentLocator &&
+        !src.path().empty())
+        m_parentChain = resolveParentChain(src.path(), *m_metadata.parentLocator, m_findings);
+}
+
+const BatScanResult& Image::scanBat(const BatScanOptions& options) {
+    if (m_batScan && m_batScan->completed)
+        return *m_batScan;
+    if (!m_batReader) {
+        m_batScan = BatScanResult{};
+        return *m_batScan;
+    }
+    Findings scanFindings;
+    const RegionEntry& bat = *m_regions.bat;
+    BatScanResult r = vhdx::scanBat(*m_source, bat.fileOffset, bat.length, m_batGeometry,
+                                    m_reserved, scanFindings, options);
+    // A cancelled scan leaves no BAT findings behind; a later scan starts over.
+    if (m_batScan && !m_batScan->completed) {
+        m_findings.removeIf([](const Finding& f) {
+            return f.structure.rfind("bat", 0) == 0 && f.code != FindingCode::BatTooSmall;
+        });
+    }
+    m_findings.append(scanFindings);
+    m_batScan = r;
+    return *m_batScan;
+}
+
+} // namespace vhdx

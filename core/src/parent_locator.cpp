@@ -1,0 +1,68 @@
+// Parent locator item (MS-VHDX 2.6.2.6): a header and UTF-16LE key/value pairs.
+#include "vhdx/bytes.h"
+#include "vhdx/metadata.h"
+
+namespace vhdx {
+
+const std::string* ParentLocator::value(const std::string& key) const {
+    for (const auto& e : entries)
+        if (e.key == key)
+            return &e.value;
+    return nullptr;
+}
+
+ParentLocator decodeParentLocator(const uint8_t* item, size_t len) {
+    ParentLocator pl;
+    if (len < 20) {
+        pl.problem = "the item is shorter than the 20-byte locator header";
+        return pl;
+    }
+    pl.type = Guid::fromDisk(item);
+    pl.keyValueCount = le16(item + 18);
+    std::vector<std::string> problems;
+    if (pl.type != guids::parentLocatorTypeVhdx)
+        problems.push_back("locator type " + pl.type.toString() + " is not the VHDX type");
+    const size_t fits = (len - 20) / 12;
+    if (pl.keyValueCount > fits)
+        problems.push_back(std::to_string(pl.keyValueCount) + " key/value entries declared, " +
+                           std::to_string(fits) + " fit in the item");
+    const size_t n = std::min<size_t>(pl.keyValueCount, fits);
+    for (size_t i = 0; i < n; ++i) {
+        const uint8_t* p = item + 20 + 12 * i;
+        ParentLocatorEntry e;
+        e.keyOffset = le32(p);
+        e.valueOffset = le32(p + 4);
+        e.keyLength = le16(p + 8);
+        e.valueLength = le16(p + 10);
+        const bool keyIn = uint64_t(e.keyOffset) + e.keyLength <= len;
+        const bool valueIn = uint64_t(e.valueOffset) + e.valueLength <= len;
+        if (!keyIn || !valueIn || e.keyLength == 0) {
+            problems.push_back("entry " + std::to_string(i) + " has its " +
+                               (e.keyLength == 0 ? "key empty"
+                                : !keyIn         ? "key outside the item"
+                                                 : "value outside the item"));
+            continue;
+        }
+        e.key = utf16leToUtf8(item + e.keyOffset, e.keyLength, false);
+        e.value = utf16leToUtf8(item + e.valueOffset, e.valueLength, false);
+        if (pl.value(e.key))
+            problems.push_back("key \"" + e.key + "\" appears twice");
+        pl.entries.push_back(std::move(e));
+    }
+    if (pl.type == guids::parentLocatorTypeVhdx) {
+        const std::string* linkage = pl.value("parent_linkage");
+        if (!linkage)
+            problems.push_back("there is no parent_linkage key");
+        else if (!Guid::parse(*linkage))
+            problems.push_back("parent_linkage \"" + *linkage + "\" is not a GUID");
+        if (!pl.value("relative_path") && !pl.value("volume_path") &&
+            !pl.value("absolute_win32_path"))
+            problems.push_back("there is no relative_path, volume_path or absolute_win32_path");
+    }
+    pl.valid = problems.empty();
+    for (size_t i = 0; i < problems.size(); ++i)
+        pl.problem += (i ? "; " : "") + problems[i];
+    return pl;
+}
+
+} // namespace vhdx

@@ -1,0 +1,187 @@
+#include "vhdx/region_table.h"
+
+#include <cstring>
+
+#include "vhdx/byte_source.h"
+#include "vhdx/bytes.h"
+#include "vhdx/crc32c.h"
+#include "vhdx/findings.h"
+#include "vhdx/layout.h"
+
+namespace vhdx {
+
+std::string RegionTable::problem() const {
+    if (!readable)
+        return "lies beyond end of file";
+    if (!signatureValid)
+        return "signature is not \"regi\"";
+    if (!checksumValid)
+        return "stored CRC " + hex32(checksum) + ", computed " + hex32(checksumComputed);
+    if (!entryCountValid)
+        return "EntryCount " + std::to_string(entryCount) + " exceeds 2047";
+    return {};
+}
+
+const RegionEntry* RegionTable::find(const Guid& g) const {
+    for (const auto& e : entries)
+        if (e.guid == g)
+            return &e;
+    return nullptr;
+}
+
+RegionTable decodeRegionTable(const uint8_t* b, int index, uint64_t offset) {
+    RegionTable t;
+    t.index = index;
+    t.offset = offset;
+    t.readable = true;
+    t.raw.assign(b, b + layout::regionTableSize);
+    t.signatureValid = std::memcmp(b, "regi", 4) == 0;
+    t.checksum = le32(b + 4);
+    t.checksumComputed = structureChecksum(b, layout::regionTableSize);
+    t.checksumValid = t.checksum == t.checksumComputed;
+    t.entryCount = le32(b + 8);
+    t.entryCountValid = t.entryCount <= layout::maxRegionEntries;
+    const uint32_t n = std::min(t.entryCount, layout::maxRegionEntries);
+    for (uint32_t i = 0; i < n; ++i) {
+        const uint8_t* e = b + 16 + 32 * size_t(i);
+        RegionEntry r;
+        r.guid = Guid::fromDisk(e);
+        r.fileOffset = le64(e + 16);
+        r.length = le32(e + 24);
+        r.requiredRaw = le32(e + 28);
+        r.name = r.guid == guids::batRegion        ? "BAT"
+                 : r.guid == guids::metadataRegion ? "Metadata"
+                                                   : "Unknown";
+        t.entries.push_back(std::move(r));
+    }
+    return t;
+}
+
+namespace {
+
+void reportTableProblems(const RegionTable& t, bool otherValid, Findings& f) {
+    const Severity sev = otherValid ? Severity::Warning : Severity::Error;
+    const std::string name = "region_table" + std::to_string(t.index);
+    const std::string title = "Region table " + std::to_string(t.index);
+    if (!t.readable)
+        return;
+    if (!t.signatureValid)
+        f.add(sev, FindingCode::RegionTableSignatureBad, name, t.offset,
+              title + " signature is not \"regi\"", "2.2.3");
+    if (!t.checksumValid)
+        f.add(sev, FindingCode::RegionTableChecksumBad, name, t.offset,
+              title + " checksum " + hex32(t.checksum) + " does not match computed " +
+                  hex32(t.checksumComputed),
+              "2.2.3");
+    if (!t.entryCountValid)
+        f.add(sev, FindingCode::RegionTableEntryCountInvalid, name, t.offset + 8,
+              title + " EntryCount " + std::to_string(t.entryCount) + " exceeds 2047", "2.2.3");
+}
+
+struct Range {
+    uint64_t offset, length;
+    std::string name;
+};
+
+void checkEntries(const ByteSource& src, const RegionTable& t, uint64_t logOffset,
+                  uint64_t logLength, Regions& out, Findings& f) {
+    const std::string name = "region_table" + std::to_string(t.index);
+    std::vector<Range> placed;
+    placed.push_back({0, layout::headerSectionSize, "the header section"});
+    if (logLength)
+        placed.push_back({logOffset, logLength, "the log"});
+    for (size_t i = 0; i < t.entries.size(); ++i) {
+        const RegionEntry& e = t.entries[i];
+        const uint64_t at = t.offset + 16 + 32 * i;
+        const std::string what = e.name + " region (" + e.guid.toString() + ")";
+        const bool known = e.name != "Unknown";
+        if (!known) {
+            if (e.required())
+                f.add(Severity::Error, FindingCode::RegionUnknownRequired, name, at,
+                      "Unknown " + what + " is marked required: the file must not be opened",
+                      "2.2.3.1");
+            continue;
+        }
+        std::optional<RegionEntry>& slot = e.guid == guids::batRegion ? out.bat : out.metadata;
+        if (slot) {
+            f.add(Severity::Error, FindingCode::RegionDuplicate, name, at,
+                  "The " + e.name + " region appears more than once in the region table",
+                  "2.2.3.1");
+            continue;
+        }
+        slot = e;
+        if (e.fileOffset % MiB || e.length % MiB || e.length == 0 ||
+            e.fileOffset < layout::headerSectionSize)
+            f.add(Severity::Error, FindingCode::RegionMisaligned, name, at,
+                  "The " + what + " at offset " + std::to_string(e.fileOffset) + " length " +
+                      std::to_string(e.length) +
+                      " is not a non-empty 1 MiB-aligned range after the first 1 MiB",
+                  "2.2.3.1");
+        uint64_t end = 0;
+        if (addOverflows(e.fileOffset, e.length, end) || end > src.size())
+            f.add(Severity::Error, FindingCode::RegionOutOfBounds, name, at,
+                  "The " + what + " [" + std::to_string(e.fileOffset) + ", +" +
+                      std::to_string(e.length) + ") ends beyond end of file (" +
+                      std::to_string(src.size()) + " bytes)",
+                  "2.2.3.1");
+        for (const Range& r : placed)
+            if (rangesOverlap(e.fileOffset, e.length, r.offset, r.length))
+                f.add(Severity::Error, FindingCode::RegionOverlap, name, at,
+                      "The " + what + " overlaps " + r.name, "2.2.3.1");
+        placed.push_back({e.fileOffset, e.length, "the " + e.name + " region"});
+    }
+    if (!out.bat)
+        f.add(Severity::Error, FindingCode::RegionMissing, name, t.offset,
+              "The region table has no BAT region entry", "2.2.3.1");
+    if (!out.metadata)
+        f.add(Severity::Error, FindingCode::RegionMissing, name, t.offset,
+              "The region table has no Metadata region entry", "2.2.3.1");
+}
+
+} // namespace
+
+Regions readRegions(const ByteSource& src, uint64_t logOffset, uint64_t logLength,
+                    Findings& findings) {
+    Regions r;
+    std::vector<uint8_t> block(layout::regionTableSize);
+    for (int i = 0; i < 2; ++i) {
+        const uint64_t off = layout::regionTableOffset[i];
+        const ReadStatus st = src.read(off, block.data(), block.size());
+        if (st == ReadStatus::Ok) {
+            r.tables[i] = decodeRegionTable(block.data(), i + 1, off);
+        } else {
+            r.tables[i].index = i + 1;
+            r.tables[i].offset = off;
+            findings.add(Severity::Error,
+                         st == ReadStatus::IoError ? FindingCode::IoError
+                                                   : FindingCode::FileTruncated,
+                         "region_table" + std::to_string(i + 1), off,
+                         "Region table " + std::to_string(i + 1) +
+                             (st == ReadStatus::IoError ? " could not be read (I/O error)"
+                                                        : " lies beyond end of file"),
+                         "2.2.3");
+        }
+    }
+    const RegionTable &t1 = r.tables[0], &t2 = r.tables[1];
+    reportTableProblems(t1, t2.valid(), findings);
+    reportTableProblems(t2, t1.valid(), findings);
+    r.identical = t1.readable && t2.readable && t1.raw == t2.raw;
+    if (t1.valid() && t2.valid() && !r.identical)
+        findings.add(Severity::Warning, FindingCode::RegionTablesDiffer, "region_table2", t2.offset,
+                     "Both region tables are valid but their contents differ", "2.2.3");
+    // Trust a valid copy; with none, read on from one whose signature holds, so a damaged
+    // file still shows as much as can be decoded (the errors above say it is untrusted).
+    if (t1.valid())
+        r.used = 1;
+    else if (t2.valid())
+        r.used = 2;
+    else if (t1.readable && t1.signatureValid)
+        r.used = 1;
+    else if (t2.readable && t2.signatureValid)
+        r.used = 2;
+    if (r.used)
+        checkEntries(src, r.tables[r.used - 1], logOffset, logLength, r, findings);
+    return r;
+}
+
+} // namespace vhdx
