@@ -105,6 +105,58 @@ struct Scanner {
             st == uint8_t(PayloadState::PartiallyPresent))
             block(index, e, geo.blockSize);
     }
+
+    // Hot loop: most entries only need counting. An entry needs the slow path when its
+    // state has bit 2 set (4, 5 undefined; 6, 7 present or invalid) or reserved bits are
+    // set, i.e. when raw & 0xFFFFC is non-zero. In blocks of 64 the states 0..3 are counted
+    // in one pass as four 16-bit lanes of one register; a block with any slow entry is
+    // walked again entry by entry.
+    void countRun(const uint8_t* p, uint64_t first, uint64_t count) {
+        constexpr uint64_t slowMask = 0xFFFFC;
+        constexpr uint64_t block = 64;
+        uint64_t c[4] = {};
+        uint64_t k = 0;
+        for (; k + block <= count; k += block) {
+            uint64_t any = 0, packed = 0;
+            for (uint64_t j = 0; j < block; ++j) {
+                const uint64_t raw = le64(p + (k + j) * 8);
+                any |= raw & slowMask;
+                packed += uint64_t(1) << ((raw & 3) << 4);
+            }
+            if (any) {
+                countSlow(p, first, k, k + block);
+                continue;
+            }
+            for (int st = 0; st < 4; ++st)
+                c[st] += (packed >> (16 * st)) & 0xFFFF;
+        }
+        countSlow(p, first, k, count);
+        for (int st = 0; st < 4; ++st) {
+            result.counts.payload[st] += c[st];
+            result.payloadEntries += c[st];
+        }
+    }
+
+    void countSlow(const uint8_t* p, uint64_t first, uint64_t from, uint64_t to) {
+        for (uint64_t k = from; k < to; ++k)
+            visit(first + k, false, BatEntry{le64(p + k * 8)});
+    }
+
+    void scanChunk(const uint8_t* p, uint64_t first, uint64_t n, uint64_t& posInChunk) {
+        uint64_t i = 0;
+        while (i < n) {
+            if (posInChunk == geo.chunkRatio) {
+                visit(first + i, true, BatEntry{le64(p + i * 8)});
+                posInChunk = 0;
+                ++i;
+                continue;
+            }
+            const uint64_t run = std::min(n - i, geo.chunkRatio - posInChunk);
+            countRun(p + i * 8, first + i, run);
+            i += run;
+            posInChunk += run;
+        }
+    }
 };
 
 void report(Findings& f, const Tally& t, Severity sev, FindingCode code, uint64_t batOffset,
@@ -141,11 +193,7 @@ BatScanResult scanBat(const ByteSource& src, uint64_t batOffset, uint64_t batLen
             failed = true;
             break;
         }
-        for (uint64_t i = 0; i < n; ++i) {
-            const bool isBitmap = posInChunk == geo.chunkRatio;
-            s.visit(first + i, isBitmap, BatEntry{le64(buf.data() + i * 8)});
-            posInChunk = isBitmap ? 0 : posInChunk + 1;
-        }
+        s.scanChunk(buf.data(), first, n, posInChunk);
         s.result.entriesScanned = first + n;
         if (options.progress)
             options.progress(first + n, total);

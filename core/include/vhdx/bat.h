@@ -120,7 +120,7 @@ struct ReservedRange {
 struct BatScanOptions {
     std::function<void(uint64_t done, uint64_t total)> progress; // may be empty
     const std::atomic<bool>* cancel = nullptr;
-    uint64_t chunkBytes = 4 * 1024 * 1024;
+    uint64_t chunkBytes = 256 * 1024; // fits in L2 while it is scanned
 };
 
 // Reads the whole table in chunks (constant memory apart from a bitmap of the file's MiB
