@@ -90,8 +90,11 @@ void Image::parseAll(const ParseOptions& options) {
         m_batReader = std::make_unique<BatReader>(src, bat.fileOffset, bat.length, m_batGeometry);
     }
     if (options.resolveParent && m_metadata.hasParent && m_metadata.parentLocator &&
-        !src.path().empty())
-        m_parentChain = resolveParentChain(src.path(), *m_metadata.parentLocator, m_findings);
+        !src.path().empty()) {
+        const MetadataEntry* item = m_metadata.find(guids::parentLocator);
+        const uint64_t at = m_metadata.regionOffset + (item ? item->offset : 0);
+        m_parentChain = resolveParentChain(src.path(), *m_metadata.parentLocator, m_findings, at);
+    }
 }
 
 const BatScanResult& Image::scanBat(const BatScanOptions& options) {

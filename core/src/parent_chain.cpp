@@ -76,7 +76,7 @@ std::vector<std::pair<std::string, std::string>> parentCandidates(const ParentLo
 
 std::vector<ParentLink> resolveParentChain(const std::string& imagePath,
                                            const ParentLocator& locator, Findings& findings,
-                                           int maxDepth) {
+                                           uint64_t locatorOffset, int maxDepth) {
     std::vector<ParentLink> chain;
     std::set<std::string> seen{fs::weakly_canonical(imagePath).string()};
     std::string childPath = imagePath;
@@ -104,7 +104,8 @@ std::vector<ParentLink> resolveParentChain(const std::string& imagePath,
             std::string tried;
             for (const auto& t : link.tried)
                 tried += (tried.empty() ? "" : ", ") + t;
-            findings.add(Severity::Error, FindingCode::ParentNotFound, "metadata:Parent Locator", 0,
+            findings.add(Severity::Error, FindingCode::ParentNotFound, "metadata:Parent Locator",
+                         locatorOffset,
                          who + " disk was not found (tried: " +
                              (tried.empty() ? "no usable path" : tried) + ")",
                          "2.6.2.6");
@@ -112,8 +113,9 @@ std::vector<ParentLink> resolveParentChain(const std::string& imagePath,
             break;
         }
         if (!seen.insert(fs::weakly_canonical(link.path).string()).second) {
-            findings.add(Severity::Error, FindingCode::ParentNotFound, "metadata:Parent Locator", 0,
-                         who + " " + link.path + " is already in the chain (a loop)", "2.6.2.6");
+            findings.add(Severity::Error, FindingCode::ParentNotFound, "metadata:Parent Locator",
+                         locatorOffset, who + " " + link.path + " is already in the chain (a loop)",
+                         "2.6.2.6");
             chain.push_back(link);
             break;
         }
@@ -124,7 +126,8 @@ std::vector<ParentLink> resolveParentChain(const std::string& imagePath,
         const Header* ph = parent ? parent->headers().currentHeader() : nullptr;
         link.readable = ph != nullptr;
         if (!ph) {
-            findings.add(Severity::Error, FindingCode::ParentNotFound, "metadata:Parent Locator", 0,
+            findings.add(Severity::Error, FindingCode::ParentNotFound, "metadata:Parent Locator",
+                         locatorOffset,
                          who + " " + link.path + " is not a readable VHDX" +
                              (error.empty() ? "" : ": " + error),
                          "2.6.2.6");
@@ -136,12 +139,13 @@ std::vector<ParentLink> resolveParentChain(const std::string& imagePath,
             link.expectedLinkageValid && link.expectedLinkage == ph->dataWriteGuid;
         link.parentHasParent = parent->metadata().hasParent;
         if (!link.linkageMatches)
-            findings.add(
-                Severity::Error, FindingCode::ParentLinkageMismatch, "metadata:Parent Locator", 0,
-                who + " " + link.path + " has DataWriteGuid " + ph->dataWriteGuid.toString() +
-                    " but parent_linkage is " + (linkage ? *linkage : std::string("missing")) +
-                    ": the parent changed since the child was made",
-                "2.6.2.6");
+            findings.add(Severity::Error, FindingCode::ParentLinkageMismatch,
+                         "metadata:Parent Locator", locatorOffset,
+                         who + " " + link.path + " has DataWriteGuid " +
+                             ph->dataWriteGuid.toString() + " but parent_linkage is " +
+                             (linkage ? *linkage : std::string("missing")) +
+                             ": the parent changed since the child was made",
+                         "2.6.2.6");
         chain.push_back(link);
         if (!link.parentHasParent || !parent->metadata().parentLocator)
             break;

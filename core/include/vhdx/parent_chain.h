@@ -1,5 +1,6 @@
 #pragma once
 // Differencing disks: finding the parent from the locator and checking the linkage.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -29,9 +30,10 @@ struct ParentLink {
 parentCandidates(const ParentLocator& locator, const std::string& imageDir);
 
 // Follows the chain from an image at imagePath (depth-limited, cycles detected), adding
-// PARENT_NOT_FOUND / PARENT_LINKAGE_MISMATCH findings for the child.
-[[nodiscard]] std::vector<ParentLink> resolveParentChain(const std::string& imagePath,
-                                                         const ParentLocator& locator,
-                                                         Findings& findings, int maxDepth = 16);
+// PARENT_NOT_FOUND / PARENT_LINKAGE_MISMATCH findings for the child at locatorOffset (the
+// file offset of the child's parent locator item).
+[[nodiscard]] std::vector<ParentLink>
+resolveParentChain(const std::string& imagePath, const ParentLocator& locator, Findings& findings,
+                   uint64_t locatorOffset = 0, int maxDepth = 16);
 
 } // namespace vhdx
