@@ -53,9 +53,11 @@ struct LogZeroWrite {
 
 struct LogEntrySpec {
     uint64_t sequenceNumber = 1;
-    std::optional<Guid> logGuid;    // default: the image's log GUID
-    std::optional<uint64_t> offset; // in the log; default: right after the previous entry
-    int tailEntry = -1;             // index of the entry Tail points at; -1 = itself
+    std::optional<Guid> logGuid; // default: the image's log GUID
+    // In the log; default: right after the previous entry. An entry reaching past the end of
+    // the log wraps around to its start, as in the circular log of real writers.
+    std::optional<uint64_t> offset;
+    int tailEntry = -1;                        // index of the entry Tail points at; -1 = itself
     std::optional<uint64_t> flushedFileOffset; // default: the file size
     std::optional<uint64_t> lastFileOffset;    // default: the file size
     std::vector<LogDataWrite> data;
@@ -142,7 +144,8 @@ struct BuiltImage {
 
 // Recomputes and stores the CRC-32C of the structure at offset (checksum at offset + 4).
 void fixChecksum(std::vector<uint8_t>& bytes, uint64_t structureOffset, uint64_t length);
-// Re-seal helpers after an edit: header 1/2, region table 1/2, log entry i.
+// Re-seal helpers after an edit: header 1/2, region table 1/2, log entry i (one that does
+// not wrap around the end of the log).
 void resealHeader(BuiltImage& image, int slot);
 void resealRegionTable(BuiltImage& image, int slot);
 void resealLogEntry(BuiltImage& image, size_t entry);

@@ -28,13 +28,13 @@ std::vector<uint8_t> sectorBytes(const LogDataWrite& w, uint64_t sequence, size_
     return s;
 }
 
-void writeEntry(const ImageSpec& spec, BuiltImage& img, const LogEntrySpec& e, uint64_t start,
+// Composes the entry, then copies it into the circular log (wrapping at its end).
+void writeEntry(const ImageSpec& spec, BuiltImage& img, const LogEntrySpec& e, uint64_t rel,
                 uint32_t tail) {
     const uint64_t fileSize = img.bytes.size();
     const uint64_t length = entryLength(e);
-    detail::ensureSize(img.bytes, start + length);
-    uint8_t* p = img.bytes.data() + start;
-    std::memset(p, 0, length);
+    std::vector<uint8_t> buf(length, 0);
+    uint8_t* p = buf.data();
     std::memcpy(p, "loge", 4);
     putLe32(p + field::logEntryLength, uint32_t(length));
     putLe32(p + field::logTail, tail);
@@ -65,7 +65,13 @@ void writeEntry(const ImageSpec& spec, BuiltImage& img, const LogEntrySpec& e, u
         putLe64(desc + 24, e.sequenceNumber);
         desc += 32;
     }
-    fixChecksum(img.bytes, start, length);
+    fixChecksum(buf, 0, length);
+    const uint64_t logLength = img.logLength ? img.logLength : length;
+    for (uint64_t i = 0; i < length; ++i) {
+        const uint64_t at = img.logOffset + (rel + i) % logLength;
+        detail::ensureSize(img.bytes, at + 1);
+        img.bytes[at] = buf[i];
+    }
 }
 
 } // namespace
@@ -85,7 +91,7 @@ void detail::writeLog(const ImageSpec& spec, BuiltImage& img) {
             t >= 0 && size_t(t) < offsets.size() ? offsets[size_t(t)] : offsets[i];
         img.logEntryOffsets.push_back(img.logOffset + offsets[i]);
         img.logEntryLengths.push_back(uint32_t(entryLength(e)));
-        writeEntry(spec, img, e, img.logOffset + offsets[i], uint32_t(tail));
+        writeEntry(spec, img, e, offsets[i], uint32_t(tail));
     }
 }
 

@@ -1,0 +1,89 @@
+#pragma once
+// Shared helpers of the core tests: parse builder bytes, look findings up, print them in
+// failure messages.
+#include <QString>
+#include <QTest>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "image_builder.h"
+#include "vhdx/bytes.h"
+#include "vhdx/image.h"
+
+namespace vhdx::test {
+
+inline QString qs(const std::string& s) {
+    return QString::fromStdString(s);
+}
+inline QString qs(std::string_view s) {
+    return QString::fromUtf8(s.data(), qsizetype(s.size()));
+}
+
+// Parses bytes held in memory and runs the BAT scan, as the CLI does for files.
+inline std::unique_ptr<Image> parseAndScan(std::vector<uint8_t> bytes) {
+    auto image = Image::parse(std::make_shared<MemorySource>(std::move(bytes)));
+    image->scanBat();
+    return image;
+}
+inline std::unique_ptr<Image> parseAndScan(const BuiltImage& built) {
+    return parseAndScan(built.bytes);
+}
+
+inline std::vector<Finding> findingsWith(const Findings& findings, FindingCode code) {
+    std::vector<Finding> out;
+    for (const Finding& f : findings.items())
+        if (f.code == code)
+            out.push_back(f);
+    return out;
+}
+inline std::vector<Finding> findingsWith(const Image& image, FindingCode code) {
+    return findingsWith(image.findings(), code);
+}
+
+// One line per finding, for failure messages.
+inline QString describe(const Findings& findings) {
+    QString out;
+    for (const Finding& f : findings.items())
+        out += QStringLiteral("\n  %1 %2 %3 @%4: %5")
+                   .arg(qs(severityName(f.severity)), qs(codeName(f.code)), qs(f.structure))
+                   .arg(f.offset)
+                   .arg(qs(f.message));
+    return out.isEmpty() ? QStringLiteral(" (no findings)") : out;
+}
+inline QString describe(const Image& image) {
+    return describe(image.findings());
+}
+
+inline QString errorList(const Image& image) {
+    Findings errors;
+    for (const Finding& f : image.findings().items())
+        if (f.severity == Severity::Error)
+            errors.add(f.severity, f.code, f.structure, f.offset, f.message, f.spec);
+    return describe(errors);
+}
+
+} // namespace vhdx::test
+
+// The image has a finding with this code; its first one is copied into `var`.
+#define VHDX_REQUIRE_FINDING(image, code, var)                                                     \
+    const auto var##_all = ::vhdx::test::findingsWith(image, code);                                \
+    QVERIFY2(!var##_all.empty(), qPrintable(QStringLiteral("expected %1, got:%2")                  \
+                                                .arg(::vhdx::test::qs(::vhdx::codeName(code)),     \
+                                                     ::vhdx::test::describe(image))));             \
+    const ::vhdx::Finding& var = var##_all.front()
+
+#define VHDX_REQUIRE_NO_FINDING(image, code)                                                       \
+    QVERIFY2(::vhdx::test::findingsWith(image, code).empty(),                                      \
+             qPrintable(QStringLiteral("unexpected %1 in:%2")                                      \
+                            .arg(::vhdx::test::qs(::vhdx::codeName(code)),                         \
+                                 ::vhdx::test::describe(image))))
+
+#define VHDX_REQUIRE_NO_ERRORS(image)                                                              \
+    QVERIFY2(                                                                                      \
+        !(image).findings().hasErrors(),                                                           \
+        qPrintable(QStringLiteral("unexpected errors:%1").arg(::vhdx::test::errorList(image))))
+
+#define VHDX_COMPARE_STR(actual, expected)                                                         \
+    QCOMPARE(::vhdx::test::qs(actual), QString::fromUtf8(expected))

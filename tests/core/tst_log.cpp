@@ -1,0 +1,338 @@
+// The log (format §9): entries, validation, the active sequence, LOG_* findings.
+#include <QTest>
+
+#include <cstring>
+
+#include "core_test_helpers.h"
+#include "vhdx/log.h"
+
+using namespace vhdx;
+using namespace vhdx::test;
+
+namespace {
+const Guid kLog = *Guid::parse("c82755bc-427f-1245-b72c-da70aaabe031");
+
+LogEntrySpec entry(uint64_t seq, int tail = -1) {
+    LogEntrySpec e;
+    e.sequenceNumber = seq;
+    e.tailEntry = tail;
+    e.data.push_back({4 * MiB, {}}); // one data sector: an 8 KiB entry
+    return e;
+}
+
+ImageSpec withLog(std::vector<LogEntrySpec> entries, Guid guid = kLog) {
+    ImageSpec spec;
+    spec.logGuid = guid;
+    spec.logEntries = std::move(entries);
+    return spec;
+}
+
+std::vector<uint64_t> active(const Image& img) {
+    return img.log().activeSequence;
+}
+using Seq = std::vector<uint64_t>;
+} // namespace
+
+class TestLog : public QObject {
+    Q_OBJECT
+  private slots:
+    void noLog() {
+        const auto img = parseAndScan(buildImage({}));
+        QVERIFY(!img->log().present);
+        QVERIFY(!img->log().replayNeeded);
+        QVERIFY(img->log().activeSequence.empty());
+        QVERIFY(img->findings().empty());
+    }
+    void replayedLogLeavesNothingToDo() {
+        // After a replay the header's LogGuid is zero; the old entries stay in the log area.
+        ImageSpec spec = withLog({entry(1), entry(2, 0), entry(3, 0)}, Guid());
+        for (auto& e : spec.logEntries)
+            e.logGuid = kLog;
+        const auto img = parseAndScan(buildImage(spec));
+        QVERIFY(!img->log().present);
+        QVERIFY(!img->log().replayNeeded);
+        VHDX_REQUIRE_NO_FINDING(*img, FindingCode::LogReplayNeeded);
+        QCOMPARE(img->findings().count(Severity::Error), size_t(0));
+        QCOMPARE(img->findings().count(Severity::Warning), size_t(0));
+    }
+    void singleActiveEntry() {
+        LogEntrySpec e = entry(5);
+        std::vector<uint8_t> sector(4096);
+        for (size_t i = 0; i < sector.size(); ++i)
+            sector[i] = uint8_t(255 - i % 251);
+        e.data = {{4 * MiB, sector}, {5 * MiB, {}}};
+        e.zeros = {{6 * MiB, 64 * KiB}};
+        const BuiltImage b = buildImage(withLog({e}));
+        const auto img = parseAndScan(b);
+        const Log& log = img->log();
+        QVERIFY(log.present && log.readable);
+        QCOMPARE(log.offset, MiB);
+        QCOMPARE(log.length, MiB);
+        QVERIFY(log.logGuid == kLog);
+        QCOMPARE(log.entries.size(), size_t(1));
+        const LogEntry& le = log.entries[0];
+        QVERIFY2(le.valid, le.problem.c_str());
+        QVERIFY(le.checksumValid && le.guidMatches && le.active);
+        QCOMPARE(le.offset, 0ull);
+        QCOMPARE(le.fileOffset, MiB);
+        QCOMPARE(le.length, 3u * 4096); // descriptor sector + 2 data sectors
+        QCOMPARE(le.sequenceNumber, 5ull);
+        QCOMPARE(le.descriptorCount, 3u);
+        QCOMPARE(le.dataDescriptors, 2u);
+        QCOMPARE(le.zeroDescriptors, 1u);
+        QCOMPARE(le.tail, 0u);
+        QCOMPARE(le.flushedFileOffset, uint64_t(b.bytes.size()));
+        QCOMPARE(active(*img), Seq{5});
+        QVERIFY(log.replayNeeded);
+        VHDX_REQUIRE_FINDING(*img, FindingCode::LogReplayNeeded, f);
+        QCOMPARE(f.severity, Severity::Warning);
+        VHDX_COMPARE_STR(f.structure, "log");
+        QCOMPARE(f.offset, MiB);
+        VHDX_REQUIRE_NO_ERRORS(*img);
+
+        const std::vector<LogDescriptor> d = readLogDescriptors(img->source(), log, le);
+        QCOMPARE(d.size(), size_t(3));
+        QVERIFY(d[0].isData && d[0].signatureValid);
+        QCOMPARE(d[0].fileOffset, 4 * MiB);
+        QCOMPARE(d[0].sequenceNumber, 5ull);
+        QCOMPARE(d[0].leadingBytes, le64(sector.data()));
+        QCOMPARE(d[0].trailingBytes, le32(sector.data() + 4092));
+        QVERIFY(!d[2].isData && d[2].signatureValid);
+        QCOMPARE(d[2].zeroLength, 64 * KiB);
+        QCOMPARE(d[2].fileOffset, 6 * MiB);
+        QCOMPARE(readLogDescriptors(img->source(), log, le, 1).size(), size_t(1));
+    }
+    void descriptorSectorBoundaries_data() {
+        QTest::addColumn<int>("zeros");
+        QTest::addColumn<quint32>("length");
+        QTest::newRow("126 fit one sector") << 126 << 4096u;
+        QTest::newRow("127 need two") << 127 << 8192u;
+        QTest::newRow("254 fit two") << 254 << 8192u;
+        QTest::newRow("255 need three") << 255 << 12288u;
+    }
+    void descriptorSectorBoundaries() {
+        QFETCH(int, zeros);
+        QFETCH(quint32, length);
+        LogEntrySpec e;
+        e.sequenceNumber = 9;
+        for (int i = 0; i < zeros; ++i)
+            e.zeros.push_back({8 * MiB + uint64_t(i) * 4096, 4096});
+        const auto img = parseAndScan(buildImage(withLog({e})));
+        QCOMPARE(img->log().entries.size(), size_t(1));
+        const LogEntry& le = img->log().entries[0];
+        QCOMPARE(le.length, length);
+        QVERIFY2(le.valid, le.problem.c_str());
+        QCOMPARE(le.zeroDescriptors, uint32_t(zeros));
+        QCOMPARE(readLogDescriptors(img->source(), img->log(), le).size(), size_t(zeros));
+    }
+    void sequenceFromTail() {
+        // Three entries, every Tail at the first: the whole run is replayed.
+        const auto img = parseAndScan(buildImage(withLog({entry(10), entry(11, 0), entry(12, 0)})));
+        QCOMPARE(active(*img), (Seq{10, 11, 12}));
+        for (const LogEntry& e : img->log().entries)
+            QVERIFY(e.active);
+    }
+    void tailAtHeadOnly() {
+        // Older entries were flushed: only the head (whose Tail is itself) is replayed.
+        const auto img =
+            parseAndScan(buildImage(withLog({entry(1), entry(2, 1), entry(3, 2)}))); // tails 0,1,2
+        QCOMPARE(active(*img), (Seq{3}));
+        QVERIFY(!img->log().entries[0].active);
+        QVERIFY(img->log().entries[2].active);
+    }
+    void tailInTheMiddle() {
+        const auto img = parseAndScan(
+            buildImage(withLog({entry(20), entry(21, 0), entry(22, 1), entry(23, 1)})));
+        QCOMPARE(active(*img), (Seq{21, 22, 23}));
+    }
+    void highestHeadWins() {
+        LogEntrySpec newer1 = entry(40), newer2 = entry(41, 2);
+        newer1.offset = 64 * KiB;
+        const auto img = parseAndScan(
+            buildImage(withLog({entry(30), entry(31, 0), newer1, newer2}))); // newer2 follows
+        QCOMPARE(active(*img), (Seq{40, 41}));
+    }
+    void sequenceGapBreaksRun() {
+        const auto img = parseAndScan(buildImage(withLog({entry(1), entry(3, 0)})));
+        // Entry 3's Tail is at entry 1, but 1 -> 3 is not a run: no valid active sequence
+        // with head 3; entry 1 alone (Tail itself) is the active one.
+        QCOMPARE(active(*img), (Seq{1}));
+    }
+    void tailOutsideAnyRun() {
+        LogEntrySpec e = entry(7);
+        const BuiltImage built = buildImage(withLog({e}));
+        BuiltImage b = built;
+        putU32(b, b.logEntryOffsets[0] + field::logTail, 512 * KiB); // no entry there
+        resealLogEntry(b, 0);
+        const auto img = parseAndScan(b);
+        QVERIFY(!img->log().replayNeeded);
+        QVERIFY(active(*img).empty());
+        VHDX_REQUIRE_NO_FINDING(*img, FindingCode::LogReplayNeeded);
+    }
+    void wrapsAroundTheLogEnd() {
+        LogEntrySpec last = entry(20), first = entry(21, 0);
+        last.offset = MiB - 8 * KiB;
+        first.offset = 0;
+        const auto img = parseAndScan(buildImage(withLog({last, first})));
+        QCOMPARE(active(*img), (Seq{20, 21}));
+    }
+    void entryItselfWraps() {
+        LogEntrySpec e = entry(30);
+        e.offset = MiB - 4 * KiB; // descriptor sector at the end, data sector at the start
+        const auto img = parseAndScan(buildImage(withLog({e})));
+        QCOMPARE(img->log().entries.size(), size_t(1));
+        QVERIFY2(img->log().entries[0].valid, img->log().entries[0].problem.c_str());
+        QCOMPARE(active(*img), (Seq{30}));
+    }
+    void staleEntriesAreInfo() {
+        // Like the dirty-log sample: six stale entries of another session, one active.
+        std::vector<LogEntrySpec> entries;
+        const Guid stale = Guid::random();
+        for (uint64_t s = 1; s <= 6; ++s) {
+            entries.push_back(entry(s, s == 1 ? -1 : 0));
+            entries.back().logGuid = stale;
+        }
+        entries.push_back(entry(7));
+        const auto img = parseAndScan(buildImage(withLog(entries)));
+        QCOMPARE(img->log().entries.size(), size_t(7));
+        const auto invalid = findingsWith(*img, FindingCode::LogEntryInvalid);
+        QCOMPARE(invalid.size(), size_t(6));
+        for (const Finding& f : invalid)
+            QCOMPARE(f.severity, Severity::Info);
+        VHDX_COMPARE_STR(invalid[1].structure, "log[8192]");
+        QCOMPARE(invalid[1].offset, MiB + 8192);
+        QCOMPARE(active(*img), (Seq{7}));
+        QVERIFY(!img->log().entries[0].guidMatches);
+        QVERIFY(img->log().entries[0].checksumValid);
+        VHDX_REQUIRE_NO_ERRORS(*img);
+    }
+    void damagedEntry_data() {
+        QTest::addColumn<int>("kind");
+        QTest::newRow("checksum") << 0;
+        QTest::newRow("sequence zero") << 1;
+        QTest::newRow("descriptor sequence") << 2;
+        QTest::newRow("descriptor signature") << 3;
+        QTest::newRow("descriptor misaligned") << 4;
+        QTest::newRow("data sector signature") << 5;
+        QTest::newRow("data sector sequence") << 6;
+        QTest::newRow("length not 4K") << 7;
+        QTest::newRow("length past log") << 8;
+        QTest::newRow("too many descriptors") << 9;
+        QTest::newRow("zero length misaligned") << 10;
+    }
+    void damagedEntry() {
+        QFETCH(int, kind);
+        LogEntrySpec e = entry(5);
+        e.zeros.push_back({6 * MiB, 4096});
+        BuiltImage b = buildImage(withLog({e}));
+        const uint64_t at = b.logEntryOffsets[0];
+        const uint64_t desc0 = at + 64, desc1 = at + 96, data0 = at + 4096;
+        switch (kind) {
+        case 0:
+            b.bytes[at + 3000] ^= 1;
+            break;
+        case 1:
+            putU64(b, at + field::logSequence, 0);
+            putU64(b, desc0 + 24, 0);
+            putU64(b, desc1 + 24, 0);
+            putU32(b, data0 + 4092, 0);
+            break;
+        case 2:
+            putU64(b, desc0 + 24, 6);
+            break;
+        case 3:
+            b.bytes[desc1] = 'Z';
+            break;
+        case 4:
+            putU64(b, desc0 + 16, 4 * MiB + 512);
+            break;
+        case 5:
+            b.bytes[data0] = 'D';
+            break;
+        case 6:
+            putU32(b, data0 + 4092, 99);
+            break;
+        case 7:
+            putU32(b, at + field::logEntryLength, 8192 + 512);
+            break;
+        case 8:
+            putU32(b, at + field::logEntryLength, uint32_t(2 * MiB));
+            break;
+        case 9:
+            putU32(b, at + field::logDescriptorCount, 300);
+            break;
+        case 10:
+            putU64(b, desc1 + 8, 100);
+            break;
+        }
+        if (kind != 0)
+            resealLogEntry(b, 0); // over the original length: the damage is not the CRC
+        const auto img = parseAndScan(b);
+        QCOMPARE(img->log().entries.size(), size_t(1));
+        const LogEntry& le = img->log().entries[0];
+        QVERIFY(!le.valid);
+        QVERIFY(!le.active);
+        QVERIFY(!le.problem.empty());
+        if (kind == 0)
+            QVERIFY(!le.checksumValid);
+        VHDX_REQUIRE_FINDING(*img, FindingCode::LogEntryInvalid, f);
+        QCOMPARE(f.severity, Severity::Info);
+        VHDX_COMPARE_STR(f.structure, "log[0]");
+        QCOMPARE(f.offset, MiB);
+        QVERIFY(!img->log().replayNeeded);
+    }
+    void flushedOffsetBeyondEof() {
+        LogEntrySpec e = entry(3);
+        e.flushedFileOffset = 1024 * MiB;
+        const auto img = parseAndScan(buildImage(withLog({e})));
+        QVERIFY(img->log().replayNeeded);
+        VHDX_REQUIRE_FINDING(*img, FindingCode::LogInvalid, f);
+        QCOMPARE(f.severity, Severity::Error);
+        VHDX_COMPARE_STR(f.structure, "log");
+    }
+    void logAreaBeyondEof() {
+        BuiltImage b = buildImage(withLog({entry(1)}));
+        for (int slot = 1; slot <= 2; ++slot) {
+            putU64(b, b.headerOffset[slot - 1] + field::headerLogOffset, 100 * MiB);
+            resealHeader(b, slot);
+        }
+        const auto img = parseAndScan(b);
+        VHDX_REQUIRE_FINDING(*img, FindingCode::LogInvalid, f);
+        QCOMPARE(f.severity, Severity::Error);
+        QVERIFY(!img->log().readable);
+        QVERIFY(!img->log().replayNeeded);
+    }
+    void manyInvalidEntriesAreLimited() {
+        // 200 stale candidates: at most 100 are listed as findings, and that is said.
+        std::vector<LogEntrySpec> entries;
+        for (uint64_t s = 1; s <= 200; ++s) {
+            LogEntrySpec e; // no descriptors: 4 KiB each, 800 KiB in all
+            e.sequenceNumber = s;
+            e.logGuid = Guid::random();
+            entries.push_back(e);
+        }
+        const auto img = parseAndScan(buildImage(withLog(entries)));
+        QCOMPARE(img->log().entries.size(), size_t(200));
+        QCOMPARE(findingsWith(*img, FindingCode::LogEntryInvalid).size(), size_t(100));
+        VHDX_REQUIRE_FINDING(*img, FindingCode::LogEntriesLimited, f);
+        QCOMPARE(f.severity, Severity::Info);
+    }
+    void entryCountIsCapped() {
+        // 65,537 entry candidates in a 257 MiB log: the list stops at maxLogEntries.
+        ImageSpec spec;
+        spec.logGuid = kLog;
+        spec.logLength = 257 * MiB;
+        BuiltImage b = buildImage(spec);
+        for (uint64_t s = 0; s <= maxLogEntries; ++s)
+            std::memcpy(b.bytes.data() + b.logOffset + s * 4096, "loge", 4);
+        const auto img = parseAndScan(std::move(b.bytes));
+        QCOMPARE(img->log().entries.size(), maxLogEntries);
+        QVERIFY(img->log().entriesLimited);
+        VHDX_REQUIRE_FINDING(*img, FindingCode::LogEntriesLimited, f);
+        QCOMPARE(f.severity, Severity::Info);
+        QVERIFY(!img->log().replayNeeded);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLog)
+#include "tst_log.moc"
