@@ -1,0 +1,293 @@
+#include "bat_grid_view.h"
+
+#include <QHelpEvent>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QScrollBar>
+#include <QToolTip>
+
+#include <algorithm>
+
+#include "bat_legend.h"
+#include "display_format.h"
+
+namespace vhdx::ui {
+
+BatGridView::BatGridView(QWidget* parent) : QAbstractScrollArea(parent) {
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOn);
+    viewport()->setMouseTracking(true);
+    viewport()->setAttribute(Qt::WA_OpaquePaintEvent);
+    setFocusPolicy(Qt::StrongFocus);
+    setMinimumSize(120, 120);
+}
+
+void BatGridView::setReader(const BatReader* reader) {
+    m_reader = reader;
+    m_current.reset();
+    m_entriesFirst = UINT64_MAX;
+    m_entries.clear();
+    m_entries.shrink_to_fit();
+    verticalScrollBar()->setValue(0);
+    updateScrollBar();
+    viewport()->update();
+}
+
+uint64_t BatGridView::entryCount() const {
+    return m_reader ? m_reader->geometry().totalEntries : 0;
+}
+
+int BatGridView::columns() const {
+    return std::max(1, (viewport()->width() - 2 * margin) / m_cell);
+}
+
+qint64 BatGridView::rowCount() const {
+    const uint64_t cols = uint64_t(columns());
+    return qint64((entryCount() + cols - 1) / cols);
+}
+
+int BatGridView::visibleRows() const {
+    return std::max(1, (viewport()->height() - margin) / m_cell);
+}
+
+qint64 BatGridView::firstVisibleRow() const {
+    return verticalScrollBar()->value();
+}
+
+void BatGridView::updateScrollBar() {
+    QScrollBar* sb = verticalScrollBar();
+    // rowCount() is at most totalEntries (about 2^26 at the format's limit): fits an int.
+    const qint64 maxFirst = std::max<qint64>(0, rowCount() - visibleRows());
+    sb->setRange(0, int(std::min<qint64>(maxFirst, INT_MAX)));
+    sb->setPageStep(visibleRows());
+    sb->setSingleStep(1);
+}
+
+void BatGridView::setCellSize(int pixels) {
+    pixels = std::clamp(pixels, minCellSize, maxCellSize);
+    if (pixels == m_cell)
+        return;
+    // Keep the entry at the top left in view across the re-layout.
+    const uint64_t top = uint64_t(firstVisibleRow()) * uint64_t(columns());
+    m_cell = pixels;
+    updateScrollBar();
+    verticalScrollBar()->setValue(int(top / uint64_t(columns())));
+    viewport()->update();
+    emit cellSizeChanged(pixels);
+}
+
+qint64 BatGridView::indexAt(const QPoint& pos) const {
+    if (pos.x() < margin || pos.y() < margin)
+        return -1;
+    const int col = (pos.x() - margin) / m_cell;
+    if (col >= columns())
+        return -1;
+    const qint64 row = firstVisibleRow() + (pos.y() - margin) / m_cell;
+    const uint64_t index = uint64_t(row) * uint64_t(columns()) + uint64_t(col);
+    return index < entryCount() ? qint64(index) : -1;
+}
+
+QRect BatGridView::cellRect(uint64_t index) const {
+    if (index >= entryCount())
+        return {};
+    const uint64_t cols = uint64_t(columns());
+    const qint64 row = qint64(index / cols) - firstVisibleRow();
+    if (row < 0 || row > visibleRows())
+        return {};
+    return QRect(margin + int(index % cols) * m_cell, margin + int(row) * m_cell, m_cell, m_cell);
+}
+
+BatGridView::CellInfo BatGridView::cellInfo(uint64_t index) const {
+    CellInfo info;
+    info.index = index;
+    if (!m_reader || index >= entryCount())
+        return info;
+    const BatGeometry& geo = m_reader->geometry();
+    info.sectorBitmap = geo.isSectorBitmapIndex(index);
+    uint64_t firstBlock = 0;
+    uint64_t blocks = 1;
+    if (info.sectorBitmap) {
+        info.number = index / (geo.chunkRatio + 1);
+        firstBlock = info.number * geo.chunkRatio;
+        blocks = geo.chunkRatio;
+    } else {
+        info.number = geo.blockOfPayloadIndex(index);
+        firstBlock = info.number;
+    }
+    info.virtualStart = std::min(geo.virtualDiskSize, firstBlock * geo.blockSize);
+    info.virtualEnd = std::min(geo.virtualDiskSize, (firstBlock + blocks) * geo.blockSize);
+    if (const auto e = m_reader->entry(index)) {
+        info.readable = true;
+        info.entry = *e;
+    }
+    return info;
+}
+
+QString BatGridView::describe(uint64_t index) const {
+    if (!m_reader || index >= entryCount())
+        return {};
+    const CellInfo c = cellInfo(index);
+    const BatGeometry& geo = m_reader->geometry();
+    QStringList lines;
+    lines << tr("BAT entry %1").arg(formatCount(index));
+    lines << (c.sectorBitmap ? tr("Sector bitmap of chunk %1").arg(formatCount(c.number))
+                             : tr("Payload block %1").arg(formatCount(c.number)));
+    if (!c.readable) {
+        lines << tr("State: unreadable (beyond the BAT region or the file)");
+    } else {
+        const BatCellClass cls = classifyBatEntry(c.entry, c.sectorBitmap, geo.hasParent);
+        const QString stateName = c.sectorBitmap ? qs(bitmapStateName(c.entry.state()))
+                                                 : qs(payloadStateName(c.entry.state()));
+        lines << tr("State: %1 (%2)").arg(stateName).arg(c.entry.state());
+        const bool hasBlock = cls == BatCellClass::PayloadFullyPresent ||
+                              cls == BatCellClass::PayloadPartiallyPresent ||
+                              cls == BatCellClass::BitmapPresent;
+        if (hasBlock || c.entry.fileOffsetMB())
+            lines << tr("File offset: %1 (%2)")
+                         .arg(formatOffset(c.entry.fileOffset()), formatSize(c.entry.fileOffset()));
+        if (c.entry.reservedBits())
+            lines << tr("Reserved bits set: %1").arg(formatOffset(c.entry.reservedBits()));
+    }
+    if (c.virtualEnd > c.virtualStart)
+        lines << tr("%1 virtual bytes %2 – %3 (%4 at %5)")
+                     .arg(c.sectorBitmap ? tr("Covers") : tr("Holds"), formatOffset(c.virtualStart),
+                          formatOffset(c.virtualEnd - 1), formatSize(c.virtualEnd - c.virtualStart),
+                          formatSize(c.virtualStart));
+    else
+        lines << tr("Beyond the end of the virtual disk");
+    return lines.join(QLatin1Char('\n'));
+}
+
+void BatGridView::scrollToIndex(uint64_t index) {
+    const qint64 row = qint64(index / uint64_t(columns()));
+    QScrollBar* sb = verticalScrollBar();
+    if (row < sb->value() || row >= sb->value() + visibleRows())
+        sb->setValue(int(std::max<qint64>(0, row - visibleRows() / 2)));
+}
+
+void BatGridView::setCurrentIndex(uint64_t index) {
+    if (index >= entryCount())
+        return;
+    m_current = index;
+    scrollToIndex(index);
+    viewport()->update();
+    emit currentIndexChanged(index);
+}
+
+bool BatGridView::goToVirtualOffset(uint64_t virtualOffset) {
+    if (!m_reader)
+        return false;
+    const auto index = m_reader->geometry().indexOfVirtualOffset(virtualOffset);
+    if (!index)
+        return false;
+    setCurrentIndex(*index);
+    return true;
+}
+
+void BatGridView::renderCells(QImage& frame) {
+    const uint64_t cols = uint64_t(columns());
+    const uint64_t first = uint64_t(firstVisibleRow()) * cols;
+    const uint64_t total = entryCount();
+    if (first >= total)
+        return;
+    const uint64_t count = std::min<uint64_t>(total - first, uint64_t(visibleRows() + 1) * cols);
+    const uint64_t readable = std::min(m_reader->readableEntries(), total);
+    const uint64_t toRead = first < readable ? std::min(count, readable - first) : 0;
+    if (first != m_entriesFirst || toRead != m_entriesCount) {
+        if (!toRead || !m_reader->readRange(first, toRead, m_entries))
+            m_entries.clear();
+        m_entriesFirst = first;
+        m_entriesCount = toRead;
+    }
+    const BatGeometry& geo = m_reader->geometry();
+    const int gap = m_cell >= 5 ? 1 : 0;
+    const int fill = m_cell - gap;
+    const int mark = m_cell >= 8 ? m_cell / 3 : 0; // centre mark of sector-bitmap cells
+    const QRgb white = qRgb(0xff, 0xff, 0xff);
+    std::vector<QRgb> rowColors(cols);
+    std::vector<uint8_t> rowBitmap(cols);
+    for (uint64_t r = 0; r * cols < count; ++r) {
+        const uint64_t n = std::min(cols, count - r * cols);
+        for (uint64_t c = 0; c < n; ++c) {
+            const uint64_t i = r * cols + c;
+            const bool bitmap = geo.isSectorBitmapIndex(first + i);
+            const BatCellClass cls = i < m_entries.size()
+                                         ? classifyBatEntry(m_entries[i], bitmap, geo.hasParent)
+                                         : BatCellClass::Unreadable;
+            rowColors[c] = batCellColor(cls);
+            rowBitmap[c] = bitmap;
+        }
+        const int y0 = margin + int(r) * m_cell;
+        for (int py = 0; py < fill && y0 + py < frame.height(); ++py) {
+            auto* line = reinterpret_cast<QRgb*>(frame.scanLine(y0 + py));
+            const bool inMark = mark && py >= (fill - mark) / 2 && py < (fill - mark) / 2 + mark;
+            for (uint64_t c = 0; c < n; ++c) {
+                QRgb* px = line + margin + int(c) * m_cell;
+                std::fill_n(px, fill, rowColors[c]);
+                if (inMark && rowBitmap[c])
+                    std::fill_n(px + (fill - mark) / 2, mark, white);
+            }
+        }
+    }
+}
+
+void BatGridView::paintEvent(QPaintEvent*) {
+    const QSize size = viewport()->size();
+    if (m_frame.size() != size)
+        m_frame = QImage(size, QImage::Format_RGB32);
+    m_frame.fill(palette().color(QPalette::Base));
+    if (m_reader)
+        renderCells(m_frame);
+    QPainter p(viewport());
+    p.drawImage(0, 0, m_frame);
+    if (!m_reader) {
+        p.setPen(palette().color(QPalette::PlaceholderText));
+        p.drawText(viewport()->rect(), Qt::AlignCenter, tr("No BAT to show"));
+        return;
+    }
+    if (m_current) {
+        const QRect r = cellRect(*m_current);
+        if (!r.isEmpty()) {
+            p.setPen(QPen(palette().color(QPalette::Highlight), 2));
+            p.setBrush(Qt::NoBrush);
+            p.drawRect(r.adjusted(-1, -1, 0, 0));
+        }
+    }
+}
+
+void BatGridView::resizeEvent(QResizeEvent* event) {
+    QAbstractScrollArea::resizeEvent(event);
+    updateScrollBar();
+}
+
+void BatGridView::mousePressEvent(QMouseEvent* event) {
+    const qint64 index = indexAt(event->position().toPoint());
+    if (index >= 0)
+        setCurrentIndex(uint64_t(index));
+}
+
+void BatGridView::wheelEvent(QWheelEvent* event) {
+    if (event->modifiers() & Qt::ControlModifier) {
+        const int steps = event->angleDelta().y() / 120;
+        setCellSize(steps > 0 ? m_cell * 2 : m_cell / 2);
+        event->accept();
+        return;
+    }
+    QAbstractScrollArea::wheelEvent(event);
+}
+
+bool BatGridView::viewportEvent(QEvent* event) {
+    if (event->type() == QEvent::ToolTip) {
+        auto* help = static_cast<QHelpEvent*>(event);
+        const qint64 index = indexAt(help->pos());
+        if (index >= 0)
+            QToolTip::showText(help->globalPos(), describe(uint64_t(index)), viewport(),
+                               cellRect(uint64_t(index)));
+        else
+            QToolTip::hideText();
+        return true;
+    }
+    return QAbstractScrollArea::viewportEvent(event);
+}
+
+} // namespace vhdx::ui

@@ -1,0 +1,94 @@
+#include "findings_panel.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QTableView>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include "findings_model.h"
+#include "status_style.h"
+
+namespace vhdx::ui {
+
+FindingsPanel::FindingsPanel(QWidget* parent)
+    : QWidget(parent), m_model(new FindingsModel(this)), m_filter(new FindingsFilterModel(this)),
+      m_view(new QTableView(this)), m_note(new QLabel(this)) {
+    m_filter->setSourceModel(m_model);
+    m_view->setModel(m_filter);
+    m_view->setObjectName(QStringLiteral("findingsView"));
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(-1, Qt::AscendingOrder); // keep the model's order until asked
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
+    m_view->setWordWrap(false);
+    m_view->setAlternatingRowColors(true);
+    QHeaderView* h = m_view->horizontalHeader();
+    h->setStretchLastSection(true);
+    m_view->setColumnWidth(FindingsModel::SeverityColumn, 90);
+    m_view->setColumnWidth(FindingsModel::CodeColumn, 210);
+    m_view->setColumnWidth(FindingsModel::StructureColumn, 150);
+    m_view->setColumnWidth(FindingsModel::OffsetColumn, 90);
+
+    auto* bar = new QHBoxLayout;
+    auto* title = new QLabel(tr("<b>Findings</b>"), this);
+    bar->addWidget(title);
+    bar->addSpacing(12);
+    const Severity order[3] = {Severity::Error, Severity::Warning, Severity::Info};
+    for (Severity s : order) {
+        auto* b = new QToolButton(this);
+        b->setCheckable(true);
+        b->setChecked(true);
+        b->setIcon(statusIcon(statusOf(s)));
+        b->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+        b->setAutoRaise(true);
+        b->setToolTip(
+            tr("Show or hide %1 findings").arg(QString::fromUtf8(severityName(s).data())));
+        connect(b, &QToolButton::toggled, this,
+                [this, s](bool on) { m_filter->setSeverityShown(s, on); });
+        m_buttons[int(s)] = b;
+        bar->addWidget(b);
+    }
+    bar->addSpacing(12);
+    bar->addWidget(m_note, 1);
+    m_note->setStyleSheet(QStringLiteral("color: palette(placeholder-text)"));
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 2, 4, 4);
+    layout->setSpacing(2);
+    layout->addLayout(bar);
+    layout->addWidget(m_view, 1);
+
+    auto activate = [this](const QModelIndex& i) {
+        if (i.isValid())
+            emit findingActivated(i.data(FindingsModel::StructureKeyRole).toString(),
+                                  i.data(FindingsModel::OffsetRole).toULongLong());
+    };
+    connect(m_view, &QTableView::clicked, this, activate);
+    connect(m_view, &QTableView::activated, this, activate);
+    updateButtons();
+}
+
+void FindingsPanel::setFindings(std::vector<Finding> findings) {
+    m_model->setFindings(std::move(findings));
+    updateButtons();
+}
+
+void FindingsPanel::setNote(const QString& note) {
+    m_note->setText(note);
+}
+
+void FindingsPanel::updateButtons() {
+    const char* singular[3] = {"info", "warning", "error"};
+    const char* plural[3] = {"info", "warnings", "errors"};
+    for (int s = 0; s < 3; ++s) {
+        const size_t n = m_model->count(Severity(s));
+        m_buttons[s]->setText(
+            QStringLiteral("%1 %2").arg(n).arg(QLatin1String(n == 1 ? singular[s] : plural[s])));
+    }
+}
+
+} // namespace vhdx::ui

@@ -1,0 +1,44 @@
+#pragma once
+// The findings list with severity filter buttons; activating a finding names its structure.
+#include <QWidget>
+
+#include <vector>
+
+#include "vhdx/findings.h"
+
+class QLabel;
+class QTableView;
+class QToolButton;
+
+namespace vhdx::ui {
+
+class FindingsFilterModel;
+class FindingsModel;
+
+class FindingsPanel : public QWidget {
+    Q_OBJECT
+  public:
+    explicit FindingsPanel(QWidget* parent = nullptr);
+    void setFindings(std::vector<Finding> findings);
+    // Shown above the list while the BAT scan runs ("BAT scan running: findings so far").
+    void setNote(const QString& note);
+
+    [[nodiscard]] FindingsModel* model() const { return m_model; }
+    [[nodiscard]] FindingsFilterModel* filterModel() const { return m_filter; }
+    [[nodiscard]] QTableView* view() const { return m_view; }
+    [[nodiscard]] QToolButton* filterButton(Severity s) const { return m_buttons[int(s)]; }
+
+  signals:
+    void findingActivated(const QString& structureKey, quint64 offset);
+
+  private:
+    void updateButtons();
+
+    FindingsModel* m_model;
+    FindingsFilterModel* m_filter;
+    QTableView* m_view;
+    QLabel* m_note;
+    QToolButton* m_buttons[3];
+};
+
+} // namespace vhdx::ui

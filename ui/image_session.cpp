@@ -1,0 +1,79 @@
+#include "image_session.h"
+
+#include <QtConcurrent/QtConcurrentRun>
+
+#include "vhdx/image.h"
+
+namespace vhdx::ui {
+
+std::unique_ptr<ImageSession> ImageSession::open(const QString& path, QString& error) {
+    std::string err;
+    std::unique_ptr<Image> image = Image::open(path.toStdString(), err);
+    if (!image) {
+        error = QString::fromStdString(err);
+        return nullptr;
+    }
+    return std::unique_ptr<ImageSession>(new ImageSession(std::move(image), path));
+}
+
+ImageSession::ImageSession(std::unique_ptr<Image> image, QString path)
+    : m_image(std::move(image)), m_path(std::move(path)), m_findings(m_image->findings().items()) {
+    connect(&m_watcher, &QFutureWatcher<bool>::finished, this, &ImageSession::onScanEnded);
+}
+
+ImageSession::~ImageSession() {
+    m_cancel = true;
+    m_watcher.waitForFinished();
+}
+
+bool ImageSession::isVhdx() const {
+    return m_image->identifier().signatureValid;
+}
+
+void ImageSession::startScan() {
+    if (m_scanning || m_scanDone)
+        return;
+    if (!m_image->batReader()) {
+        // Nothing to scan; the parse findings already say why.
+        m_scanDone = true;
+        emit scanFinished(false);
+        return;
+    }
+    m_cancel = false;
+    m_scanning = true;
+    m_lastPermille = -1;
+    Image* image = m_image.get();
+    m_watcher.setFuture(QtConcurrent::run([this, image] {
+        BatScanOptions options;
+        options.cancel = &m_cancel;
+        options.progress = [this](uint64_t done, uint64_t total) {
+            // Throttle to 1/1000 steps: a 67-million-entry scan must not flood the event loop.
+            const int permille = total ? int(done * 1000 / total) : 1000;
+            if (permille != m_lastPermille.exchange(permille))
+                emit scanProgress(done, total); // queued to the GUI thread's receivers
+        };
+        return image->scanBat(options).completed;
+    }));
+}
+
+void ImageSession::cancelScan() {
+    m_cancel = true;
+}
+
+void ImageSession::waitForScan() {
+    if (!m_scanning)
+        return;
+    m_watcher.waitForFinished();
+    onScanEnded(); // now, rather than when the queued finished() arrives
+}
+
+void ImageSession::onScanEnded() {
+    if (!m_scanning)
+        return;
+    m_scanning = false;
+    m_scanDone = true;
+    m_findings = m_image->findings().items();
+    emit scanFinished(m_watcher.future().result());
+}
+
+} // namespace vhdx::ui

@@ -1,0 +1,60 @@
+#pragma once
+// One opened image and its BAT scan. The parse happens in open() (fast: the BAT is not
+// read); the full BAT scan runs on a worker thread with progress and cancel. While it runs
+// the image's findings and batScan() belong to the worker: the GUI reads only the snapshot
+// taken at open, and takes the merged findings once scanFinished() arrives.
+#include <QFutureWatcher>
+#include <QObject>
+#include <QString>
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "vhdx/findings.h"
+
+namespace vhdx {
+class Image;
+}
+
+namespace vhdx::ui {
+
+class ImageSession : public QObject {
+    Q_OBJECT
+  public:
+    // Null with error set when the file cannot be opened or read at all.
+    [[nodiscard]] static std::unique_ptr<ImageSession> open(const QString& path, QString& error);
+    ~ImageSession() override;
+
+    [[nodiscard]] const Image& image() const { return *m_image; }
+    [[nodiscard]] QString path() const { return m_path; }
+    [[nodiscard]] bool isVhdx() const;
+
+    void startScan();
+    void cancelScan();
+    // Blocks until a running scan has ended (used on close and in tests).
+    void waitForScan();
+    [[nodiscard]] bool scanning() const { return m_scanning; }
+    [[nodiscard]] bool scanDone() const { return m_scanDone; }
+    // The parse findings until the scan finished, then all of them.
+    [[nodiscard]] const std::vector<Finding>& findings() const { return m_findings; }
+
+  signals:
+    void scanProgress(quint64 done, quint64 total);
+    void scanFinished(bool completed);
+
+  private:
+    ImageSession(std::unique_ptr<Image> image, QString path);
+    void onScanEnded();
+
+    std::unique_ptr<Image> m_image;
+    QString m_path;
+    std::vector<Finding> m_findings;
+    QFutureWatcher<bool> m_watcher;
+    std::atomic<bool> m_cancel{false};
+    std::atomic<int> m_lastPermille{-1};
+    bool m_scanning = false;
+    bool m_scanDone = false;
+};
+
+} // namespace vhdx::ui

@@ -1,0 +1,90 @@
+#pragma once
+// A top-level window for one image: menus, toolbar, status bar (sizes, disk type, verdict,
+// scan progress), drag-and-drop, recent files and remembered geometry.
+#include <QMainWindow>
+#include <QPointer>
+
+class QLabel;
+class QMessageBox;
+class QProgressBar;
+class QStackedWidget;
+class QToolButton;
+
+namespace vhdx {
+class Image;
+}
+
+namespace vhdx::ui {
+
+class ImageView;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+  public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Opens path in this window. A file that cannot be read or is not a VHDX leaves the
+    // current image in place and shows a message (lastError()); returns false then.
+    bool openFile(const QString& path);
+    // Opens the first file here and each further one in a window of its own.
+    void openFiles(const QStringList& paths);
+    // Opens path in a new window; null (and a message here) when it cannot be opened.
+    MainWindow* openInNewWindow(const QString& path);
+    // Re-reads the current file from disk (after an external change or a header update).
+    void reload();
+    void closeImage();
+    bool exportReport(const QString& path, bool json);
+
+    // The Tools menu, created on first use and placed before Help, for tools added from outside.
+    [[nodiscard]] QMenu* toolsMenu();
+    [[nodiscard]] const Image* image() const;
+    [[nodiscard]] QString currentPath() const { return m_path; }
+    [[nodiscard]] ImageView* imageView() const { return m_view; }
+    [[nodiscard]] QString lastError() const { return m_lastError; }
+    [[nodiscard]] static QStringList recentFiles();
+
+  signals:
+    // A new image is shown (open, reload, close).
+    void imageChanged();
+    void scanFinished(bool completed);
+
+  protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+    void closeEvent(QCloseEvent* event) override;
+
+  private:
+    void createActions();
+    void showError(const QString& text);
+    void rememberRecent(const QString& path);
+    void fillRecentMenu();
+    void updateStatus();
+    void updateActions();
+    void onScanProgress(quint64 done, quint64 total);
+    void onScanFinished(bool completed);
+    void exportInteractive();
+    void showAbout();
+    void saveSettings() const;
+
+    ImageView* m_view;
+    QStackedWidget* m_stack;
+    QString m_path;
+    QString m_lastError;
+    QPointer<QMessageBox> m_message;
+    QMenu* m_recentMenu = nullptr;
+    QMenu* m_helpMenu = nullptr;
+    QMenu* m_toolsMenu = nullptr;
+    QAction* m_reloadAction = nullptr;
+    QAction* m_exportAction = nullptr;
+    QAction* m_closeAction = nullptr;
+    QAction* m_compareAction = nullptr;
+    QLabel* m_sizeLabel;
+    QLabel* m_blockLabel;
+    QLabel* m_typeLabel;
+    QLabel* m_verdictLabel;
+    QProgressBar* m_progress;
+    QToolButton* m_cancel;
+};
+
+} // namespace vhdx::ui
