@@ -2,6 +2,7 @@
 #include <QTest>
 
 #include <atomic>
+#include <thread>
 
 #include "core_test_helpers.h"
 #include "vhdx/bat.h"
@@ -103,6 +104,34 @@ class TestBat : public QObject {
                 QVERIFY(e);
                 QCOMPARE(e->raw, raw);
             }
+    }
+    void readerIsThreadSafe() {
+        ImageSpec spec;
+        spec.blockSize = 1 * MiB;
+        spec.virtualSize = 600 * GiB;
+        for (uint64_t i = 0; i < 614400; i += 977)
+            spec.rawBatEntries[i + i / 4096] = bat::entry(bat::Unmapped, 0) | (i << 20);
+        const BuiltImage b = buildImage(spec);
+        const auto img = Image::parse(b.source());
+        const BatReader* reader = img->batReader();
+        QVERIFY(reader);
+        std::atomic<int> wrong{0};
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 4; ++t)
+            threads.emplace_back([&, t] {
+                for (int round = 0; round < 3; ++round)
+                    for (auto it = spec.rawBatEntries.begin(); it != spec.rawBatEntries.end();
+                         ++it) {
+                        if ((it->first + t + round) % 3)
+                            continue;
+                        const auto e = reader->entry(it->first);
+                        if (!e || e->raw != it->second)
+                            ++wrong;
+                    }
+            });
+        for (auto& th : threads)
+            th.join();
+        QCOMPARE(wrong.load(), 0);
     }
     void stateInvalid() {
         ImageSpec spec = tenGiB();

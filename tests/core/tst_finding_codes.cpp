@@ -357,6 +357,26 @@ class TestFindingCodes : public QObject {
             QVERIFY(!c.when.empty());
         }
     }
+    void sortedMostSevereFirst() {
+        Findings f;
+        f.add(Severity::Info, FindingCode::LogEntryInvalid, "log[0]", 10, "a", "2.3");
+        f.add(Severity::Error, FindingCode::BatTooSmall, "bat", 300, "b", "2.5");
+        f.add(Severity::Warning, FindingCode::HeaderChecksumBad, "header1", 65536, "c", "2.2");
+        f.add(Severity::Error, FindingCode::NoValidHeader, "header1", 65536, "d", "2.2");
+        f.add(Severity::Error, FindingCode::RegionMissing, "region_table1", 300, "e", "2.2");
+        const std::vector<Finding> s = f.sorted();
+        QCOMPARE(s.size(), size_t(5));
+        VHDX_COMPARE_STR(s[0].message, "b"); // errors by offset, stable among equal offsets
+        VHDX_COMPARE_STR(s[1].message, "e");
+        VHDX_COMPARE_STR(s[2].message, "d");
+        VHDX_COMPARE_STR(s[3].message, "c");
+        VHDX_COMPARE_STR(s[4].message, "a");
+        QCOMPARE(f.count(Severity::Error), size_t(3));
+        QVERIFY(f.hasErrors());
+        QVERIFY(f.has(FindingCode::BatTooSmall));
+        QVERIFY(!f.has(FindingCode::NotVhdx));
+        VHDX_COMPARE_STR(severityName(Severity::Warning), "warning");
+    }
     void contractCodesExist_data() {
         QTest::addColumn<QString>("name");
         QTest::addColumn<int>("severity");

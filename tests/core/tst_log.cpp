@@ -219,6 +219,7 @@ class TestLog : public QObject {
         QTest::newRow("length past log") << 8;
         QTest::newRow("too many descriptors") << 9;
         QTest::newRow("zero length misaligned") << 10;
+        QTest::newRow("descriptor count 2^32-1") << 11;
     }
     void damagedEntry() {
         QFETCH(int, kind);
@@ -264,6 +265,9 @@ class TestLog : public QObject {
         case 10:
             putU64(b, desc1 + 8, 100);
             break;
+        case 11:
+            putU32(b, at + field::logDescriptorCount, 0xFFFFFFFFu);
+            break;
         }
         if (kind != 0)
             resealLogEntry(b, 0); // over the original length: the damage is not the CRC
@@ -301,6 +305,20 @@ class TestLog : public QObject {
         QCOMPARE(f.severity, Severity::Error);
         QVERIFY(!img->log().readable);
         QVERIFY(!img->log().replayNeeded);
+    }
+    void logGuidWithoutLogArea() {
+        // A LogGuid says there is a log to replay, but LogLength is 0: nothing can be replayed
+        // and the BAT/metadata cannot be trusted. That must not pass silently.
+        BuiltImage b = buildImage(withLog({entry(1)}));
+        for (int slot = 1; slot <= 2; ++slot) {
+            putU32(b, b.headerOffset[slot - 1] + field::headerLogLength, 0);
+            resealHeader(b, slot);
+        }
+        const auto img = parseAndScan(b);
+        const bool reported = img->findings().has(FindingCode::LogInvalid) ||
+                              img->findings().has(FindingCode::HeaderLogFieldsInvalid);
+        QVERIFY2(reported, qPrintable(describe(*img)));
+        QVERIFY(img->findings().hasErrors());
     }
     void manyInvalidEntriesAreLimited() {
         // 200 stale candidates: at most 100 are listed as findings, and that is said.

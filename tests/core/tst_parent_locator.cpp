@@ -233,6 +233,17 @@ class TestParentLocator : public QObject {
         VHDX_REQUIRE_FINDING(*img, FindingCode::ParentNotFound, f);
         QCOMPARE(f.severity, Severity::Error);
     }
+    void selfParent() {
+        QTemporaryDir dir;
+        ImageSpec self =
+            childSpec({{"parent_linkage", braced(kParentData)}, {"relative_path", "self.vhdx"}});
+        self.dataWriteGuid = kParentData;
+        const QString path = writeImageFile(dir.path(), "self.vhdx", buildImage(self).bytes);
+        const auto img = openFile(path);
+        QVERIFY(img->parentChain().size() <= 1);
+        VHDX_REQUIRE_FINDING(*img, FindingCode::ParentNotFound, f);
+        QCOMPARE(f.severity, Severity::Error);
+    }
     void memoryImageDoesNotResolve() {
         const auto img = parseAndScan(buildImage(
             childSpec({{"parent_linkage", braced(kParentData)}, {"relative_path", "x.vhdx"}})));
