@@ -21,6 +21,23 @@ inline QString qs(std::string_view s) {
     return QString::fromUtf8(s.data(), qsizetype(s.size()));
 }
 
+// A memory source whose reads fail with IoError when they touch [from, to).
+class FailingSource final : public ByteSource {
+  public:
+    FailingSource(std::vector<uint8_t> bytes, uint64_t from, uint64_t to)
+        : m_mem(std::move(bytes)), m_from(from), m_to(to) {}
+    uint64_t size() const override { return m_mem.size(); }
+    ReadStatus read(uint64_t offset, void* buf, size_t len) const override {
+        if (rangesOverlap(offset, len, m_from, m_to - m_from))
+            return ReadStatus::IoError;
+        return m_mem.read(offset, buf, len);
+    }
+
+  private:
+    MemorySource m_mem;
+    uint64_t m_from, m_to;
+};
+
 // Parses bytes held in memory and runs the BAT scan, as the CLI does for files.
 inline std::unique_ptr<Image> parseAndScan(std::vector<uint8_t> bytes) {
     auto image = Image::parse(std::make_shared<MemorySource>(std::move(bytes)));

@@ -1,8 +1,5 @@
-// The BAT (format §8): on-demand reader, chunked validation scan, BAT_* findings.
+// The BAT scan (format §8): state counts and the BAT_* findings.
 #include <QTest>
-
-#include <atomic>
-#include <thread>
 
 #include "core_test_helpers.h"
 #include "vhdx/bat.h"
@@ -11,23 +8,6 @@ using namespace vhdx;
 using namespace vhdx::test;
 
 namespace {
-// A memory source whose reads fail with IoError when they touch [failFrom, failTo).
-class FailingSource final : public ByteSource {
-  public:
-    FailingSource(std::vector<uint8_t> bytes, uint64_t from, uint64_t to)
-        : m_mem(std::move(bytes)), m_from(from), m_to(to) {}
-    uint64_t size() const override { return m_mem.size(); }
-    ReadStatus read(uint64_t offset, void* buf, size_t len) const override {
-        if (rangesOverlap(offset, len, m_from, m_to - m_from))
-            return ReadStatus::IoError;
-        return m_mem.read(offset, buf, len);
-    }
-
-  private:
-    MemorySource m_mem;
-    uint64_t m_from, m_to;
-};
-
 // 10 GiB, 32 MiB blocks, ratio 128: 320 payload entries and 2 bitmap slots (128, 257).
 ImageSpec tenGiB() {
     ImageSpec spec;
@@ -62,76 +42,6 @@ class TestBat : public QObject {
         QCOMPARE(r.counts.bitmap[0], 2ull);
         QCOMPARE(r.counts.payloadInvalid, 0ull);
         QCOMPARE(r.counts.reservedBitsSet, 0ull);
-    }
-    void readerEntries() {
-        ImageSpec spec = tenGiB();
-        spec.blocks = {{128, bat::FullyPresent}, {5, bat::Zero}};
-        const BuiltImage b = buildImage(spec);
-        const auto img = parseAndScan(b);
-        const BatReader* reader = img->batReader();
-        QVERIFY(reader);
-        QCOMPARE(reader->readableEntries(), 322ull);
-        QCOMPARE(reader->geometry().chunkRatio, 128ull);
-        const auto e = reader->entry(129);
-        QVERIFY(e);
-        QCOMPARE(int(e->state()), 6);
-        QCOMPARE(e->fileOffset(), b.blockOffsets.at(128));
-        QCOMPARE(int(reader->entry(5)->state()), 2);
-        QCOMPARE(int(reader->entry(128)->state()), 0); // the bitmap slot
-        QVERIFY(!reader->entry(322).has_value());
-        std::vector<BatEntry> range;
-        QVERIFY(reader->readRange(120, 20, range));
-        QCOMPARE(range.size(), size_t(20));
-        QCOMPARE(range[9].raw, e->raw);
-        QVERIFY(!reader->readRange(300, 23, range));
-        QVERIFY(!reader->readRange(322, 1, range));
-    }
-    void readerCacheEviction() {
-        // 600 GiB with 1 MiB blocks: 614,550 entries, more than the 64 cached 64 KiB pages.
-        ImageSpec spec;
-        spec.blockSize = 1 * MiB;
-        spec.virtualSize = 600 * GiB;
-        for (uint64_t i = 0; i < 614400; i += 8191)
-            spec.rawBatEntries[i + i / 4096] = bat::entry(bat::Zero, 0) | (i << 20);
-        const BuiltImage b = buildImage(spec);
-        const auto img = Image::parse(b.source());
-        const BatReader* reader = img->batReader();
-        QVERIFY(reader);
-        QCOMPARE(reader->readableEntries(), 614400ull + 614399 / 4096);
-        for (int pass = 0; pass < 2; ++pass)
-            for (const auto& [index, raw] : spec.rawBatEntries) {
-                const auto e = reader->entry(index);
-                QVERIFY(e);
-                QCOMPARE(e->raw, raw);
-            }
-    }
-    void readerIsThreadSafe() {
-        ImageSpec spec;
-        spec.blockSize = 1 * MiB;
-        spec.virtualSize = 600 * GiB;
-        for (uint64_t i = 0; i < 614400; i += 977)
-            spec.rawBatEntries[i + i / 4096] = bat::entry(bat::Unmapped, 0) | (i << 20);
-        const BuiltImage b = buildImage(spec);
-        const auto img = Image::parse(b.source());
-        const BatReader* reader = img->batReader();
-        QVERIFY(reader);
-        std::atomic<int> wrong{0};
-        std::vector<std::thread> threads;
-        for (int t = 0; t < 4; ++t)
-            threads.emplace_back([&, t] {
-                for (int round = 0; round < 3; ++round)
-                    for (auto it = spec.rawBatEntries.begin(); it != spec.rawBatEntries.end();
-                         ++it) {
-                        if ((it->first + t + round) % 3)
-                            continue;
-                        const auto e = reader->entry(it->first);
-                        if (!e || e->raw != it->second)
-                            ++wrong;
-                    }
-            });
-        for (auto& th : threads)
-            th.join();
-        QCOMPARE(wrong.load(), 0);
     }
     void stateInvalid() {
         ImageSpec spec = tenGiB();
@@ -305,92 +215,6 @@ class TestBat : public QObject {
         QCOMPARE(f.severity, Severity::Error);
         QCOMPARE(img->batGeometry().totalEntries, 67125247ull);
         QVERIFY(img->batScan()->entriesScanned <= MiB / 8);
-    }
-    void chunkingDoesNotChangeResults() {
-        ImageSpec spec;
-        spec.blockSize = MiB;
-        spec.virtualSize = 20 * GiB; // ratio 4096, 20,484 entries
-        spec.blocks = {{0, bat::FullyPresent}, {4095, bat::Zero}, {4096, bat::FullyPresent}};
-        spec.rawBatEntries = {{4096, 5}, {8193, 1u << 4}, {20483, 4}};
-        const BuiltImage b = buildImage(spec);
-        const auto whole = parseAndScan(b);
-        for (uint64_t chunkBytes :
-             {uint64_t(8), uint64_t(8 * 4095), uint64_t(8 * 4097), 64 * KiB}) {
-            auto img = Image::parse(b.source());
-            BatScanOptions options;
-            options.chunkBytes = chunkBytes;
-            uint64_t lastDone = 0, calls = 0;
-            options.progress = [&](uint64_t done, uint64_t total) {
-                QVERIFY(done > lastDone);
-                QCOMPARE(total, 20484ull);
-                lastDone = done;
-                ++calls;
-            };
-            const BatScanResult& r = img->scanBat(options);
-            QCOMPARE(lastDone, 20484ull);
-            QVERIFY(calls >= 20484 * 8 / std::max<uint64_t>(chunkBytes, 8) - 1);
-            QCOMPARE(r.payloadEntries, whole->batScan()->payloadEntries);
-            QCOMPARE(r.sectorBitmapEntries, 4ull);
-            QCOMPARE(r.counts.payloadInvalid, 1ull);
-            QCOMPARE(r.counts.bitmapInvalid, 1ull);
-            QCOMPARE(r.counts.reservedBitsSet, 1ull);
-            QCOMPARE(img->findings().items().size(), whole->findings().items().size());
-        }
-    }
-    void cancelThenRescan() {
-        ImageSpec spec = tenGiB();
-        spec.rawBatEntries = {{3, 4}};
-        auto img = Image::parse(buildImage(spec).source());
-        std::atomic<bool> cancel{true};
-        BatScanOptions options;
-        options.cancel = &cancel;
-        QVERIFY(!img->scanBat(options).completed);
-        VHDX_REQUIRE_FINDING(*img, FindingCode::ScanCancelled, f);
-        QCOMPARE(f.severity, Severity::Info);
-        VHDX_COMPARE_STR(f.structure, "bat");
-        const BatScanResult& r = img->scanBat();
-        QVERIFY(r.completed);
-        VHDX_REQUIRE_NO_FINDING(*img, FindingCode::ScanCancelled);
-        QCOMPARE(findingsWith(*img, FindingCode::BatEntryStateInvalid).size(), size_t(1));
-        // A completed scan is not repeated.
-        QCOMPARE(&img->scanBat(), &r);
-        QCOMPARE(findingsWith(*img, FindingCode::BatEntryStateInvalid).size(), size_t(1));
-    }
-    void cancelMidway() {
-        ImageSpec spec;
-        spec.blockSize = MiB;
-        spec.virtualSize = 100 * GiB;
-        auto img = Image::parse(buildImage(spec).source());
-        std::atomic<bool> cancel{false};
-        BatScanOptions options;
-        options.cancel = &cancel;
-        options.chunkBytes = 64 * KiB;
-        options.progress = [&](uint64_t done, uint64_t) {
-            if (done >= 16384)
-                cancel = true;
-        };
-        const BatScanResult& r = img->scanBat(options);
-        QVERIFY(!r.completed);
-        QCOMPARE(r.entriesScanned, 16384ull);
-        QVERIFY(img->findings().has(FindingCode::ScanCancelled));
-    }
-    void ioErrorInBat() {
-        const BuiltImage b = buildImage(tenGiB());
-        auto src = std::make_shared<FailingSource>(b.bytes, b.batOffset, b.batOffset + 8);
-        auto img = Image::parse(src);
-        const BatScanResult& r = img->scanBat();
-        QVERIFY(!r.completed);
-        VHDX_REQUIRE_FINDING(*img, FindingCode::IoError, f);
-        QCOMPARE(f.severity, Severity::Error);
-        VHDX_COMPARE_STR(f.structure, "bat");
-        VHDX_REQUIRE_NO_FINDING(*img, FindingCode::ScanCancelled);
-    }
-    void ioErrorInHeader() {
-        const BuiltImage b = buildImage({});
-        auto img = Image::parse(std::make_shared<FailingSource>(b.bytes, 64 * KiB, 65 * KiB));
-        VHDX_REQUIRE_FINDING(*img, FindingCode::IoError, f);
-        VHDX_COMPARE_STR(f.structure, "header1");
-        QCOMPARE(img->headers().current, 2);
     }
 };
 

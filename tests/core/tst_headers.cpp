@@ -147,6 +147,19 @@ class TestHeaders : public QObject {
         QVERIFY(!img->headers().headers[slot - 1].problem().empty());
         VHDX_REQUIRE_NO_ERRORS(*img);
     }
+    void checksumCoversOnlyTheFirst4KiB() {
+        // The 64 KiB slot holds a 4 KiB header: bytes after it are not covered.
+        BuiltImage b = withSequences(1, 2);
+        b.bytes[kH1 + 4096] = 0xAA;
+        b.bytes[kH2 + 64 * KiB - 1] = 0xBB;
+        const auto img = parseAndScan(b);
+        QVERIFY(img->headers().headers[0].valid());
+        QVERIFY(img->headers().headers[1].valid());
+        QVERIFY(img->findings().empty());
+        b.bytes[kH1 + 4095] = 0xCC; // the last covered byte
+        const auto damaged = parseAndScan(b);
+        QVERIFY(!damaged->headers().headers[0].checksumValid);
+    }
     void checksumValuesAreReported() {
         BuiltImage b = withSequences(1, 2);
         putU32(b, kH1 + 4, 0x12345678);

@@ -150,6 +150,21 @@ class TestMetadata : public QObject {
         QCOMPARE(qs(f.structure), "metadata:" + structure);
         QVERIFY(!img->metadata().find(*knownGuid(item))->inBounds);
     }
+    void itemEndingAtRegionEndIsFine() {
+        ImageSpec spec;
+        spec.extraItems.push_back({kUnknownItem, std::vector<uint8_t>(8, 0x11), 0});
+        BuiltImage b = buildImage(spec);
+        const uint32_t lastStart = uint32_t(b.metadataLength - 8);
+        putU32(b, b.items.back().entryOffset + field::metadataEntryOffset, lastStart);
+        const auto img = parseAndScan(b);
+        QVERIFY2(img->findings().empty(), qPrintable(describe(*img)));
+        QVERIFY(img->metadata().entries.back().inBounds);
+        // One byte further is out.
+        putU32(b, b.items.back().entryOffset + field::metadataEntryOffset, lastStart + 1);
+        const auto out = parseAndScan(b);
+        VHDX_REQUIRE_FINDING(*out, FindingCode::MetadataItemOutOfBounds, f);
+        VHDX_COMPARE_STR(f.structure, "metadata:Unknown");
+    }
     void itemsOverlap() {
         ImageSpec spec;
         spec.extraItems.push_back({kUnknownItem, std::vector<uint8_t>(16, 0xAB), 0});

@@ -152,16 +152,15 @@ class TestParentLocator : public QObject {
     }
     void parentNotFound() {
         QTemporaryDir dir;
-        const QString childPath = writeImageFile(
-            dir.path(), "child.vhdx",
+        const BuiltImage child =
             buildImage(childSpec({{"parent_linkage", braced(kParentData)},
                                   {"relative_path", "gone.vhdx"},
-                                  {"absolute_win32_path", "D:\\nowhere\\gone.vhdx"}}))
-                .bytes);
-        const auto img = openFile(childPath);
+                                  {"absolute_win32_path", "D:\\nowhere\\gone.vhdx"}}));
+        const auto img = openFile(writeImageFile(dir.path(), "child.vhdx", child.bytes));
         VHDX_REQUIRE_FINDING(*img, FindingCode::ParentNotFound, f);
         QCOMPARE(f.severity, Severity::Error);
         VHDX_COMPARE_STR(f.structure, "metadata:Parent Locator");
+        QCOMPARE(f.offset, child.item(guids::parentLocator)->dataOffset);
         QCOMPARE(img->parentChain().size(), size_t(1));
         QVERIFY(!img->parentChain().front().found);
         QVERIFY(!img->parentChain().front().tried.empty());
@@ -187,15 +186,13 @@ class TestParentLocator : public QObject {
         QTemporaryDir dir;
         QVERIFY(!writeImageFile(dir.path(), "base.vhdx", buildImage(baseSpec(Guid::random())).bytes)
                      .isEmpty());
-        const QString childPath =
-            writeImageFile(dir.path(), "child.vhdx",
-                           buildImage(childSpec({{"parent_linkage", braced(kParentData)},
-                                                 {"relative_path", "base.vhdx"}}))
-                               .bytes);
-        const auto img = openFile(childPath);
+        const BuiltImage child = buildImage(
+            childSpec({{"parent_linkage", braced(kParentData)}, {"relative_path", "base.vhdx"}}));
+        const auto img = openFile(writeImageFile(dir.path(), "child.vhdx", child.bytes));
         VHDX_REQUIRE_FINDING(*img, FindingCode::ParentLinkageMismatch, f);
         QCOMPARE(f.severity, Severity::Error);
         VHDX_COMPARE_STR(f.structure, "metadata:Parent Locator");
+        QCOMPARE(f.offset, child.item(guids::parentLocator)->dataOffset);
         QVERIFY(img->parentChain().front().found);
         QVERIFY(!img->parentChain().front().linkageMatches);
     }
