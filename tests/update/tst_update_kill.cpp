@@ -26,7 +26,7 @@ using namespace vhdx::test;
 extern char** environ;
 
 namespace {
-constexpr int stepDelayUs = 4000;
+constexpr int stepDelayUs = 8000;
 
 struct Run {
     bool exitedNormally = false;
