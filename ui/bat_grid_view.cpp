@@ -266,6 +266,10 @@ void BatGridView::mousePressEvent(QMouseEvent* event) {
         setCurrentIndex(uint64_t(index));
 }
 
+void BatGridView::mouseReleaseEvent(QMouseEvent* event) {
+    event->accept();
+}
+
 void BatGridView::wheelEvent(QWheelEvent* event) {
     if (event->modifiers() & Qt::ControlModifier) {
         const int steps = event->angleDelta().y() / 120;

@@ -20,6 +20,8 @@ class HexView : public QAbstractScrollArea {
     void setBytes(QByteArray bytes, uint64_t base);
     // Highlights [start, start+length) (file offsets) and scrolls it into view; length 0 clears.
     void setHighlight(uint64_t start, uint64_t length);
+    [[nodiscard]] uint64_t highlightStart() const { return m_hlStart; }
+    [[nodiscard]] uint64_t highlightLength() const { return m_hlLength; }
     [[nodiscard]] uint64_t baseOffset() const { return m_base; }
     [[nodiscard]] qsizetype byteCount() const { return m_bytes.size(); }
     // File offset of the byte under a viewport point, or -1.

@@ -13,13 +13,19 @@ bool TestImages::prepare(QString* error) {
         *error = QStringLiteral("cannot create a temporary directory");
         return false;
     }
-    for (const char* name : {"iotest-dynamic-1G.vhdx.bz2", "iotest-dirtylog-10G-4M.vhdx.bz2",
-                             "xfs.vhdx.gz", "btrfs.vhdx.gz"}) {
-        if (vhdx::test::decompressTestImage(QString::fromLatin1(name), m_dir.path(), error)
-                .isEmpty())
-            return false;
-    }
     return true;
+}
+
+QString TestImages::real(const QString& compressedName) {
+    auto it = m_real.find(compressedName);
+    if (it == m_real.end()) {
+        QString error;
+        const QString path = vhdx::test::decompressTestImage(compressedName, m_dir.path(), &error);
+        if (path.isEmpty())
+            qWarning("%s", qPrintable(error));
+        it = m_real.insert(compressedName, path);
+    }
+    return *it;
 }
 
 QString TestImages::createWithQemu(const QString& name, const QString& size,

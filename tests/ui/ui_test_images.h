@@ -1,6 +1,7 @@
 #pragma once
-// The real sample images for the GUI tests, decompressed once per test run, and a large
-// qemu-img image for the scale tests (skipped when qemu-img is missing).
+// The real sample images for the GUI tests, decompressed on first use into a temporary
+// directory, and qemu-img images for the scale tests (empty when qemu-img is missing).
+#include <QHash>
 #include <QString>
 #include <QTemporaryDir>
 
@@ -8,16 +9,17 @@ namespace vhdx::uitest {
 
 class TestImages {
   public:
-    // Decompresses the four real images into a temporary directory; false with error set.
+    // Checks the temporary directory; false with error set.
     bool prepare(QString* error);
-    [[nodiscard]] QString dynamic1G() const {
-        return path(QStringLiteral("iotest-dynamic-1G.vhdx"));
+    // Each real image is decompressed on first use (xfs is 644 MiB: only tests that need it
+    // pay for it). Empty when decompression fails.
+    [[nodiscard]] QString dynamic1G() { return real(QStringLiteral("iotest-dynamic-1G.vhdx.bz2")); }
+    [[nodiscard]] QString dirtyLog() {
+        return real(QStringLiteral("iotest-dirtylog-10G-4M.vhdx.bz2"));
     }
-    [[nodiscard]] QString dirtyLog() const {
-        return path(QStringLiteral("iotest-dirtylog-10G-4M.vhdx"));
-    }
-    [[nodiscard]] QString xfs() const { return path(QStringLiteral("xfs.vhdx")); }
-    [[nodiscard]] QString btrfs() const { return path(QStringLiteral("btrfs.vhdx")); }
+    [[nodiscard]] QString xfs() { return real(QStringLiteral("xfs.vhdx.gz")); }
+    [[nodiscard]] QString btrfs() { return real(QStringLiteral("btrfs.vhdx.gz")); }
+    [[nodiscard]] QString real(const QString& compressedName);
     [[nodiscard]] QString dir() const { return m_dir.path(); }
     [[nodiscard]] QString path(const QString& name) const { return m_dir.filePath(name); }
     // `qemu-img create -f vhdx -o block_size=...,log_size=1M NAME SIZE`; empty when unavailable.
@@ -26,6 +28,7 @@ class TestImages {
 
   private:
     QTemporaryDir m_dir;
+    QHash<QString, QString> m_real;
 };
 
 } // namespace vhdx::uitest
