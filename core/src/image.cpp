@@ -1,5 +1,7 @@
 #include "vhdx/image.h"
 
+#include <algorithm>
+
 #include "vhdx/bytes.h"
 #include "vhdx/layout.h"
 
@@ -86,6 +88,15 @@ void Image::parseAll(const ParseOptions& options) {
                            "The BAT region holds " + std::to_string(bat.length / 8) +
                                " entries but the disk needs " +
                                std::to_string(m_batGeometry.totalEntries),
+                           "2.5");
+        // The entries the disk needs must be in the file (REGION_OUT_OF_BOUNDS only names
+        // the region table; this names the BAT itself).
+        const uint64_t needed = std::min<uint64_t>(m_batGeometry.totalEntries * 8, bat.length);
+        if (!src.contains(bat.fileOffset, needed))
+            m_findings.add(Severity::Error, FindingCode::FileTruncated, "bat", bat.fileOffset,
+                           "The BAT's " + std::to_string(needed / 8) + " entries at " +
+                               std::to_string(bat.fileOffset) + " reach beyond end of file (" +
+                               std::to_string(src.size()) + " bytes)",
                            "2.5");
         m_batReader = std::make_unique<BatReader>(src, bat.fileOffset, bat.length, m_batGeometry);
     }

@@ -206,15 +206,27 @@ Metadata readMetadata(const ByteSource& src, const std::optional<RegionEntry>& r
         }
         decodeItem(*k, e, value, at, md, f);
     }
-    // Items sharing bytes (each pair once; at most 2047^2 / 2 cheap comparisons).
+    // Items sharing bytes (each pair once; at most 2047^2 / 2 cheap comparisons). A hostile
+    // table can make every pair overlap: list the first pairs only, then count the rest, so
+    // that findings stay O(entries) and not O(entries^2) (2 million findings otherwise).
+    constexpr size_t kMaxOverlapFindings = 100;
+    uint64_t overlaps = 0;
     for (size_t i = 0; i < md.entries.size(); ++i)
         for (size_t j = i + 1; j < md.entries.size(); ++j) {
             const auto &a = md.entries[i], &b = md.entries[j];
-            if (a.inBounds && b.inBounds && rangesOverlap(a.offset, a.length, b.offset, b.length))
-                f.add(Severity::Warning, FindingCode::MetadataItemOverlap, "metadata:" + b.name,
-                      md.regionOffset + b.offset,
-                      "Metadata items " + a.name + " and " + b.name + " share bytes", "2.6.1.2");
+            if (!a.inBounds || !b.inBounds ||
+                !rangesOverlap(a.offset, a.length, b.offset, b.length) ||
+                overlaps++ >= kMaxOverlapFindings)
+                continue;
+            f.add(Severity::Warning, FindingCode::MetadataItemOverlap, "metadata:" + b.name,
+                  md.regionOffset + b.offset,
+                  "Metadata items " + a.name + " and " + b.name + " share bytes", "2.6.1.2");
         }
+    if (overlaps > kMaxOverlapFindings)
+        f.add(Severity::Warning, FindingCode::MetadataItemOverlap, "metadata", md.regionOffset,
+              std::to_string(overlaps - kMaxOverlapFindings) +
+                  " more pairs of metadata items share bytes (not listed)",
+              "2.6.1.2");
     for (const auto& k : kKnownItems)
         if (k.required && !md.find(*k.id))
             f.add(Severity::Error, FindingCode::MetadataItemMissing, "metadata", md.regionOffset,

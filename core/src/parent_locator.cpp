@@ -1,4 +1,6 @@
 // Parent locator item (MS-VHDX 2.6.2.6): a header and UTF-16LE key/value pairs.
+#include <set>
+
 #include "vhdx/bytes.h"
 #include "vhdx/metadata.h"
 
@@ -27,6 +29,12 @@ ParentLocator decodeParentLocator(const uint8_t* item, size_t len) {
         problems.push_back(std::to_string(pl.keyValueCount) + " key/value entries declared, " +
                            std::to_string(fits) + " fit in the item");
     const size_t n = std::min<size_t>(pl.keyValueCount, fits);
+    // Keys and values of a well-formed locator are disjoint strings inside the item, so
+    // together they are never longer than it. Entries may point at the same bytes, though:
+    // 65535 entries of 64 KiB each would decode to gigabytes. Stop decoding once the text
+    // exceeds the item's size (the UTF-8 kept stays below 1.5 times the item).
+    uint64_t textBytes = 0;
+    std::set<std::string> keys; // duplicate keys in O(n log n), not O(n^2)
     for (size_t i = 0; i < n; ++i) {
         const uint8_t* p = item + 20 + 12 * i;
         ParentLocatorEntry e;
@@ -43,9 +51,15 @@ ParentLocator decodeParentLocator(const uint8_t* item, size_t len) {
                                                  : "value outside the item"));
             continue;
         }
+        textBytes += uint64_t(e.keyLength) + e.valueLength;
+        if (textBytes > len) {
+            problems.push_back("entries from " + std::to_string(i) +
+                               " on overlap: more key/value text than the item holds");
+            break;
+        }
         e.key = utf16leToUtf8(item + e.keyOffset, e.keyLength, false);
         e.value = utf16leToUtf8(item + e.valueOffset, e.valueLength, false);
-        if (pl.value(e.key))
+        if (!keys.insert(e.key).second)
             problems.push_back("key \"" + e.key + "\" appears twice");
         pl.entries.push_back(std::move(e));
     }
@@ -60,8 +74,11 @@ ParentLocator decodeParentLocator(const uint8_t* item, size_t len) {
             problems.push_back("there is no relative_path, volume_path or absolute_win32_path");
     }
     pl.valid = problems.empty();
-    for (size_t i = 0; i < problems.size(); ++i)
+    constexpr size_t kMaxProblemsListed = 10; // one per entry could be 65535 of them
+    for (size_t i = 0; i < problems.size() && i < kMaxProblemsListed; ++i)
         pl.problem += (i ? "; " : "") + problems[i];
+    if (problems.size() > kMaxProblemsListed)
+        pl.problem += "; and " + std::to_string(problems.size() - kMaxProblemsListed) + " more";
     return pl;
 }
 
