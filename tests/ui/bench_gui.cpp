@@ -2,8 +2,8 @@
 // 64 TiB / 67-million-entry image against a 1 GiB one (the BAT scan must not be waited
 // for), and the BAT grid painting a full viewport at the smallest and the largest zoom.
 #include <QElapsedTimer>
-#include <QStandardPaths>
 #include <QScrollBar>
+#include <QStandardPaths>
 #include <QTest>
 #include <QTreeView>
 
@@ -22,7 +22,7 @@ using namespace vhdx::ui;
 
 class BenchGui : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);
         QString error;
@@ -80,18 +80,18 @@ private slots:
         view.setCellSize(cell);
         const int rows = view.visibleRows();
         const int maxValue = view.verticalScrollBar()->maximum();
-        qInfo("viewport %dx%d: %d columns x %d rows = %d cells per frame",
-              view.viewport()->width(), view.viewport()->height(), view.columns(), rows,
-              view.columns() * rows);
+        qInfo("viewport %dx%d: %d columns x %d rows = %d cells per frame", view.viewport()->width(),
+              view.viewport()->height(), view.columns(), rows, view.columns() * rows);
         int page = 0;
         // Each frame shows other rows, so each one reads its entries from the BAT as well.
         QBENCHMARK {
-            view.verticalScrollBar()->setValue(int((qint64(page++) * rows * 97) % std::max(1, maxValue)));
+            view.verticalScrollBar()->setValue(
+                int((qint64(page++) * rows * 97) % std::max(1, maxValue)));
             view.viewport()->repaint();
         }
     }
 
-private:
+  private:
     static double medianOpenMs(const QString& path) {
         MainWindow w;
         w.resize(1500, 950);
