@@ -111,6 +111,17 @@ Guid numberedGuid(uint32_t i) {
 class TestLimits : public QObject {
     Q_OBJECT
   private slots:
+    // The counting operator new is the one in use (not the sanitizer's or the library's).
+    void allocatorCounts() {
+        alloc::resetPeak();
+        const size_t base = alloc::current();
+        {
+            const std::vector<uint8_t> probe(MiB, 1);
+            QVERIFY(probe[MiB - 1] == 1);
+        }
+        QVERIFY(alloc::peak() - base >= MiB);
+        QCOMPARE(alloc::current(), base);
+    }
     void regionCountMax() {
         BuiltImage img = buildImage(smallSpec());
         for (int t = 0; t < 2; ++t)
