@@ -6,8 +6,10 @@
 
 #include "vhdx/bytes.h"
 #include "vhdx/crc32c.h"
+#include "vhdx/header_update.h"
 #include "vhdx/image.h"
 #include "vhdx/metadata.h"
+#include "vhdx/parent_chain.h"
 #include "vhdx/report.h"
 
 namespace vhdx::fuzz {
@@ -116,6 +118,10 @@ int exerciseImage(std::vector<uint8_t> file, const uint8_t* raw, size_t rawSize)
     for (size_t i = 0; i < log.entries.size() && i < 64; ++i)
         (void)readLogDescriptors(*src, log, log.entries[i], 512);
     (void)decodeParentLocator(raw, rawSize);
+    if (const auto& pl = img->metadata().parentLocator)
+        (void)parentCandidates(*pl, "/nonexistent/dir"); // path mapping only, no file access
+    if (const Header* cur = img->headers().currentHeader(); cur && cur->raw.size() == 4096)
+        (void)buildHeaderBlocks(cur->raw.data(), cur->fileWriteGuid, cur->dataWriteGuid);
     const std::string json = reportJson(*img);
     const std::string text = reportText(*img);
     if (json.empty() || text.empty())

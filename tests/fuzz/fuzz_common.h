@@ -39,7 +39,8 @@ constexpr size_t kSegmentHalf = 16 * 1024;
                                                     uint8_t flags, size_t maxSegments);
 
 // Parse, BAT scan, BAT reader, log descriptors, parent locator decoding of the raw bytes,
-// both reports and the exit code. Returns the exit code (0 or 1) so callers can check it.
+// parent path candidates, header update blocks, both reports and the exit code. Returns the exit
+// code (0 or 1) so callers can check it.
 int exerciseImage(std::vector<uint8_t> file, const uint8_t* raw, size_t rawSize);
 
 } // namespace vhdx::fuzz
