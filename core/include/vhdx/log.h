@@ -56,7 +56,10 @@ struct Log {
     bool entriesLimited = false; // more entries than kept (see maxLogEntries)
 };
 
-constexpr size_t maxLogEntries = 65536;
+// 16384 back-to-back 4 KiB entries fill a 64 MiB log, 64 times what real writers use. With
+// 65536 a hostile 256 MiB log of damaged entries made the JSON report alone take ~54 MB
+// (and the parse 16 MB), beyond the 64 MiB a hostile file may cost (tests/robustness).
+constexpr size_t maxLogEntries = 16384;
 
 // Scans the log area named by the current header and adds LOG_* findings.
 [[nodiscard]] Log readLog(const ByteSource& src, const Header& current, Findings& findings);
