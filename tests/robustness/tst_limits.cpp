@@ -42,7 +42,7 @@ class CountingSource final : public ByteSource {
 };
 
 struct Cost {
-    size_t peakAlloc = 0;
+    size_t peakAlloc = 0, peakParse = 0, peakJson = 0; // overall, after parse+scan, after JSON
     uint64_t bytesRead = 0, fileSize = 0;
     size_t findings = 0;
     int exitCode = 0;
@@ -58,7 +58,9 @@ Cost measure(std::vector<uint8_t> bytes) {
     {
         auto img = Image::parse(src);
         img->scanBat();
+        c.peakParse = alloc::peak() - base;
         const std::string json = reportJson(*img);
+        c.peakJson = alloc::peak() - base;
         const std::string text = reportText(*img);
         c.findings = img->findings().items().size();
         c.exitCode = exitCodeFor(*img);
@@ -69,8 +71,9 @@ Cost measure(std::vector<uint8_t> bytes) {
 }
 
 void checkCost(const Cost& c, int exitCode = 1) {
-    qInfo("file %llu B, peak heap %zu B, read %llu B, %zu findings", (unsigned long long)c.fileSize,
-          c.peakAlloc, (unsigned long long)c.bytesRead, c.findings);
+    qInfo("file %llu B, peak heap %zu B (parse+scan %zu, +JSON %zu), read %llu B, %zu findings",
+          (unsigned long long)c.fileSize, c.peakAlloc, c.peakParse, c.peakJson,
+          (unsigned long long)c.bytesRead, c.findings);
     QVERIFY2(c.peakAlloc <= kAllocBound, qPrintable(QString::number(c.peakAlloc)));
     QVERIFY2(c.bytesRead <= readBound(c.fileSize), qPrintable(QString::number(c.bytesRead)));
     QCOMPARE(c.exitCode, exitCode);
@@ -187,6 +190,23 @@ class TestLimits : public QObject {
             QVERIFY(d.size() <= 4096);
             QVERIFY(src->bytes <= (4096 / 126 + 2) * 4096);
         }
+    }
+
+    // A 256 MiB log whose every sector is a small damaged entry: 65536 candidates, of which
+    // the log analysis keeps maxLogEntries, all listed in both reports.
+    void logEntriesAtTheirCap() {
+        ImageSpec spec = smallSpec();
+        spec.logGuid = Guid::parse("01234567-89ab-cdef-0123-456789abcdef").value();
+        spec.logLength = 256 * 1024 * 1024;
+        BuiltImage img = buildImage(spec);
+        for (uint64_t s = 0; s < img.logLength; s += 4096) {
+            const uint64_t at = img.logOffset + s;
+            std::memcpy(img.bytes.data() + at, "loge", 4);
+            putU32(img, at + field::logEntryLength, 4096);
+            putU64(img, at + field::logSequence, 1 + s / 4096);
+            putGuid(img, at + field::logGuid, spec.logGuid);
+        }
+        checkCost(measure(std::move(img.bytes)), 0);
     }
 
     // The metadata claims 64 TiB with 1 MiB blocks (67,633,152 entries); the BAT region and
