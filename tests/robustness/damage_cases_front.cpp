@@ -1,4 +1,7 @@
 // Damage tables for the first MiB: file identifier, both headers, both region tables.
+#include <algorithm>
+#include <tuple>
+
 #include "damage_cases.h"
 #include "vhdx/bytes.h"
 #include "vhdx/layout.h"

@@ -1,4 +1,7 @@
 // Damage tables for the regions after the first MiB: metadata table and items, BAT, log.
+#include <tuple>
+#include <utility>
+
 #include "damage_cases.h"
 #include "vhdx/bytes.h"
 
