@@ -38,7 +38,11 @@ uint64_t BatGridView::entryCount() const {
 }
 
 int BatGridView::columns() const {
-    return std::max(1, (viewport()->width() - 2 * margin) / m_cell);
+    const int fit = std::max(1, (viewport()->width() - 2 * margin) / m_cell);
+    // Round rows to a multiple of 16 (or 8) entries so that indices read easily down a column.
+    if (fit >= 64)
+        return fit / 16 * 16;
+    return fit >= 16 ? fit / 8 * 8 : fit;
 }
 
 qint64 BatGridView::rowCount() const {
@@ -265,7 +269,9 @@ void BatGridView::paintEvent(QPaintEvent*) {
         if (!r.isEmpty()) {
             p.setPen(QPen(palette().color(QPalette::Highlight), 2));
             p.setBrush(Qt::NoBrush);
-            p.drawRect(r.adjusted(-1, -1, 0, 0));
+            // At small zoom a cell is a few pixels: mark a square around it big enough to see.
+            const int grow = std::max(1, (10 - m_cell) / 2);
+            p.drawRect(r.adjusted(-grow, -grow, grow - 1, grow - 1));
         }
     }
 }

@@ -51,7 +51,7 @@ QRgb batCellColor(BatCellClass c) {
     case BatCellClass::PayloadInvalid:
         return qRgb(0xd6, 0x27, 0x28);
     case BatCellClass::BitmapNotPresent:
-        return qRgb(0xd9, 0xc6, 0xec);
+        return qRgb(0xb9, 0x94, 0xe0);
     case BatCellClass::BitmapPresent:
         return qRgb(0x7b, 0x4f, 0xa8);
     case BatCellClass::BitmapInvalid:

@@ -89,7 +89,6 @@ void DetailsPane::showIndex(const QModelIndex& index) {
     const StructureNode* rootNode = m_model->node(root);
     if (newRoot) {
         m_fields->setRootIndex(root);
-        m_fields->expandToDepth(0);
         m_title->setText(root.isValid() ? rootNode->name + QStringLiteral(" — ") + rootNode->value
                                         : tr("Image"));
         const QString why = rootNode->reason;

@@ -6,6 +6,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 #include "header_comparison_model.h"
 
 namespace vhdx::ui {
@@ -26,7 +28,6 @@ HeaderComparisonDialog::HeaderComparisonDialog(QWidget* parent)
     layout->addWidget(m_summary);
     layout->addWidget(m_view, 1);
     layout->addWidget(buttons);
-    resize(900, 470);
 }
 
 void HeaderComparisonDialog::setHeaders(const HeaderPair& headers, const QString& fileName) {
@@ -44,6 +45,13 @@ void HeaderComparisonDialog::setHeaders(const HeaderPair& headers, const QString
     m_view->resizeColumnToContents(HeaderComparisonModel::FieldColumn);
     m_view->setColumnWidth(HeaderComparisonModel::Header1Column, 330);
     m_view->resizeRowsToContents();
+    // Tall enough for every row, no taller: the table is the whole point of the window.
+    int h = m_view->horizontalHeader()->height() + 2 * m_view->frameWidth() + 2;
+    for (int r = 0; r < m_model->rowCount(); ++r)
+        h += m_view->rowHeight(r);
+    m_view->setMinimumHeight(h);
+    m_view->setCurrentIndex({});
+    resize(std::max(width(), 900), sizeHint().height());
 }
 
 } // namespace vhdx::ui

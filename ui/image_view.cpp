@@ -62,7 +62,7 @@ ImageView::ImageView(QWidget* parent)
     m_vSplit->addWidget(m_findings);
     m_vSplit->setStretchFactor(0, 4);
     m_vSplit->setStretchFactor(1, 1);
-    m_vSplit->setSizes({700, 200});
+    m_vSplit->setSizes({740, 160});
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_vSplit);
@@ -133,8 +133,12 @@ void ImageView::onScanFinished(bool completed) {
     if (!currentPath.isEmpty())
         selectIndex(m_treeModel->indexForPath(currentPath));
     m_findings->setFindings(m_session->findings());
-    m_findings->setNote(completed ? QString()
-                                  : tr("BAT scan incomplete: BAT findings may be missing."));
+    if (!completed && m_session->image().batReader())
+        m_findings->setNote(tr("BAT scan incomplete: BAT findings may be missing."));
+    else if (m_session->findings().empty())
+        m_findings->setNote(tr("No findings: every structure is valid."));
+    else
+        m_findings->setNote({});
     const auto& scan = m_session->image().batScan();
     m_batMap->setCounts(scan && scan->completed ? &scan->counts : nullptr);
     emit scanFinished(completed);

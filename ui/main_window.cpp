@@ -12,12 +12,15 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QSaveFile>
+#include <QScreen>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
 #include <QToolBar>
 #include <QToolButton>
+
+#include <algorithm>
 
 #include "display_format.h"
 #include "image_session.h"
@@ -69,7 +72,9 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_view, &ImageView::scanFinished, this, &MainWindow::onScanFinished);
 
     const QSettings settings;
-    resize(1500, 950);
+    // A roomy default that still fits smaller screens; the saved geometry wins when present.
+    const QSize avail = screen() ? screen()->availableSize() : QSize(1600, 1000);
+    resize(std::min(1500, avail.width() * 9 / 10), std::min(950, avail.height() * 9 / 10));
     restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("mainWindow/state")).toByteArray());
     m_view->restoreLayout(settings.value(QStringLiteral("mainWindow/layout")).toByteArray());
@@ -267,11 +272,12 @@ void MainWindow::updateStatus() {
         errors += f.severity == Severity::Error;
         warnings += f.severity == Severity::Warning;
     }
-    QString verdict;
-    if (!errors && !warnings)
-        verdict = tr("clean");
-    else
-        verdict = tr("%1 error(s), %2 warning(s)").arg(errors).arg(warnings);
+    QStringList parts;
+    if (errors)
+        parts << (errors == 1 ? tr("1 error") : tr("%1 errors").arg(errors));
+    if (warnings)
+        parts << (warnings == 1 ? tr("1 warning") : tr("%1 warnings").arg(warnings));
+    QString verdict = parts.isEmpty() ? tr("clean") : parts.join(QStringLiteral(", "));
     if (m_view->session()->scanning())
         verdict += tr(" so far");
     const NodeStatus worst = errors     ? NodeStatus::Error

@@ -68,6 +68,44 @@ void addItemFields(StructureNode* item, const MetadataEntry& e, const Metadata& 
     }
 }
 
+// Descriptors are read from the file while the tree is built: bound the work for huge logs.
+constexpr int maxEntriesWithDescriptors = 256;
+constexpr size_t maxDescriptorsPerEntry = 64;
+
+void addDescriptors(StructureNode* entry, const Image& image, const LogEntry& e) {
+    const auto descriptors =
+        readLogDescriptors(image.source(), image.log(), e, maxDescriptorsPerEntry);
+    for (size_t i = 0; i < descriptors.size(); ++i) {
+        const LogDescriptor& d = descriptors[i];
+        // The first 4 KiB sector holds the 64-byte entry header and 126 descriptors, each
+        // further sector 128 (format §9).
+        const uint64_t sector = i < 126 ? 0 : 1 + (i - 126) / 128;
+        const uint64_t slot = i < 126 ? i + 2 : (i - 126) % 128;
+        auto* n =
+            entry->add(QStringLiteral("Descriptor %1").arg(i),
+                       d.isData ? QStringLiteral("data → %1").arg(formatOffset(d.fileOffset))
+                                : QStringLiteral("zero %1 at %2")
+                                      .arg(formatSize(d.zeroLength), formatOffset(d.fileOffset)));
+        if (sector * 4096 + slot * 32 + 32 <= e.length)
+            n->at(sector * 4096 + slot * 32, 32);
+        if (!d.signatureValid)
+            n->withStatus(NodeStatus::Info,
+                          QStringLiteral("signature is neither \"desc\" nor \"zero\""));
+        n->add(QStringLiteral("Signature"), d.isData           ? QStringLiteral("desc")
+                                            : d.signatureValid ? QStringLiteral("zero")
+                                                               : QStringLiteral("bad"))
+            ->at(0, 4);
+        if (d.isData) {
+            n->add(QStringLiteral("Trailing bytes"), qs(hex32(d.trailingBytes)))->at(4, 4);
+            n->add(QStringLiteral("Leading bytes"), qs(hex64(d.leadingBytes)))->at(8, 8);
+        } else {
+            n->add(QStringLiteral("Zero length"), formatSize(d.zeroLength))->at(8, 8);
+        }
+        n->add(QStringLiteral("File offset"), formatOffset(d.fileOffset))->at(16, 8);
+        n->add(QStringLiteral("Sequence number"), QString::number(d.sequenceNumber))->at(24, 8);
+    }
+}
+
 } // namespace
 
 void addMetadataNodes(StructureNode* root, const Image& image) {
@@ -95,7 +133,8 @@ void addMetadataNodes(StructureNode* root, const Image& image) {
         auto* item = node->add(qs(e.name), {}, NodeKind::MetadataItem);
         item->key = QStringLiteral("metadata:") + qs(e.name);
         if (e.inBounds)
-            item->at(e.offset, e.length);
+            item->at(e.offset, e.length)
+                ->withStatus(NodeStatus::Ok, QStringLiteral("inside the region"));
         else
             item->withStatus(NodeStatus::Error,
                              QStringLiteral("item lies outside the region or has the wrong size"));
@@ -143,11 +182,13 @@ void addLogNodes(StructureNode* root, const Image& image) {
         active << QString::number(s);
     node->add(QStringLiteral("Active sequence"),
               active.isEmpty() ? QStringLiteral("(none)") : active.join(QStringLiteral(", ")));
+    int shownEntries = 0;
     for (const LogEntry& e : log.entries) {
         auto* entry = node->add(QStringLiteral("Entry seq %1").arg(e.sequenceNumber),
-                                QStringLiteral("%1 at +%2, %3 descriptors%4")
+                                QStringLiteral("%1 at +%2, %3 descriptor%4%5")
                                     .arg(formatSize(e.length), formatOffset(e.offset))
                                     .arg(e.descriptorCount)
+                                    .arg(e.descriptorCount == 1 ? QString() : QStringLiteral("s"))
                                     .arg(e.active ? QStringLiteral(" (active)") : QString()),
                                 NodeKind::LogEntry);
         entry->key = QStringLiteral("log[%1]").arg(e.offset);
@@ -187,6 +228,8 @@ void addLogNodes(StructureNode* root, const Image& image) {
         entry->add(QStringLiteral("Flushed file offset"), formatOffset(e.flushedFileOffset))
             ->at(48, 8);
         entry->add(QStringLiteral("Last file offset"), formatOffset(e.lastFileOffset))->at(56, 8);
+        if (shownEntries++ < maxEntriesWithDescriptors)
+            addDescriptors(entry, image, e);
     }
 }
 

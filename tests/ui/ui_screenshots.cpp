@@ -13,6 +13,7 @@
 #include "image_session.h"
 #include "image_view.h"
 #include "main_window.h"
+#include "structure_tree_model.h"
 
 using namespace vhdx::ui;
 
@@ -41,7 +42,11 @@ int main(int argc, char** argv) {
     for (qsizetype i = 3; i + 1 < args.size(); i += 2) {
         if (args[i] == QLatin1String("--select"))
             view->selectStructure(args[i + 1]);
-        else if (args[i] == QLatin1String("--expand"))
+        else if (args[i] == QLatin1String("--path")) {
+            const QModelIndex idx = view->treeModel()->indexForPath(args[i + 1]);
+            view->tree()->expand(idx.parent());
+            view->selectIndex(idx);
+        } else if (args[i] == QLatin1String("--expand"))
             view->tree()->expandAll();
         else if (args[i] == QLatin1String("--zoom"))
             view->batMap()->grid()->setCellSize(args[i + 1].toInt());
