@@ -77,7 +77,9 @@ BatGeometry BatGeometry::compute(uint64_t blockSize, uint64_t logicalSectorSize,
         g.totalEntries = ((g.dataBlocks + g.chunkRatio - 1) / g.chunkRatio) * (g.chunkRatio + 1);
     else
         g.totalEntries = g.dataBlocks + (g.dataBlocks - 1) / g.chunkRatio;
-    g.sectorBitmapBlocks = g.totalEntries - g.dataBlocks;
+    // A differencing disk's table is whole chunks: the last one may have unused payload slots.
+    g.sectorBitmapBlocks =
+        hasParent ? g.totalEntries / (g.chunkRatio + 1) : g.totalEntries - g.dataBlocks;
     g.valid = true;
     return g;
 }

@@ -54,6 +54,7 @@ struct Scanner {
     Tally payloadState, bitmapState, reservedBits, beyondEof, overlapBlock, overlapStructure,
         bitmapMissing;
     bool partialInChunk = false;
+    uint64_t blocks = 0; // payload slots walked so far
 
     void block(uint64_t index, const BatEntry& e, uint64_t bytes) {
         const uint64_t start = e.fileOffset();
@@ -152,7 +153,10 @@ struct Scanner {
                 continue;
             }
             const uint64_t run = std::min(n - i, geo.chunkRatio - posInChunk);
-            countRun(p + i * 8, first + i, run);
+            // Slots past the last block (a differencing disk's last chunk) are padding.
+            const uint64_t used = std::min(run, geo.dataBlocks - std::min(geo.dataBlocks, blocks));
+            countRun(p + i * 8, first + i, used);
+            blocks += run;
             i += run;
             posInChunk += run;
         }

@@ -149,13 +149,14 @@ Log readLog(const ByteSource& src, const Header& current, Findings& f) {
     log.length = current.logLength;
     log.logGuid = current.logGuid;
     log.present = !current.logGuid.isNull();
-    if (!log.present || log.length == 0)
+    if (!log.present)
         return log;
-    if (!src.contains(log.offset, log.length) || log.offset % MiB || log.length % MiB) {
+    if (log.length == 0 || !src.contains(log.offset, log.length) || log.offset % MiB ||
+        log.length % MiB) {
         f.add(Severity::Error, FindingCode::LogInvalid, "log", log.offset,
               "The header has a log to replay (LogGuid " + log.logGuid.toString() +
                   ") but the log area [" + std::to_string(log.offset) + ", +" +
-                  std::to_string(log.length) + ") is misaligned or beyond end of file",
+                  std::to_string(log.length) + ") is empty, misaligned or beyond end of file",
               "2.3");
         return log;
     }

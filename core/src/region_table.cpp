@@ -95,21 +95,20 @@ void checkEntries(const ByteSource& src, const RegionTable& t, uint64_t logOffse
         const uint64_t at = t.offset + 16 + 32 * i;
         const std::string what = e.name + " region (" + e.guid.toString() + ")";
         const bool known = e.name != "Unknown";
-        if (!known) {
-            if (e.required())
-                f.add(Severity::Error, FindingCode::RegionUnknownRequired, name, at,
-                      "Unknown " + what + " is marked required: the file must not be opened",
-                      "2.2.3.1");
-            continue;
-        }
-        std::optional<RegionEntry>& slot = e.guid == guids::batRegion ? out.bat : out.metadata;
-        if (slot) {
-            f.add(Severity::Error, FindingCode::RegionDuplicate, name, at,
-                  "The " + e.name + " region appears more than once in the region table",
+        if (!known && e.required())
+            f.add(Severity::Error, FindingCode::RegionUnknownRequired, name, at,
+                  "Unknown " + what + " is marked required: the file must not be opened",
                   "2.2.3.1");
-            continue;
+        if (known) {
+            std::optional<RegionEntry>& slot = e.guid == guids::batRegion ? out.bat : out.metadata;
+            if (slot) {
+                f.add(Severity::Error, FindingCode::RegionDuplicate, name, at,
+                      "The " + e.name + " region appears more than once in the region table",
+                      "2.2.3.1");
+                continue;
+            }
+            slot = e;
         }
-        slot = e;
         if (e.fileOffset % MiB || e.length % MiB || e.length == 0 ||
             e.fileOffset < layout::headerSectionSize)
             f.add(Severity::Error, FindingCode::RegionMisaligned, name, at,

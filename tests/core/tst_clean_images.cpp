@@ -95,7 +95,9 @@ class TestCleanImages : public QObject {
                                                 : b.totalBatEntries - b.dataBlocks;
         QCOMPARE(g.sectorBitmapBlocks, bitmaps);
         QCOMPARE(r.sectorBitmapEntries, bitmaps);
-        QCOMPARE(r.payloadEntries, b.totalBatEntries - bitmaps);
+        // A differencing disk's last chunk may have payload slots past the last block: they
+        // map nothing and are not counted as payload entries.
+        QCOMPARE(r.payloadEntries, b.dataBlocks);
         QCOMPARE(r.counts.payload[6] + r.counts.payload[7], uint64_t(b.blockOffsets.size()));
         QCOMPARE(r.counts.bitmap[6], uint64_t(b.bitmapOffsets.size()));
     }

@@ -32,7 +32,8 @@ struct BatEntry {
     [[nodiscard]] uint64_t fileOffset() const { return fileOffsetMB() << 20; }
 };
 
-// Display name of a state for a slot kind: "fully present", "present", "invalid (4)".
+// Display name of a state for a slot kind: "fully present", "present"; "invalid" for an
+// undefined state (callers show the number beside it).
 [[nodiscard]] std::string_view payloadStateName(uint8_t state);
 [[nodiscard]] std::string_view bitmapStateName(uint8_t state);
 [[nodiscard]] bool payloadStateDefined(uint8_t state, bool hasParent);
