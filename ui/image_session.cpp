@@ -39,8 +39,7 @@ void ImageSession::startScan() {
         emit scanFinished(false);
         return;
     }
-    m_cancel = false;
-    m_scanning = true;
+    m_scanning = true; // a cancel requested before the start stays in force
     m_lastPermille = -1;
     Image* image = m_image.get();
     m_watcher.setFuture(QtConcurrent::run([this, image] {
@@ -61,6 +60,7 @@ void ImageSession::cancelScan() {
 }
 
 void ImageSession::waitForScan() {
+    startScan(); // when it has not started yet
     if (!m_scanning)
         return;
     m_watcher.waitForFinished();

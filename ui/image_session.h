@@ -30,10 +30,12 @@ class ImageSession : public QObject {
     [[nodiscard]] QString path() const { return m_path; }
     [[nodiscard]] bool isVhdx() const;
 
+    // Runs once; a cancelScan() before it makes the scan stop at its first check.
     void startScan();
     void cancelScan();
-    // Blocks until a running scan has ended (used on close and in tests).
+    // Starts the scan if needed and blocks until it has ended (tests, screenshots).
     void waitForScan();
+    // Not yet started counts as neither scanning nor done.
     [[nodiscard]] bool scanning() const { return m_scanning; }
     [[nodiscard]] bool scanDone() const { return m_scanDone; }
     // The parse findings until the scan finished, then all of them.

@@ -109,7 +109,9 @@ void ImageView::setSession(std::unique_ptr<ImageSession> session) {
     selectStructure(current ? QStringLiteral("header%1").arg(current) : QStringLiteral("file"));
     m_findings->setNote(img.batReader() ? tr("BAT scan running: findings of the structures so far.")
                                         : QString());
-    m_session->startScan();
+    // Started from the event loop, after the window and tree had their first paint: on a
+    // busy 2-core machine the scan thread would otherwise compete with that paint.
+    QMetaObject::invokeMethod(m_session.get(), &ImageSession::startScan, Qt::QueuedConnection);
 }
 
 void ImageView::onScanFinished(bool completed) {

@@ -58,6 +58,8 @@ MainWindow::MainWindow(QWidget* parent)
     m_cancel->setText(tr("Cancel"));
     m_cancel->setToolTip(tr("Stop the BAT scan (its findings will be incomplete)"));
     m_cancel->setAutoRaise(true);
+    for (QLabel* l : {m_sizeLabel, m_blockLabel, m_typeLabel, m_verdictLabel})
+        l->setContentsMargins(6, 0, 6, 0);
     for (QLabel* l : {m_sizeLabel, m_blockLabel, m_typeLabel})
         statusBar()->addPermanentWidget(l);
     statusBar()->addPermanentWidget(m_progress);
@@ -248,8 +250,9 @@ void MainWindow::fillRecentMenu() {
 
 void MainWindow::updateStatus() {
     const Image* img = image();
-    m_progress->setVisible(m_view->session() && m_view->session()->scanning());
-    m_cancel->setVisible(m_progress->isVisible());
+    const bool scanPending = m_view->session() && !m_view->session()->scanDone();
+    m_progress->setVisible(scanPending);
+    m_cancel->setVisible(scanPending);
     if (!img) {
         for (QLabel* l : {m_sizeLabel, m_blockLabel, m_typeLabel, m_verdictLabel})
             l->clear();
@@ -278,7 +281,7 @@ void MainWindow::updateStatus() {
     if (warnings)
         parts << (warnings == 1 ? tr("1 warning") : tr("%1 warnings").arg(warnings));
     QString verdict = parts.isEmpty() ? tr("clean") : parts.join(QStringLiteral(", "));
-    if (m_view->session()->scanning())
+    if (!m_view->session()->scanDone())
         verdict += tr(" so far");
     const NodeStatus worst = errors     ? NodeStatus::Error
                              : warnings ? NodeStatus::Warning
@@ -289,7 +292,7 @@ void MainWindow::updateStatus() {
 
 void MainWindow::updateActions() {
     const bool have = image() != nullptr;
-    const bool scanning = have && m_view->session()->scanning();
+    const bool scanning = have && !m_view->session()->scanDone();
     m_reloadAction->setEnabled(have);
     m_closeAction->setEnabled(have);
     m_compareAction->setEnabled(have);
@@ -312,7 +315,7 @@ void MainWindow::onScanFinished(bool completed) {
 
 bool MainWindow::exportReport(const QString& path, bool json) {
     const Image* img = image();
-    if (!img || m_view->session()->scanning())
+    if (!img || !m_view->session()->scanDone())
         return false;
     const std::string text = json ? reportJson(*img) : reportText(*img);
     QSaveFile out(path);
