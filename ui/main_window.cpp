@@ -23,6 +23,7 @@
 #include <algorithm>
 
 #include "display_format.h"
+#include "header_update_action.h"
 #include "image_session.h"
 #include "image_view.h"
 #include "status_style.h"
@@ -82,6 +83,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_view->restoreLayout(settings.value(QStringLiteral("mainWindow/layout")).toByteArray());
     updateStatus();
     updateActions();
+    new HeaderUpdateAction(this); // Tools > Update Headers..., owned by this window
 }
 
 MainWindow::~MainWindow() = default;
