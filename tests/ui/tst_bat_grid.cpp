@@ -1,7 +1,9 @@
 // BatGridView: cell <-> BAT index <-> virtual offset, at chunk boundaries and at the format's
 // largest scale, and what a painted cell looks like.
+#include <QHelpEvent>
 #include <QScrollBar>
 #include <QTest>
+#include <QToolTip>
 
 #include <memory>
 
@@ -89,6 +91,26 @@ class TstBatGrid : public QObject {
         QCOMPARE(last.virtualEnd, 10 * GiB);
         QVERIFY(view.describe(4096).contains("Sector bitmap of chunk 0"));
         QVERIFY(view.describe(4097).contains("Payload block 4,096"));
+    }
+
+    void hoverTooltipDescribesTheCell() {
+        BatGridView view;
+        view.resize(420, 300);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setReader(m_image->batReader());
+        view.setCellSize(16);
+        view.scrollToIndex(4096);
+        const QPoint pos = view.cellRect(4096).center();
+        QHelpEvent help(QEvent::ToolTip, pos, view.viewport()->mapToGlobal(pos));
+        QCoreApplication::sendEvent(view.viewport(), &help);
+        QTRY_VERIFY(QToolTip::isVisible());
+        const QString text = QToolTip::text();
+        QCOMPARE(text, view.describe(4096));
+        QVERIFY(text.contains("BAT entry 4,096"));
+        QVERIFY(text.contains("Sector bitmap of chunk 0"));
+        QVERIFY(text.contains("State: not present"));
+        QVERIFY(text.contains("Covers virtual bytes 0x0 – 0xffffffff"));
     }
 
     void goToVirtualOffset() {

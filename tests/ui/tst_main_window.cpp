@@ -101,6 +101,20 @@ class TstMainWindow : public QObject {
         QVERIFY(QFileInfo(m_images.path("report.txt")).size() > 100);
     }
 
+    void layoutIsRemembered() {
+        {
+            MainWindow w;
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            w.imageView()->tree()->setColumnWidth(StructureTreeModel::NameColumn, 333);
+            w.resize(1111, 777);
+            w.close(); // saves geometry, toolbar state and splitters
+        }
+        MainWindow again;
+        QCOMPARE(again.imageView()->tree()->columnWidth(StructureTreeModel::NameColumn), 333);
+        QCOMPARE(again.size(), QSize(1111, 777));
+    }
+
     void toolsMenuSitsBeforeHelp() {
         MainWindow w;
         QMenu* tools = w.toolsMenu();
