@@ -1,6 +1,7 @@
 #include "bat_grid_view.h"
 
 #include <QHelpEvent>
+#include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QScrollBar>
@@ -288,6 +289,50 @@ void BatGridView::mousePressEvent(QMouseEvent* event) {
 }
 
 void BatGridView::mouseReleaseEvent(QMouseEvent* event) {
+    event->accept();
+}
+
+void BatGridView::keyPressEvent(QKeyEvent* event) {
+    // Arrows move the current cell, Page keys a screenful, Home/End to the table's ends.
+    const uint64_t total = entryCount();
+    if (!total) {
+        QAbstractScrollArea::keyPressEvent(event);
+        return;
+    }
+    const qint64 cur =
+        qint64(m_current.value_or(uint64_t(firstVisibleRow()) * uint64_t(columns())));
+    const qint64 page = qint64(visibleRows()) * columns();
+    qint64 next = cur;
+    switch (event->key()) {
+    case Qt::Key_Left:
+        next = cur - 1;
+        break;
+    case Qt::Key_Right:
+        next = cur + 1;
+        break;
+    case Qt::Key_Up:
+        next = cur - columns();
+        break;
+    case Qt::Key_Down:
+        next = cur + columns();
+        break;
+    case Qt::Key_PageUp:
+        next = cur - page;
+        break;
+    case Qt::Key_PageDown:
+        next = cur + page;
+        break;
+    case Qt::Key_Home:
+        next = 0;
+        break;
+    case Qt::Key_End:
+        next = qint64(total) - 1;
+        break;
+    default:
+        QAbstractScrollArea::keyPressEvent(event);
+        return;
+    }
+    setCurrentIndex(uint64_t(std::clamp<qint64>(next, 0, qint64(total) - 1)));
     event->accept();
 }
 

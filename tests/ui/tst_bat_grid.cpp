@@ -129,6 +129,20 @@ class TstBatGrid : public QObject {
         QCOMPARE(*view.currentIndex(), 10241ull);
         QVERIFY(!view.goToVirtualOffset(10 * GiB));
         QVERIFY(!view.cellRect(10241).isEmpty()); // scrolled into view
+        // Keyboard: across the bitmap slot of chunk 0 and to the ends.
+        QVERIFY(view.goToVirtualOffset(4 * GiB - 1));
+        QTest::keyClick(&view, Qt::Key_Right);
+        QCOMPARE(*view.currentIndex(), 4096ull);
+        QTest::keyClick(&view, Qt::Key_Right);
+        QCOMPARE(*view.currentIndex(), 4097ull);
+        QTest::keyClick(&view, Qt::Key_Down);
+        QCOMPARE(*view.currentIndex(), 4097ull + uint64_t(view.columns()));
+        QTest::keyClick(&view, Qt::Key_End);
+        QCOMPARE(*view.currentIndex(), 10241ull);
+        QVERIFY(!view.cellRect(10241).isEmpty());
+        QTest::keyClick(&view, Qt::Key_Home);
+        QCOMPARE(*view.currentIndex(), 0ull);
+        QCOMPARE(view.verticalScrollBar()->value(), 0);
     }
 
     void paintsStateColours() {
