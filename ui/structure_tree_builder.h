@@ -30,5 +30,6 @@ struct TreeBuildInput {
 // Part of the builder, one file per area of the format.
 void addMetadataNodes(StructureNode* root, const Image& image);
 void addLogNodes(StructureNode* root, const Image& image);
+void addBatNodes(StructureNode* root, const Image& image, bool scanDone);
 
 } // namespace vhdx::ui
