@@ -10,7 +10,6 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QProgressBar>
 #include <QSaveFile>
 #include <QScreen>
 #include <QSettings>
@@ -18,7 +17,6 @@
 #include <QStatusBar>
 #include <QStyle>
 #include <QToolBar>
-#include <QToolButton>
 
 #include <algorithm>
 
@@ -26,7 +24,7 @@
 #include "header_update_action.h"
 #include "image_session.h"
 #include "image_view.h"
-#include "status_style.h"
+#include "status_summary.h"
 #include "vhdx/image.h"
 #include "vhdx/report.h"
 
@@ -39,9 +37,7 @@ const char* const recentKey = "recentFiles";
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), m_view(new ImageView(this)), m_stack(new QStackedWidget(this)),
-      m_sizeLabel(new QLabel(this)), m_blockLabel(new QLabel(this)), m_typeLabel(new QLabel(this)),
-      m_verdictLabel(new QLabel(this)), m_progress(new QProgressBar(this)),
-      m_cancel(new QToolButton(this)) {
+      m_summary(new StatusSummary(this)) {
     setObjectName(QStringLiteral("mainWindow"));
     setAcceptDrops(true);
     auto* placeholder =
@@ -53,21 +49,8 @@ MainWindow::MainWindow(QWidget* parent)
     setCentralWidget(m_stack);
     createActions();
 
-    m_progress->setRange(0, 1000);
-    m_progress->setMaximumWidth(200);
-    m_progress->setFormat(tr("BAT scan %p%"));
-    m_cancel->setText(tr("Cancel"));
-    m_cancel->setToolTip(tr("Stop the BAT scan (its findings will be incomplete)"));
-    m_cancel->setAutoRaise(true);
-    for (QLabel* l : {m_sizeLabel, m_blockLabel, m_typeLabel, m_verdictLabel})
-        l->setContentsMargins(6, 0, 6, 0);
-    for (QLabel* l : {m_sizeLabel, m_blockLabel, m_typeLabel})
-        statusBar()->addPermanentWidget(l);
-    statusBar()->addPermanentWidget(m_progress);
-    statusBar()->addPermanentWidget(m_cancel);
-    statusBar()->addPermanentWidget(m_verdictLabel);
-    m_verdictLabel->setObjectName(QStringLiteral("verdictLabel"));
-    connect(m_cancel, &QToolButton::clicked, this, [this] {
+    statusBar()->addPermanentWidget(m_summary);
+    connect(m_summary, &StatusSummary::cancelRequested, this, [this] {
         if (m_view->session())
             m_view->session()->cancelScan();
     });
@@ -251,45 +234,7 @@ void MainWindow::fillRecentMenu() {
 }
 
 void MainWindow::updateStatus() {
-    const Image* img = image();
-    const bool scanPending = m_view->session() && !m_view->session()->scanDone();
-    m_progress->setVisible(scanPending);
-    m_cancel->setVisible(scanPending);
-    if (!img) {
-        for (QLabel* l : {m_sizeLabel, m_blockLabel, m_typeLabel, m_verdictLabel})
-            l->clear();
-        return;
-    }
-    const Metadata& md = img->metadata();
-    m_sizeLabel->setText(md.virtualDiskSize
-                             ? tr("Virtual size: %1").arg(formatSize(*md.virtualDiskSize))
-                             : tr("Virtual size: unknown"));
-    m_blockLabel->setText(md.blockSize ? tr("Block size: %1").arg(formatSize(*md.blockSize))
-                                       : tr("Block size: unknown"));
-    const QString type = md.hasParent              ? tr("differencing")
-                         : md.leaveBlocksAllocated ? tr("fixed")
-                                                   : tr("dynamic");
-    m_typeLabel->setText(tr("Type: %1").arg(type));
-    const auto& findings = m_view->session()->findings();
-    size_t errors = 0;
-    size_t warnings = 0;
-    for (const Finding& f : findings) {
-        errors += f.severity == Severity::Error;
-        warnings += f.severity == Severity::Warning;
-    }
-    QStringList parts;
-    if (errors)
-        parts << (errors == 1 ? tr("1 error") : tr("%1 errors").arg(errors));
-    if (warnings)
-        parts << (warnings == 1 ? tr("1 warning") : tr("%1 warnings").arg(warnings));
-    QString verdict = parts.isEmpty() ? tr("clean") : parts.join(QStringLiteral(", "));
-    if (!m_view->session()->scanDone())
-        verdict += tr(" so far");
-    const NodeStatus worst = errors     ? NodeStatus::Error
-                             : warnings ? NodeStatus::Warning
-                                        : NodeStatus::Ok;
-    m_verdictLabel->setText(
-        QStringLiteral("<b style='color:%1'>%2</b>").arg(statusColor(worst).name(), verdict));
+    m_summary->showSession(m_view->session());
 }
 
 void MainWindow::updateActions() {
@@ -304,7 +249,7 @@ void MainWindow::updateActions() {
 }
 
 void MainWindow::onScanProgress(quint64 done, quint64 total) {
-    m_progress->setValue(total ? int(done * 1000 / total) : 1000);
+    m_summary->setProgress(done, total);
 }
 
 void MainWindow::onScanFinished(bool completed) {

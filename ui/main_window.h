@@ -4,11 +4,8 @@
 #include <QMainWindow>
 #include <QPointer>
 
-class QLabel;
 class QMessageBox;
-class QProgressBar;
 class QStackedWidget;
-class QToolButton;
 
 namespace vhdx {
 class Image;
@@ -17,6 +14,7 @@ class Image;
 namespace vhdx::ui {
 
 class ImageView;
+class StatusSummary;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -79,12 +77,7 @@ class MainWindow : public QMainWindow {
     QAction* m_exportAction = nullptr;
     QAction* m_closeAction = nullptr;
     QAction* m_compareAction = nullptr;
-    QLabel* m_sizeLabel;
-    QLabel* m_blockLabel;
-    QLabel* m_typeLabel;
-    QLabel* m_verdictLabel;
-    QProgressBar* m_progress;
-    QToolButton* m_cancel;
+    StatusSummary* m_summary;
 };
 
 } // namespace vhdx::ui

@@ -9,6 +9,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QProgressBar>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -250,9 +251,12 @@ class TstMainWindow : public QObject {
         QVERIFY(!w.imageView()->session()->scanDone());
         QCOMPARE(w.imageView()->treeModel()->rowCount(), 9);
         QTRY_VERIFY(w.imageView()->session()->scanning());
+        auto* progress = w.findChild<QProgressBar*>();
+        QVERIFY(progress && progress->isVisibleTo(&w));
         w.imageView()->session()->cancelScan();
         QVERIFY(finished.wait(20000));
         QCOMPARE(finished.first().first().toBool(), false);
+        QVERIFY(!progress->isVisibleTo(&w));
         QVERIFY(!w.imageView()->session()->scanning());
         // Reload starts over and this time the scan completes.
         QSignalSpy changed(&w, &MainWindow::imageChanged);
