@@ -57,11 +57,7 @@ DetailsPane::DetailsPane(QWidget* parent)
 void DetailsPane::setModel(StructureTreeModel* model) {
     m_model = model;
     m_fields->setModel(model);
-    m_fields->header()->setSectionResizeMode(QHeaderView::Interactive);
-    m_fields->setColumnWidth(StructureTreeModel::NameColumn, 190);
-    m_fields->setColumnWidth(StructureTreeModel::ValueColumn, 300);
-    m_fields->setColumnWidth(StructureTreeModel::OffsetColumn, 80);
-    m_fields->setColumnWidth(StructureTreeModel::SizeColumn, 60);
+    StructureTreeModel::fitColumns(m_fields, 170);
     connect(model, &QAbstractItemModel::modelReset, this, [this] { showIndex({}); });
 }
 

@@ -38,11 +38,7 @@ ImageView::ImageView(QWidget* parent)
     m_tree->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_tree->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
-    m_tree->header()->setStretchLastSection(true);
-    m_tree->setColumnWidth(StructureTreeModel::NameColumn, 170);
-    m_tree->setColumnWidth(StructureTreeModel::ValueColumn, 240);
-    m_tree->setColumnWidth(StructureTreeModel::OffsetColumn, 100);
-    m_tree->setColumnWidth(StructureTreeModel::SizeColumn, 90);
+    StructureTreeModel::fitColumns(m_tree, 170);
     m_details->setModel(m_treeModel);
 
     auto* copy = new QAction(tr("&Copy"), m_tree);

@@ -1,6 +1,8 @@
 #include "structure_tree_model.h"
 
 #include <QFont>
+#include <QHeaderView>
+#include <QTreeView>
 
 #include "display_format.h"
 #include "structure_tree_builder.h"
@@ -168,6 +170,22 @@ QString StructureTreeModel::rowsAsText(const QModelIndexList& rows) const {
         lines << cells.join(QLatin1Char('\t'));
     }
     return lines.join(QLatin1Char('\n'));
+}
+
+} // namespace vhdx::ui
+
+namespace vhdx::ui {
+
+void StructureTreeModel::fitColumns(QTreeView* view, int nameWidth) {
+    QHeaderView* h = view->header();
+    h->setStretchLastSection(false);
+    h->setMinimumSectionSize(40);
+    h->setSectionResizeMode(QHeaderView::Interactive);
+    h->setSectionResizeMode(ValueColumn, QHeaderView::Stretch);
+    view->setColumnWidth(NameColumn, nameWidth);
+    view->setColumnWidth(OffsetColumn, 90);
+    view->setColumnWidth(SizeColumn, 80);
+    view->setColumnWidth(StatusColumn, 80);
 }
 
 } // namespace vhdx::ui

@@ -3,6 +3,8 @@
 // image (simpletreemodel shape: internal pointers, rowCount 0 for columns > 0).
 #include <QAbstractItemModel>
 
+class QTreeView;
+
 #include <memory>
 #include <vector>
 
@@ -19,6 +21,9 @@ class StructureTreeModel : public QAbstractItemModel {
     Q_OBJECT
   public:
     enum Columns { NameColumn, ValueColumn, OffsetColumn, SizeColumn, StatusColumn, ColumnCount };
+    // Column widths for a view of this model: Value takes what is left (elided), so the
+    // Status column stays in sight however narrow the pane is.
+    static void fitColumns(QTreeView* view, int nameWidth);
     enum Roles {
         OffsetRole = Qt::UserRole, // qulonglong, invalid when the node has no file position
         SizeRole,                  // qulonglong
