@@ -10,7 +10,7 @@
 class TestReadmeCodes : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     void tableMatchesCore() {
         QFile f(QStringLiteral(VHDX_SOURCE_DIR "/README.md"));
         QVERIFY(f.open(QIODevice::ReadOnly));
@@ -33,17 +33,37 @@ private slots:
         for (auto it = table.cbegin(); it != table.cend(); ++it)
             QVERIFY2(core.contains(it.key()), qPrintable(it.key() + " is not a core code"));
         // The contract's codes (cli-contract.md) must all exist.
-        for (const char* c :
-             {"NOT_VHDX", "FILE_TRUNCATED", "HEADER_SIGNATURE_BAD", "HEADER_CHECKSUM_BAD",
-              "HEADER_VERSION_BAD", "NO_VALID_HEADER", "HEADER_SEQUENCE_TIE",
-              "REGION_TABLE_SIGNATURE_BAD", "REGION_TABLE_CHECKSUM_BAD", "REGION_TABLES_DIFFER",
-              "REGION_MISSING", "REGION_UNKNOWN_REQUIRED", "REGION_OVERLAP", "REGION_OUT_OF_BOUNDS",
-              "REGION_MISALIGNED", "METADATA_SIGNATURE_BAD", "METADATA_ITEM_MISSING",
-              "METADATA_ITEM_DUPLICATE", "METADATA_ITEM_OUT_OF_BOUNDS",
-              "METADATA_UNKNOWN_REQUIRED", "BLOCK_SIZE_INVALID", "SECTOR_SIZE_INVALID",
-              "VIRTUAL_DISK_SIZE_INVALID", "PARENT_LOCATOR_MISSING", "BAT_TOO_SMALL",
-              "BAT_ENTRY_STATE_INVALID", "BAT_ENTRY_RESERVED_BITS", "BAT_ENTRY_BEYOND_EOF",
-              "BAT_ENTRY_OVERLAP", "LOG_REPLAY_NEEDED", "LOG_ENTRY_INVALID"})
+        for (const char* c : {"NOT_VHDX",
+                              "FILE_TRUNCATED",
+                              "HEADER_SIGNATURE_BAD",
+                              "HEADER_CHECKSUM_BAD",
+                              "HEADER_VERSION_BAD",
+                              "NO_VALID_HEADER",
+                              "HEADER_SEQUENCE_TIE",
+                              "REGION_TABLE_SIGNATURE_BAD",
+                              "REGION_TABLE_CHECKSUM_BAD",
+                              "REGION_TABLES_DIFFER",
+                              "REGION_MISSING",
+                              "REGION_UNKNOWN_REQUIRED",
+                              "REGION_OVERLAP",
+                              "REGION_OUT_OF_BOUNDS",
+                              "REGION_MISALIGNED",
+                              "METADATA_SIGNATURE_BAD",
+                              "METADATA_ITEM_MISSING",
+                              "METADATA_ITEM_DUPLICATE",
+                              "METADATA_ITEM_OUT_OF_BOUNDS",
+                              "METADATA_UNKNOWN_REQUIRED",
+                              "BLOCK_SIZE_INVALID",
+                              "SECTOR_SIZE_INVALID",
+                              "VIRTUAL_DISK_SIZE_INVALID",
+                              "PARENT_LOCATOR_MISSING",
+                              "BAT_TOO_SMALL",
+                              "BAT_ENTRY_STATE_INVALID",
+                              "BAT_ENTRY_RESERVED_BITS",
+                              "BAT_ENTRY_BEYOND_EOF",
+                              "BAT_ENTRY_OVERLAP",
+                              "LOG_REPLAY_NEEDED",
+                              "LOG_ENTRY_INVALID"})
             QVERIFY2(core.contains(c), c);
     }
 };
