@@ -11,12 +11,8 @@
 namespace vhdx {
 
 std::string Header::problem() const {
-    if (!readable)
-        return "lies beyond end of file";
-    if (!signatureValid)
-        return "signature is not \"head\"";
-    if (!checksumValid)
-        return "stored CRC " + hex32(checksum) + ", computed " + hex32(checksumComputed);
+    if (std::string p = blockProblem("head"); !p.empty())
+        return p;
     if (!versionValid)
         return "Version " + std::to_string(version) + " (must be 1), LogVersion " +
                std::to_string(logVersion) + " (must be 0)";
@@ -25,14 +21,7 @@ std::string Header::problem() const {
 
 Header decodeHeader(const uint8_t* b, int index, uint64_t offset) {
     Header h;
-    h.index = index;
-    h.offset = offset;
-    h.readable = true;
-    h.raw.assign(b, b + layout::headerSize);
-    h.signatureValid = std::memcmp(b, "head", 4) == 0;
-    h.checksum = le32(b + 4);
-    h.checksumComputed = structureChecksum(b, layout::headerSize);
-    h.checksumValid = h.checksum == h.checksumComputed;
+    h.decodeBlock(b, layout::headerSize, "head", index, offset);
     h.sequenceNumber = le64(b + 8);
     h.fileWriteGuid = Guid::fromDisk(b + 16);
     h.dataWriteGuid = Guid::fromDisk(b + 32);
@@ -85,17 +74,9 @@ void reportHeaderProblems(const Header& h, bool other, Findings& f) {
     const Severity sev = other ? Severity::Warning : Severity::Error;
     const std::string name = "header" + std::to_string(h.index);
     const std::string title = "Header " + std::to_string(h.index);
-    if (!h.readable)
-        return; // reported as FILE_TRUNCATED by the caller
-    if (!h.signatureValid)
-        f.add(sev, FindingCode::HeaderSignatureBad, name, h.offset,
-              title + " signature is not \"head\"", "2.2.2");
-    if (!h.checksumValid)
-        f.add(sev, FindingCode::HeaderChecksumBad, name, h.offset,
-              title + " checksum " + hex32(h.checksum) + " does not match computed " +
-                  hex32(h.checksumComputed),
-              "2.2.2");
-    if (!h.versionValid)
+    reportBlockProblems(h, "head", other, name, title, "2.2.2", FindingCode::HeaderSignatureBad,
+                        FindingCode::HeaderChecksumBad, f);
+    if (h.readable && !h.versionValid)
         f.add(sev, FindingCode::HeaderVersionBad, name, h.offset,
               title + " has Version " + std::to_string(h.version) + " and LogVersion " +
                   std::to_string(h.logVersion) + " (expected 1 and 0)",
@@ -105,24 +86,16 @@ void reportHeaderProblems(const Header& h, bool other, Findings& f) {
 
 HeaderPair readHeaders(const ByteSource& src, Findings& findings) {
     HeaderPair pair;
-    std::vector<uint8_t> block(layout::headerSize);
+    std::vector<uint8_t> block;
     for (int i = 0; i < 2; ++i) {
         const uint64_t off = layout::headerOffset[i];
-        Header& h = pair.headers[i];
-        const ReadStatus st = src.read(off, block.data(), block.size());
-        if (st == ReadStatus::Ok) {
-            h = decodeHeader(block.data(), i + 1, off);
+        const std::string n = std::to_string(i + 1);
+        if (readChecksummedBlock(src, off, layout::headerSize, block, "header" + n, "Header " + n,
+                                 "2.2.2", findings)) {
+            pair.headers[i] = decodeHeader(block.data(), i + 1, off);
         } else {
-            h.index = i + 1;
-            h.offset = off;
-            findings.add(Severity::Error,
-                         st == ReadStatus::IoError ? FindingCode::IoError
-                                                   : FindingCode::FileTruncated,
-                         "header" + std::to_string(i + 1), off,
-                         "Header " + std::to_string(i + 1) +
-                             (st == ReadStatus::IoError ? " could not be read (I/O error)"
-                                                        : " lies beyond end of file"),
-                         "2.2.2");
+            pair.headers[i].index = i + 1;
+            pair.headers[i].offset = off;
         }
     }
     bool tie = false;

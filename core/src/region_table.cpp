@@ -11,12 +11,8 @@
 namespace vhdx {
 
 std::string RegionTable::problem() const {
-    if (!readable)
-        return "lies beyond end of file";
-    if (!signatureValid)
-        return "signature is not \"regi\"";
-    if (!checksumValid)
-        return "stored CRC " + hex32(checksum) + ", computed " + hex32(checksumComputed);
+    if (std::string p = blockProblem("regi"); !p.empty())
+        return p;
     if (!entryCountValid)
         return "EntryCount " + std::to_string(entryCount) + " exceeds 2047";
     return {};
@@ -31,14 +27,7 @@ const RegionEntry* RegionTable::find(const Guid& g) const {
 
 RegionTable decodeRegionTable(const uint8_t* b, int index, uint64_t offset) {
     RegionTable t;
-    t.index = index;
-    t.offset = offset;
-    t.readable = true;
-    t.raw.assign(b, b + layout::regionTableSize);
-    t.signatureValid = std::memcmp(b, "regi", 4) == 0;
-    t.checksum = le32(b + 4);
-    t.checksumComputed = structureChecksum(b, layout::regionTableSize);
-    t.checksumValid = t.checksum == t.checksumComputed;
+    t.decodeBlock(b, layout::regionTableSize, "regi", index, offset);
     t.entryCount = le32(b + 8);
     t.entryCountValid = t.entryCount <= layout::maxRegionEntries;
     const uint32_t n = std::min(t.entryCount, layout::maxRegionEntries);
@@ -63,17 +52,10 @@ void reportTableProblems(const RegionTable& t, bool otherValid, Findings& f) {
     const Severity sev = otherValid ? Severity::Warning : Severity::Error;
     const std::string name = "region_table" + std::to_string(t.index);
     const std::string title = "Region table " + std::to_string(t.index);
-    if (!t.readable)
-        return;
-    if (!t.signatureValid)
-        f.add(sev, FindingCode::RegionTableSignatureBad, name, t.offset,
-              title + " signature is not \"regi\"", "2.2.3");
-    if (!t.checksumValid)
-        f.add(sev, FindingCode::RegionTableChecksumBad, name, t.offset,
-              title + " checksum " + hex32(t.checksum) + " does not match computed " +
-                  hex32(t.checksumComputed),
-              "2.2.3");
-    if (!t.entryCountValid)
+    reportBlockProblems(t, "regi", otherValid, name, title, "2.2.3",
+                        FindingCode::RegionTableSignatureBad, FindingCode::RegionTableChecksumBad,
+                        f);
+    if (t.readable && !t.entryCountValid)
         f.add(sev, FindingCode::RegionTableEntryCountInvalid, name, t.offset + 8,
               title + " EntryCount " + std::to_string(t.entryCount) + " exceeds 2047", "2.2.3");
 }
@@ -142,23 +124,16 @@ void checkEntries(const ByteSource& src, const RegionTable& t, uint64_t logOffse
 Regions readRegions(const ByteSource& src, uint64_t logOffset, uint64_t logLength,
                     Findings& findings) {
     Regions r;
-    std::vector<uint8_t> block(layout::regionTableSize);
+    std::vector<uint8_t> block;
     for (int i = 0; i < 2; ++i) {
         const uint64_t off = layout::regionTableOffset[i];
-        const ReadStatus st = src.read(off, block.data(), block.size());
-        if (st == ReadStatus::Ok) {
+        const std::string n = std::to_string(i + 1);
+        if (readChecksummedBlock(src, off, layout::regionTableSize, block, "region_table" + n,
+                                 "Region table " + n, "2.2.3", findings)) {
             r.tables[i] = decodeRegionTable(block.data(), i + 1, off);
         } else {
             r.tables[i].index = i + 1;
             r.tables[i].offset = off;
-            findings.add(Severity::Error,
-                         st == ReadStatus::IoError ? FindingCode::IoError
-                                                   : FindingCode::FileTruncated,
-                         "region_table" + std::to_string(i + 1), off,
-                         "Region table " + std::to_string(i + 1) +
-                             (st == ReadStatus::IoError ? " could not be read (I/O error)"
-                                                        : " lies beyond end of file"),
-                         "2.2.3");
         }
     }
     const RegionTable &t1 = r.tables[0], &t2 = r.tables[1];

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "vhdx/checksummed_block.h"
 #include "vhdx/guid.h"
 
 namespace vhdx {
@@ -12,15 +13,9 @@ namespace vhdx {
 class ByteSource;
 class Findings;
 
-struct Header {
-    int index = 1;         // 1 or 2
-    uint64_t offset = 0;   // 64 KiB or 128 KiB
-    bool readable = false; // the whole 4 KiB lies inside the file and was read
-    bool signatureValid = false;
-    bool checksumValid = false;
+// index 1 or 2, offset 64 KiB or 128 KiB, raw = the 4 KiB the checksum covers.
+struct Header : ChecksummedBlock {
     bool versionValid = false; // Version == 1 and LogVersion == 0
-    uint32_t checksum = 0;
-    uint32_t checksumComputed = 0;
     uint64_t sequenceNumber = 0;
     Guid fileWriteGuid;
     Guid dataWriteGuid;
@@ -29,7 +24,6 @@ struct Header {
     uint16_t version = 0;
     uint32_t logLength = 0;
     uint64_t logOffset = 0;
-    std::vector<uint8_t> raw; // the 4 KiB the checksum covers (empty if not readable)
 
     [[nodiscard]] bool valid() const {
         return readable && signatureValid && checksumValid && versionValid;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "vhdx/checksummed_block.h"
 #include "vhdx/guid.h"
 
 namespace vhdx {
@@ -22,18 +23,11 @@ struct RegionEntry {
     [[nodiscard]] bool required() const { return requiredRaw & 1u; }
 };
 
-struct RegionTable {
-    int index = 1;
-    uint64_t offset = 0;
-    bool readable = false;
-    bool signatureValid = false;
-    bool checksumValid = false;
-    bool entryCountValid = false; // <= 2047
-    uint32_t checksum = 0;
-    uint32_t checksumComputed = 0;
+// index 1 or 2, offset 192 KiB or 256 KiB, raw = the 64 KiB table.
+struct RegionTable : ChecksummedBlock {
+    bool entryCountValid = false;     // <= 2047
     uint32_t entryCount = 0;          // as stored
     std::vector<RegionEntry> entries; // at most 2047 decoded
-    std::vector<uint8_t> raw;         // 64 KiB when readable
 
     [[nodiscard]] bool valid() const {
         return readable && signatureValid && checksumValid && entryCountValid;
