@@ -162,10 +162,11 @@ class TestLogDamage : public QObject {
         QCOMPARE(f.severity, Severity::Info);
     }
     void entryCountIsCapped() {
-        // 65,537 entry candidates in a 257 MiB log: the list stops at maxLogEntries.
+        // maxLogEntries + 1 entry candidates (one per 4 KiB sector) in a log just big enough:
+        // the list stops at maxLogEntries.
         ImageSpec spec;
         spec.logGuid = kLog;
-        spec.logLength = 257 * MiB;
+        spec.logLength = uint32_t(((maxLogEntries + 1) * 4096 + MiB - 1) / MiB * MiB);
         BuiltImage b = buildImage(spec);
         for (uint64_t s = 0; s <= maxLogEntries; ++s)
             std::memcpy(b.bytes.data() + b.logOffset + s * 4096, "loge", 4);
