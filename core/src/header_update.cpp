@@ -119,11 +119,10 @@ HeaderUpdatePlan planHeaderUpdate(const std::string& path, const HeaderUpdateOpt
         return refuse(std::move(plan), "the log area named by the current header lies outside "
                                        "the file, so a pending log replay cannot be ruled out");
     if (log.replayNeeded)
-        return refuse(std::move(plan),
-                      "log replay needed: the log holds " +
-                          std::to_string(log.activeSequence.size()) +
-                          " entries not yet applied; replay it first (e.g. by opening the "
-                          "image read-write in QEMU or Hyper-V)");
+        return refuse(std::move(plan), "log replay needed: the log holds " +
+                                           countOf(log.activeSequence.size(), "entry", "entries") +
+                                           " not yet applied; replay it first (e.g. by opening the "
+                                           "image read-write in QEMU or Hyper-V)");
 
     const Header& cur = plan.currentSlot == 1 ? h1 : h2;
     const Header& other = plan.currentSlot == 1 ? h2 : h1;

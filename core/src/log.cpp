@@ -204,8 +204,9 @@ Log readLog(const ByteSource& src, const Header& current, Findings& f) {
             if (e.active && (!head || e.sequenceNumber > head->sequenceNumber))
                 head = &e;
         f.add(Severity::Warning, FindingCode::LogReplayNeeded, "log", log.offset,
-              "The log has an active sequence of " + std::to_string(log.activeSequence.size()) +
-                  " entries that must be replayed before the BAT and metadata can be trusted",
+              "The log has an active sequence of " +
+                  countOf(log.activeSequence.size(), "entry", "entries") +
+                  " that must be replayed before the BAT and metadata can be trusted",
               "2.3.3");
         if (head && head->flushedFileOffset > src.size())
             f.add(Severity::Error, FindingCode::LogInvalid, "log", head->fileOffset,

@@ -56,5 +56,9 @@ constexpr uint64_t TiB = 1024 * GiB;
 // "0x1234abcd"
 [[nodiscard]] std::string hex32(uint32_t v);
 [[nodiscard]] std::string hex64(uint64_t v);
+// "1 entry", "7 entries"
+[[nodiscard]] inline std::string countOf(uint64_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
 
 } // namespace vhdx
