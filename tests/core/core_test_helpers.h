@@ -38,6 +38,13 @@ class FailingSource final : public ByteSource {
     uint64_t m_from, m_to;
 };
 
+// 10 GiB, 32 MiB blocks, ratio 128: 320 payload entries and 2 bitmap slots (128, 257).
+inline ImageSpec tenGiB() {
+    ImageSpec spec;
+    spec.virtualSize = 10 * GiB;
+    return spec;
+}
+
 // Parses bytes held in memory and runs the BAT scan, as the CLI does for files.
 inline std::unique_ptr<Image> parseAndScan(std::vector<uint8_t> bytes) {
     auto image = Image::parse(std::make_shared<MemorySource>(std::move(bytes)));

@@ -7,15 +7,6 @@
 using namespace vhdx;
 using namespace vhdx::test;
 
-namespace {
-// 10 GiB, 32 MiB blocks, ratio 128: 320 payload entries and 2 bitmap slots (128, 257).
-ImageSpec tenGiB() {
-    ImageSpec spec;
-    spec.virtualSize = 10 * GiB;
-    return spec;
-}
-} // namespace
-
 class TestBat : public QObject {
     Q_OBJECT
   private slots:

@@ -4,29 +4,13 @@
 #include <cstring>
 
 #include "core_test_helpers.h"
+#include "log_test_helpers.h"
 #include "vhdx/log.h"
 
 using namespace vhdx;
 using namespace vhdx::test;
 
 namespace {
-const Guid kLog = *Guid::parse("c82755bc-427f-1245-b72c-da70aaabe031");
-
-LogEntrySpec entry(uint64_t seq, int tail = -1) {
-    LogEntrySpec e;
-    e.sequenceNumber = seq;
-    e.tailEntry = tail;
-    e.data.push_back({4 * MiB, {}}); // one data sector: an 8 KiB entry
-    return e;
-}
-
-ImageSpec withLog(std::vector<LogEntrySpec> entries, Guid guid = kLog) {
-    ImageSpec spec;
-    spec.logGuid = guid;
-    spec.logEntries = std::move(entries);
-    return spec;
-}
-
 std::vector<uint64_t> active(const Image& img) {
     return img.log().activeSequence;
 }
