@@ -13,23 +13,13 @@
 #include "main_window.h"
 #include "structure_tree_model.h"
 #include "test_files.h"
+#include "tree_lookup.h"
 #include "vhdx/image.h"
 
 using namespace vhdx;
 using namespace vhdx::ui;
 
 namespace {
-
-QModelIndex child(const QAbstractItemModel& m, const QModelIndex& parent, const QString& name) {
-    for (int r = 0; r < m.rowCount(parent); ++r)
-        if (m.index(r, 0, parent).data().toString() == name)
-            return m.index(r, 0, parent);
-    return {};
-}
-
-QString value(const QModelIndex& i) {
-    return i.siblingAtColumn(StructureTreeModel::ValueColumn).data().toString();
-}
 
 int status(const QModelIndex& i) {
     return i.data(StructureTreeModel::StatusRole).toInt();

@@ -9,6 +9,7 @@
 #include "findings_model.h"
 #include "header_comparison_model.h"
 #include "structure_tree_model.h"
+#include "tree_lookup.h"
 #include "ui_test_images.h"
 #include "vhdx/image.h"
 
@@ -16,17 +17,6 @@ using namespace vhdx;
 using namespace vhdx::ui;
 
 namespace {
-
-QModelIndex child(const QAbstractItemModel& m, const QModelIndex& parent, const QString& name) {
-    for (int r = 0; r < m.rowCount(parent); ++r)
-        if (m.index(r, 0, parent).data().toString() == name)
-            return m.index(r, 0, parent);
-    return {};
-}
-
-QString value(const QModelIndex& i) {
-    return i.siblingAtColumn(StructureTreeModel::ValueColumn).data().toString();
-}
 
 std::unique_ptr<Image> openScanned(const QString& path) {
     std::string error;
