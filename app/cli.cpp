@@ -1,10 +1,12 @@
 #include "cli.h"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
 
 #include "vhdx/image.h"
+#include "vhdx/printable.h"
 #include "vhdx/report.h"
 
 namespace vhdx::app {
@@ -32,6 +34,14 @@ CommandLine usageError(std::string why) {
 }
 
 } // namespace
+
+bool stdoutFailed(bool writeFailed) {
+    const bool failed = std::fflush(stdout) != 0 || std::ferror(stdout) || writeFailed;
+    if (failed)
+        std::fprintf(stderr, "vhdx-inspector: writing to standard output failed: %s\n",
+                     std::strerror(errno ? errno : EIO));
+    return failed;
+}
 
 CommandLine parseCommandLine(int argc, char** argv) {
     CommandLine c;
@@ -63,8 +73,8 @@ CommandLine parseCommandLine(int argc, char** argv) {
         } else if (a == "--new-data-guid") {
             c.newDataGuid = true;
         } else if (a == "--backup") {
-            if (i + 1 >= argc)
-                return usageError("--backup needs a PATH");
+            if (i + 1 >= argc || !*argv[i + 1])
+                return usageError("--backup needs a PATH (not empty)");
             c.backupPath = argv[++i];
         } else if (a == "--help" || a == "-h") {
             c.mode = Mode::Help;
@@ -88,12 +98,12 @@ int runHeadless(const CommandLine& cmd) {
     switch (cmd.mode) {
     case Mode::Help:
         std::fputs(kUsage, stdout);
-        return 0;
+        return stdoutFailed() ? 2 : 0;
     case Mode::Version:
         std::printf("vhdx-inspector %s\n", VHDX_VERSION);
-        return 0;
+        return stdoutFailed() ? 2 : 0;
     case Mode::UsageError:
-        std::fprintf(stderr, "vhdx-inspector: %s\n\n%s", cmd.error.c_str(), kUsage);
+        std::fprintf(stderr, "vhdx-inspector: %s\n\n%s", terminalSafe(cmd.error).c_str(), kUsage);
         return 2;
     case Mode::Gui:
         std::fprintf(stderr, "vhdx-inspector: built without the GUI; use --json or --report\n");
@@ -107,16 +117,14 @@ int runHeadless(const CommandLine& cmd) {
     std::string error;
     auto image = Image::openAndScan(cmd.files.front(), error);
     if (!image) {
-        std::fprintf(stderr, "vhdx-inspector: %s\n", error.c_str());
+        std::fprintf(stderr, "vhdx-inspector: %s\n", terminalSafe(error).c_str());
         return 2;
     }
     const std::string out = cmd.mode == Mode::Json ? reportJson(*image) : reportText(*image);
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    if (std::fflush(stdout) != 0) {
-        std::fprintf(stderr, "vhdx-inspector: writing the report failed: %s\n",
-                     std::strerror(errno));
+    // A report that did not reach its reader (a full disk, a closed pipe) is not a result.
+    errno = 0;
+    if (stdoutFailed(std::fwrite(out.data(), 1, out.size(), stdout) != out.size()))
         return 2;
-    }
     return exitCodeFor(*image);
 }
 

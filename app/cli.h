@@ -20,5 +20,8 @@ struct CommandLine {
 [[nodiscard]] int runHeadless(const CommandLine& cmd);
 // --update-headers (app/update_command.cpp).
 [[nodiscard]] int runUpdateHeaders(const CommandLine& cmd);
+// Flushes stdout; true (and a message on stderr) when anything written to it was lost, or
+// when the caller saw a write fail.
+[[nodiscard]] bool stdoutFailed(bool writeFailed = false);
 
 } // namespace vhdx::app

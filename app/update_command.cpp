@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "vhdx/header_update.h"
+#include "vhdx/printable.h"
 
 namespace vhdx::app {
 
@@ -52,7 +53,7 @@ std::string change(const Guid& from, const Guid& to) {
 }
 
 void printPlan(const HeaderUpdatePlan& plan, const HeaderUpdateOptions& options, bool yes) {
-    std::cout << "Header update for " << plan.path << "\n"
+    std::cout << "Header update for " << terminalSafe(plan.path) << "\n"
               << "current header: " << plan.currentSlot << " (sequence "
               << plan.steps[1].oldSequence << ")\n";
     for (int i = 0; i < 2; ++i) {
@@ -63,14 +64,14 @@ void printPlan(const HeaderUpdatePlan& plan, const HeaderUpdateOptions& options,
         if (s.oldValid)
             std::cout << s.oldSequence;
         else
-            std::cout << "invalid header (" << s.oldProblem << ")";
+            std::cout << "invalid header (" << terminalSafe(s.oldProblem) << ")";
         std::cout << " -> " << s.newSequence << "\n"
                   << "  file_write_guid: " << change(s.oldFileWriteGuid, s.newFileWriteGuid) << "\n"
                   << "  data_write_guid: " << change(s.oldDataWriteGuid, s.newDataWriteGuid)
                   << "\n";
     }
     if (!options.backupPath.empty())
-        std::cout << "backup of the first 1 MiB: " << options.backupPath << "\n";
+        std::cout << "backup of the first 1 MiB: " << terminalSafe(options.backupPath) << "\n";
     if (!yes)
         std::cout << "Dry run: nothing was written (the new GUIDs are drawn again on each run). "
                      "Add --yes to update the headers.\n";
@@ -96,23 +97,31 @@ int runUpdateHeaders(const CommandLine& cmd) {
 
     const HeaderUpdatePlan plan = planHeaderUpdate(cmd.files.front(), options);
     if (plan.openFailed) {
-        std::cerr << "vhdx-inspector: " << plan.refusal << "\n";
+        std::cerr << "vhdx-inspector: " << terminalSafe(plan.refusal) << "\n";
         return 2;
     }
     if (!plan.allowed) {
-        std::cerr << "vhdx-inspector: header update refused: " << plan.refusal
+        std::cerr << "vhdx-inspector: header update refused: " << terminalSafe(plan.refusal)
                   << "\nNothing was written.\n";
         return 1;
     }
     printPlan(plan, options, cmd.yes);
+    std::cout.flush();
+    // The plan must reach the user before anything is written: with stdout lost (a full
+    // disk, a closed pipe) the update does not go ahead.
+    if (stdoutFailed(!std::cout)) {
+        if (cmd.yes)
+            std::cerr << "vhdx-inspector: the plan could not be shown, so the update was not "
+                         "made. Nothing was written.\n";
+        return 2;
+    }
     if (!cmd.yes)
         return 0;
-    std::cout.flush();
 
     const HeaderUpdateResult r = applyHeaderUpdate(plan, options);
     if (!r.ok) {
         std::cerr << "vhdx-inspector: header update " << (r.refused ? "refused: " : "failed: ")
-                  << r.error << "\n";
+                  << terminalSafe(r.error) << "\n";
         if (r.blocksWritten == 0)
             std::cerr << "No header was written.\n";
         else
@@ -125,7 +134,13 @@ int runUpdateHeaders(const CommandLine& cmd) {
               << " (current) has sequence " << plan.steps[1].newSequence
               << "; both re-read and verified.\n";
     if (r.backupWritten)
-        std::cout << "Backup written to " << options.backupPath << "\n";
+        std::cout << "Backup written to " << terminalSafe(options.backupPath) << "\n";
+    std::cout.flush();
+    if (stdoutFailed(!std::cout)) {
+        std::cerr << "vhdx-inspector: the headers were updated and verified, but this report of "
+                     "it could not be written\n";
+        return 2;
+    }
     return 0;
 }
 

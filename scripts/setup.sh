@@ -10,7 +10,7 @@ PACKAGES=(
     cmake g++ make pkg-config bzip2 gzip
     qt6-base-dev libgl-dev libqt6svg6 qt6-svg-dev
     libisal-dev uuid-dev
-    qemu-utils libvhdi-utils
+    qemu-utils libvhdi-utils strace
     xvfb xauth
 )
 

@@ -13,9 +13,10 @@ namespace {
 // The descriptor, or -1 with error set.
 int openFd(const std::string& path, int flags, std::string& error) {
     // O_NOFOLLOW is not used: a symlink to an image is a legitimate way to name it.
+    // O_NONBLOCK: a FIFO with no writer would block the open forever; it is refused below.
     int fd;
     do {
-        fd = ::open(path.c_str(), flags | O_CLOEXEC | O_NOCTTY);
+        fd = ::open(path.c_str(), flags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     } while (fd < 0 && errno == EINTR);
     if (fd < 0) {
         error = "cannot open '" + path + "'" +
@@ -28,6 +29,7 @@ int openFd(const std::string& path, int flags, std::string& error) {
         ::close(fd);
         return -1;
     }
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     return fd;
 }
 } // namespace
