@@ -2,12 +2,32 @@
 
 #include <cstdio>
 
+#include "vhdx/printable.h"
+
 namespace vhdx {
 
 std::string jsonEscape(std::string_view s) {
     std::string out;
     out.reserve(s.size() + 2);
-    for (unsigned char c : s) {
+    for (size_t i = 0; i < s.size();) {
+        const Utf8Char u = decodeUtf8(s, i);
+        if (u.length == 0) { // not UTF-8 (a path's raw bytes): JSON text must be, so U+FFFD
+            out += "\xEF\xBF\xBD";
+            ++i;
+            continue;
+        }
+        if (u.length > 1) {
+            if (u.codePoint <= 0x9F) { // C1 controls: escaped like C0, never raw on a terminal
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", unsigned(u.codePoint));
+                out += buf;
+            } else {
+                out.append(s.substr(i, u.length));
+            }
+            i += u.length;
+            continue;
+        }
+        const unsigned char c = uint8_t(s[i++]);
         switch (c) {
         case '"':
             out += "\\\"";
@@ -25,7 +45,7 @@ std::string jsonEscape(std::string_view s) {
             out += "\\t";
             break;
         default:
-            if (c < 0x20) {
+            if (c < 0x20 || c == 0x7F) {
                 char buf[8];
                 std::snprintf(buf, sizeof buf, "\\u%04x", c);
                 out += buf;

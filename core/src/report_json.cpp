@@ -1,4 +1,7 @@
 // The JSON report of cli-contract.md. Keys are stable: add, never rename.
+#include <set>
+#include <string_view>
+
 #include "vhdx/image.h"
 #include "vhdx/json_writer.h"
 #include "vhdx/report.h"
@@ -96,9 +99,13 @@ void writeMetadata(JsonWriter& w, const Metadata& m) {
         w.beginObject()
             .field("type", m.parentLocator->type.toString())
             .field("valid", m.parentLocator->valid);
+        // A key given twice (PARENT_LOCATOR_INVALID says so) appears once: its first value,
+        // the one the parent search uses. A JSON object must not repeat a name.
         w.key("entries").beginObject();
+        std::set<std::string_view> seen;
         for (const auto& e : m.parentLocator->entries)
-            w.field(e.key, e.value);
+            if (seen.insert(e.key).second)
+                w.field(e.key, e.value);
         w.endObject().endObject();
     } else {
         w.null();
@@ -147,8 +154,16 @@ void writeLog(JsonWriter& w, const Log& log) {
     w.beginObject()
         .field("present", log.present)
         .field("offset", log.offset)
-        .field("length", log.length)
-        .field("replay_needed", log.replayNeeded);
+        .field("length", log.length);
+    // Unknown is null: neither "needed" nor "not needed" could be established.
+    w.key("replay_needed");
+    if (log.replayState == LogReplayState::Unknown)
+        w.null();
+    else
+        w.value(log.replayNeeded);
+    w.field("replay_state", log.replayState == LogReplayState::Needed    ? "needed"
+                            : log.replayState == LogReplayState::Unknown ? "unknown"
+                                                                         : "none");
     w.key("entries").beginArray();
     for (const auto& e : log.entries)
         w.beginObject()

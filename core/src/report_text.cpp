@@ -3,6 +3,7 @@
 
 #include "vhdx/bytes.h"
 #include "vhdx/image.h"
+#include "vhdx/printable.h"
 #include "vhdx/report.h"
 
 namespace vhdx {
@@ -14,14 +15,20 @@ class TextReport {
     void section(const std::string& title) {
         if (!m_out.str().empty())
             m_out << '\n';
-        m_out << title << '\n';
+        m_out << terminalSafe(title) << '\n';
     }
+    // Every label and value may hold text from the file (creator, locator, paths): each
+    // passes through terminalSafe, so no escape sequence or forged line reaches a terminal.
     template <class T> void line(const std::string& label, const T& v, int indent = 2) {
-        m_out << std::string(indent, ' ') << label << ':'
-              << std::string(label.size() + indent < 30 ? 30 - label.size() - indent : 1, ' ') << v
-              << '\n';
+        std::ostringstream value;
+        value << v;
+        const std::string safeLabel = terminalSafe(label);
+        m_out << std::string(indent, ' ') << safeLabel << ':'
+              << std::string(safeLabel.size() + indent < 30 ? 30 - safeLabel.size() - indent : 1,
+                             ' ')
+              << terminalSafe(value.str()) << '\n';
     }
-    void raw(const std::string& s) { m_out << s << '\n'; }
+    void raw(const std::string& s) { m_out << terminalSafe(s) << '\n'; }
     std::string str() const { return m_out.str(); }
 
   private:
@@ -136,7 +143,9 @@ void bat(TextReport& r, const Image& img) {
 void log(TextReport& r, const Log& l) {
     r.section("Log");
     r.line("in use", l.present ? "yes (LogGuid " + l.logGuid.toString() + ")" : std::string("no"));
-    r.line("replay needed", yesNo(l.replayNeeded));
+    r.line("replay needed", l.replayState == LogReplayState::Unknown
+                                ? "UNKNOWN (" + l.replayUnknownReason + ")"
+                                : std::string(yesNo(l.replayNeeded)));
     for (const auto& e : l.entries)
         r.line("entry at " + std::to_string(e.offset),
                "seq " + std::to_string(e.sequenceNumber) + ", " + std::to_string(e.length) +

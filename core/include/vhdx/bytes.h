@@ -39,11 +39,14 @@ inline void putLe64(uint8_t* p, uint64_t v) {
     return __builtin_add_overflow(a, b, &sum);
 }
 // [aStart, aStart+aLen) and [bStart, bStart+bLen) intersect (lengths may be 0: never).
+// Exact for any 64-bit values: the ends are computed in 128 bits, so a range reaching past
+// 2^64 still overlaps what it covers.
 [[nodiscard]] inline bool rangesOverlap(uint64_t aStart, uint64_t aLen, uint64_t bStart,
                                         uint64_t bLen) {
     if (aLen == 0 || bLen == 0)
         return false;
-    return aStart < bStart + bLen && bStart < aStart + aLen;
+    using U128 = unsigned __int128;
+    return U128(aStart) < U128(bStart) + bLen && U128(bStart) < U128(aStart) + aLen;
 }
 
 constexpr uint64_t KiB = 1024;
