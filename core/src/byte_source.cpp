@@ -1,5 +1,6 @@
 #include "vhdx/byte_source.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -22,7 +23,9 @@ ReadStatus MemorySource::read(uint64_t offset, void* buf, size_t len) const {
 }
 
 std::unique_ptr<FileSource> FileSource::open(const std::string& path, std::string& error) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever. The descriptor
+    // is only kept for regular files and block devices, where the flag changes nothing.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
         error = "cannot open '" + path + "': " + std::strerror(errno);
         return nullptr;
@@ -47,6 +50,7 @@ std::unique_ptr<FileSource> FileSource::open(const std::string& path, std::strin
         ::close(fd);
         return nullptr;
     }
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     // A first read tells apart files that open but cannot be read (EIO, some FUSE mounts).
     char probe;
     if (size > 0 && ::pread(fd, &probe, 1, 0) < 0) {
@@ -78,6 +82,16 @@ ReadStatus FileSource::read(uint64_t offset, void* buf, size_t len) const {
         done += size_t(n);
     }
     return ReadStatus::Ok;
+}
+
+uint64_t FileSource::nextData(uint64_t offset) const {
+    if (offset >= m_size)
+        return m_size;
+    // SEEK_DATA moves the shared file position, which no read here uses (all are pread).
+    const off_t at = ::lseek(m_fd, off_t(offset), SEEK_DATA);
+    if (at < 0)
+        return errno == ENXIO ? m_size : offset; // ENXIO: only a hole is left
+    return std::min<uint64_t>(uint64_t(at), m_size);
 }
 
 } // namespace vhdx

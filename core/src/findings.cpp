@@ -100,6 +100,9 @@ constexpr std::array kCodes = {
                     "sequence cannot be replayed (FlushedFileOffset beyond end of file)"},
     FindingCodeInfo{C::LogEntriesLimited, "LOG_ENTRIES_LIMITED", S::Info,
                     "the log holds more entry candidates than are listed or checksummed"},
+    FindingCodeInfo{C::LogReplayUnknown, "LOG_REPLAY_UNKNOWN", S::Error,
+                    "the log could not be checked to its end (read failed, the open's read "
+                    "budget ran out, too many entries): a pending replay cannot be ruled out"},
     FindingCodeInfo{C::ScanCancelled, "SCAN_CANCELLED", S::Info,
                     "the BAT scan was cancelled: BAT findings are incomplete"},
     FindingCodeInfo{C::IoError, "IO_ERROR", S::Error,

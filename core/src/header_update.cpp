@@ -14,6 +14,26 @@
 namespace vhdx {
 
 namespace {
+// The plan reads everything it checks through the one descriptor its fingerprint came from:
+// a second open by path could meet another file (a symlink swapped in between).
+class DescriptorSource final : public ByteSource {
+  public:
+    DescriptorSource(HeaderWriter& file, uint64_t size, std::string path)
+        : m_file(file), m_size(size), m_path(std::move(path)) {}
+    [[nodiscard]] uint64_t size() const override { return m_size; }
+    [[nodiscard]] ReadStatus read(uint64_t offset, void* buf, size_t len) const override {
+        if (!contains(offset, len))
+            return ReadStatus::PastEnd;
+        return len == 0 || m_file.pread(buf, len, offset) ? ReadStatus::Ok : ReadStatus::IoError;
+    }
+    [[nodiscard]] std::string path() const override { return m_path; }
+
+  private:
+    HeaderWriter& m_file;
+    uint64_t m_size;
+    std::string m_path;
+};
+
 HeaderUpdatePlan refuse(HeaderUpdatePlan plan, std::string why) {
     plan.allowed = false;
     plan.refusal = std::move(why);
@@ -84,11 +104,9 @@ HeaderUpdatePlan planHeaderUpdate(const std::string& path, const HeaderUpdateOpt
     }
     ParseOptions parseOptions;
     parseOptions.resolveParent = false; // the update never concerns the parent
-    auto image = Image::open(path, error, parseOptions);
-    if (!image) {
-        plan.openFailed = true;
-        return refuse(std::move(plan), error);
-    }
+    parseOptions.budget = options.budget;
+    auto image = Image::parse(
+        std::make_shared<DescriptorSource>(*file, plan.fingerprint.stat.size, path), parseOptions);
     // The structures below were parsed from the file in the state the fingerprint records.
     FileFingerprint after;
     if (!detail::readFingerprint(*file, after, error))
@@ -118,6 +136,10 @@ HeaderUpdatePlan planHeaderUpdate(const std::string& path, const HeaderUpdateOpt
     if (log.present && !log.readable)
         return refuse(std::move(plan), "the log area named by the current header lies outside "
                                        "the file, so a pending log replay cannot be ruled out");
+    if (log.replayState == LogReplayState::Unknown)
+        return refuse(std::move(plan), "whether the log needs a replay is unknown (" +
+                                           log.replayUnknownReason +
+                                           "), so a pending replay cannot be ruled out");
     if (log.replayNeeded)
         return refuse(std::move(plan), "log replay needed: the log holds " +
                                            countOf(log.activeSequence.size(), "entry", "entries") +

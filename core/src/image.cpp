@@ -53,7 +53,10 @@ void checkLogFields(const ByteSource& src, const Header& h, Findings& f) {
 
 } // namespace
 
-void Image::parseAll(const ParseOptions& options) {
+void Image::parseAll(const ParseOptions& givenOptions) {
+    ParseOptions options = givenOptions;
+    if (!options.budget)
+        options.budget = std::make_shared<WorkBudget>();
     const ByteSource& src = *m_source;
     m_identifier = readFileIdentifier(src, m_findings);
     if (!m_identifier.signatureValid)
@@ -67,7 +70,7 @@ void Image::parseAll(const ParseOptions& options) {
     m_regions = readRegions(src, logOffset, logLength, m_findings);
     m_metadata = readMetadata(src, m_regions.metadata, m_findings);
     if (cur)
-        m_log = readLog(src, *cur, m_findings);
+        m_log = readLog(src, *cur, m_findings, *options.budget);
 
     m_reserved.push_back({0, layout::headerSectionSize, "the header section"});
     if (logLength)
@@ -104,7 +107,8 @@ void Image::parseAll(const ParseOptions& options) {
         !src.path().empty()) {
         const MetadataEntry* item = m_metadata.find(guids::parentLocator);
         const uint64_t at = m_metadata.regionOffset + (item ? item->offset : 0);
-        m_parentChain = resolveParentChain(src.path(), *m_metadata.parentLocator, m_findings, at);
+        m_parentChain = resolveParentChain(src.path(), *m_metadata.parentLocator, m_findings,
+                                           options.budget, at);
     }
 }
 

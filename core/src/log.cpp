@@ -1,18 +1,20 @@
 // Log analysis (MS-VHDX 2.3): find every entry in the circular log, validate it, and work out
-// the active sequence a replay would apply. Work is bounded: at most maxLogEntries entries
-// are kept, and checksum/descriptor reads are capped at a multiple of the log length.
+// the active sequence a replay would apply. The log is read once (log_scan.cpp); entries are
+// checked in log order, checksums from the scan's prefix CRCs, descriptors read only for
+// entries whose checksum holds. All reads come from the open's WorkBudget; when the log
+// cannot be checked to its end, whether it needs a replay is Unknown, never "no".
 #include "vhdx/log.h"
 
 #include <algorithm>
-#include <cstring>
-#include <map>
 
+#include "log_internal.h"
 #include "vhdx/byte_source.h"
 #include "vhdx/bytes.h"
 #include "vhdx/crc32c.h"
 #include "vhdx/findings.h"
 #include "vhdx/header.h"
 #include "vhdx/layout.h"
+#include "vhdx/work_budget.h"
 
 namespace vhdx {
 
@@ -21,129 +23,68 @@ namespace {
 constexpr uint64_t kSector = layout::logSectorSize;
 constexpr size_t kMaxEntryFindings = 100;
 
-// Reads len bytes at a log-relative offset, wrapping at the end of the circular log.
-bool readWrapped(const ByteSource& src, const Log& log, uint64_t rel, uint8_t* buf, size_t len) {
-    while (len) {
-        rel %= log.length;
-        const size_t n = size_t(std::min<uint64_t>(len, log.length - rel));
-        if (src.read(log.offset + rel, buf, n) != ReadStatus::Ok)
-            return false;
-        buf += n;
-        len -= n;
-        rel += n;
-    }
-    return true;
-}
+using detail::LogCandidate;
+using detail::LogScan;
 
-struct EntryChecker {
-    const ByteSource& src;
-    const Log& log;
-    uint64_t budget; // bytes that may still be read for checksums and descriptors
+class EntryChecker {
+  public:
+    EntryChecker(const ByteSource& src, const Log& log, const LogScan& scan, WorkBudget& budget)
+        : m_src(src), m_log(log), m_scan(scan), m_budget(budget) {}
 
-    // Streams the entry for its CRC and walks descriptors and data sectors.
-    void check(LogEntry& e, const uint8_t* first) {
-        if (e.length == 0 || e.length % kSector || e.length > log.length) {
+    // Fills e.checksumComputed, e.checksumValid, e.problem and e.valid. False when the entry
+    // could matter for the replay but was not fully checked.
+    bool check(const LogCandidate& c, LogEntry& e) {
+        if (e.length == 0 || e.length % kSector || e.length > m_log.length) {
             e.problem = "EntryLength " + std::to_string(e.length) +
                         " is not a 4 KiB multiple within the log";
-            return;
+            return true;
         }
-        if (e.length > budget) {
-            e.problem = "not checked: the log scan's read budget is used up";
-            return;
-        }
-        budget -= e.length;
         const uint64_t sectors = e.length / kSector;
-        const uint64_t descSectors = (uint64_t(e.descriptorCount) + 2 + 127) / 128;
-        std::vector<uint8_t> sector(kSector);
-        uint32_t crc = crc32cInit();
-        std::vector<uint64_t> dataSeq; // expected (sequence) per data sector, in order
-        std::string problem;
-        if (descSectors > sectors)
-            problem = std::to_string(e.descriptorCount) + " descriptors do not fit the entry";
-        uint64_t descIndex = 0, dataSeen = 0;
-        for (uint64_t s = 0; s < sectors; ++s) {
-            if (!readWrapped(src, log, e.offset + s * kSector, sector.data(), kSector)) {
-                e.problem = "could not be read";
-                return;
-            }
-            if (s == 0)
-                std::memset(sector.data() + 4, 0, 4);
-            crc = crc32cUpdate(crc, sector.data(), kSector);
-            if (!problem.empty())
-                continue;
-            if (s < descSectors) {
-                const size_t startSlot = s == 0 ? 2 : 0; // the header takes two slots
-                for (size_t slot = startSlot; slot < 128 && descIndex < e.descriptorCount;
-                     ++slot, ++descIndex) {
-                    const uint8_t* d = sector.data() + slot * 32;
-                    const bool isData = std::memcmp(d, "desc", 4) == 0;
-                    const bool isZero = std::memcmp(d, "zero", 4) == 0;
-                    const uint64_t seq = le64(d + 24);
-                    const uint64_t off = le64(d + 16);
-                    if (!isData && !isZero)
-                        problem = "descriptor " + std::to_string(descIndex) + " has no signature";
-                    else if (seq != e.sequenceNumber)
-                        problem = "descriptor " + std::to_string(descIndex) +
-                                  " carries another sequence number";
-                    else if (off % kSector || (isZero && le64(d + 8) % kSector))
-                        problem =
-                            "descriptor " + std::to_string(descIndex) + " is not 4 KiB aligned";
-                    isData ? ++e.dataDescriptors : ++e.zeroDescriptors;
-                    if (!problem.empty())
-                        break;
-                }
-                if (problem.empty() && s + 1 == descSectors &&
-                    descSectors + e.dataDescriptors > sectors)
-                    problem =
-                        std::to_string(e.dataDescriptors) + " data sectors do not fit the entry";
-            } else if (dataSeen < e.dataDescriptors) {
-                const uint8_t* d = sector.data();
-                const uint64_t seq = uint64_t(le32(d + 4)) << 32 | le32(d + kSector - 4);
-                if (std::memcmp(d, "data", 4) != 0 || seq != e.sequenceNumber)
-                    problem = "data sector " + std::to_string(dataSeen) +
-                              " has a bad signature or sequence number";
-                ++dataSeen;
-            }
+        const auto rest = m_scan.crcOfSectors(c.sector + 1, sectors - 1);
+        if (!rest) {
+            e.problem = "not checked: " + m_scan.stopReason;
+            return !e.guidMatches;
         }
-        (void)first;
-        e.checksumComputed = crc32cFinal(crc);
+        e.checksumComputed = crc32cCombine(c.crcFirst, *rest, (sectors - 1) * kSector);
         e.checksumValid = e.checksum == e.checksumComputed;
-        if (!e.checksumValid)
+        if (!e.checksumValid) {
             e.problem =
                 "stored CRC " + hex32(e.checksum) + ", computed " + hex32(e.checksumComputed);
-        else if (!problem.empty())
-            e.problem = problem;
+            return true;
+        }
+        if (!detail::checkDescriptors(m_src, m_log, e, m_budget)) {
+            e.problem = "not checked: the open's read budget for logs ran out";
+            return !e.guidMatches;
+        }
+        if (!e.problem.empty()) // a descriptor or data sector is wrong
+            ;
         else if (e.sequenceNumber == 0)
             e.problem = "sequence number is zero";
         else if (!e.guidMatches)
             e.problem = "LogGuid " + e.logGuid.toString() + " is not the header's (stale entry)";
-        else if (e.tail % kSector || e.tail >= log.length)
+        else if (e.tail % kSector || e.tail >= m_log.length)
             e.problem = "Tail " + std::to_string(e.tail) + " is not a sector inside the log";
         e.valid = e.problem.empty();
+        return true;
     }
+
+  private:
+    const ByteSource& m_src;
+    const Log& m_log;
+    const LogScan& m_scan;
+    WorkBudget& m_budget;
 };
 
-LogEntry decodeEntryHeader(const uint8_t* h, uint64_t rel, const Log& log) {
-    LogEntry e;
-    e.offset = rel;
-    e.fileOffset = log.offset + rel;
-    e.checksum = le32(h + 4);
-    e.length = le32(h + 8);
-    e.tail = le32(h + 12);
-    e.sequenceNumber = le64(h + 16);
-    e.descriptorCount = le32(h + 24);
-    e.logGuid = Guid::fromDisk(h + 32);
-    e.flushedFileOffset = le64(h + 48);
-    e.lastFileOffset = le64(h + 56);
-    e.guidMatches = e.logGuid == log.logGuid;
-    return e;
+void setUnknown(Log& log, std::string why) {
+    if (log.replayState == LogReplayState::Unknown)
+        return; // the first reason is the one that stopped the analysis
+    log.replayState = LogReplayState::Unknown;
+    log.replayUnknownReason = std::move(why);
 }
 
 } // namespace
 
-void findActiveSequence(Log& log); // log_sequence.cpp
-
-Log readLog(const ByteSource& src, const Header& current, Findings& f) {
+Log readLog(const ByteSource& src, const Header& current, Findings& f, WorkBudget& budget) {
     Log log;
     log.offset = current.logOffset;
     log.length = current.logLength;
@@ -161,35 +102,62 @@ Log readLog(const ByteSource& src, const Header& current, Findings& f) {
         return log;
     }
     log.readable = true;
-    EntryChecker checker{src, log, 4 * log.length + 64 * MiB};
-    std::vector<uint8_t> chunk(MiB);
+    LogScan scan = detail::scanLogArea(src, log, budget);
+    if (scan.ioError)
+        f.add(Severity::Error, FindingCode::IoError, "log", scan.ioErrorOffset,
+              "Reading the log failed", "2.3");
+    if (!scan.stopReason.empty())
+        setUnknown(log, "the log was not read to its end: " + scan.stopReason);
+    log.candidateCount = scan.candidates.size();
+    log.entriesLimited = scan.candidates.size() > scan.listed.size();
+
+    EntryChecker checker(src, log, scan, budget);
     size_t invalidReported = 0;
-    for (uint64_t base = 0; base < log.length; base += MiB) {
-        const size_t n = size_t(std::min<uint64_t>(MiB, log.length - base));
-        if (src.read(log.offset + base, chunk.data(), n) != ReadStatus::Ok) {
-            f.add(Severity::Error, FindingCode::IoError, "log", log.offset + base,
-                  "Reading the log failed", "2.3");
-            break;
-        }
-        for (size_t s = 0; s + kSector <= n; s += kSector) {
-            const uint8_t* h = chunk.data() + s;
-            if (std::memcmp(h, "loge", 4) != 0)
+    size_t extraValid = 0; // valid entries past the listing cap
+    for (size_t i = 0; i < scan.candidates.size(); ++i) {
+        const LogCandidate& c = scan.candidates[i];
+        const bool listed = i < scan.listed.size();
+        LogEntry extra;
+        if (!listed) {
+            // Past the cap: a cheap look first, the header read only for a matching checksum.
+            const bool lengthOk = c.length && c.length % kSector == 0 && c.length <= log.length;
+            const auto rest =
+                lengthOk ? scan.crcOfSectors(c.sector + 1, c.length / kSector - 1) : std::nullopt;
+            if (!lengthOk ||
+                (rest && crc32cCombine(c.crcFirst, *rest, c.length - kSector) != c.checksum))
                 continue;
-            if (log.entries.size() == maxLogEntries) {
-                log.entriesLimited = true;
+            uint8_t header[64];
+            if (!detail::readWrapped(src, log, uint64_t(c.sector) * kSector, header,
+                                     sizeof header)) {
+                setUnknown(log, "a log entry header could not be read");
+                continue;
+            }
+            extra = detail::decodeEntryHeader(header, uint64_t(c.sector) * kSector, log);
+        }
+        LogEntry& e = listed ? scan.listed[i] : extra;
+        if (!checker.check(c, e))
+            setUnknown(log, "the entry at log offset " + std::to_string(e.offset) +
+                                " carries the header's LogGuid but could not be checked (" +
+                                e.problem + ")");
+        if (!listed) {
+            if (!e.valid)
+                continue;
+            if (extraValid++ == maxLogEntries) {
+                setUnknown(log, "more than " + std::to_string(2 * maxLogEntries) +
+                                    " log entries would have to be kept");
                 break;
             }
-            LogEntry e = decodeEntryHeader(h, base + s, log);
-            checker.check(e, h);
-            if (!e.valid && invalidReported++ < kMaxEntryFindings)
-                f.add(Severity::Info, FindingCode::LogEntryInvalid,
-                      "log[" + std::to_string(e.offset) + "]", e.fileOffset,
-                      "Log entry " + std::to_string(e.sequenceNumber) + " at log offset " +
-                          std::to_string(e.offset) + " is not valid: " + e.problem,
-                      "2.3.1");
-            log.entries.push_back(std::move(e));
+            scan.listed.push_back(std::move(e));
+            continue;
         }
+        if (!e.valid && invalidReported++ < kMaxEntryFindings)
+            f.add(Severity::Info, FindingCode::LogEntryInvalid,
+                  "log[" + std::to_string(e.offset) + "]", e.fileOffset,
+                  "Log entry " + std::to_string(e.sequenceNumber) + " at log offset " +
+                      std::to_string(e.offset) + " is not valid: " + e.problem,
+                  "2.3.1");
     }
+    log.entries = std::move(scan.listed);
     if (log.entriesLimited || invalidReported > kMaxEntryFindings)
         f.add(Severity::Info, FindingCode::LogEntriesLimited, "log", log.offset,
               "The log holds more entry candidates than are listed (" +
@@ -197,8 +165,18 @@ Log readLog(const ByteSource& src, const Header& current, Findings& f) {
                   std::to_string(std::min(invalidReported, kMaxEntryFindings)) +
                   " invalid ones reported)",
               "2.3");
-    findActiveSequence(log);
+    detail::findActiveSequence(log);
+    if (log.replayState == LogReplayState::Unknown) {
+        log.replayNeeded = false;
+        f.add(Severity::Error, FindingCode::LogReplayUnknown, "log", log.offset,
+              "Whether the log holds updates that must be replayed is unknown: " +
+                  log.replayUnknownReason +
+                  ". The BAT and metadata may not be the disk's; no guarded write is allowed",
+              "2.3.3");
+        return log;
+    }
     if (log.replayNeeded) {
+        log.replayState = LogReplayState::Needed;
         const LogEntry* head = nullptr;
         for (const auto& e : log.entries)
             if (e.active && (!head || e.sequenceNumber > head->sequenceNumber))

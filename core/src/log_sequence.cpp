@@ -5,10 +5,12 @@
 #include <map>
 #include <utility>
 
+#include "log_internal.h"
 #include "vhdx/log.h"
 
 namespace vhdx {
 
+namespace detail {
 void findActiveSequence(Log& log) {
     std::vector<size_t> valid;
     for (size_t i = 0; i < log.entries.size(); ++i)
@@ -61,5 +63,7 @@ void findActiveSequence(Log& log) {
         return;
     }
 }
+
+} // namespace detail
 
 } // namespace vhdx

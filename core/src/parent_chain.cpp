@@ -29,6 +29,15 @@ bool isRegularFile(const std::string& p) {
     return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
+// A file's identity: hard links and symlinks give one file many names, so a loop is told
+// by device and inode, not by path.
+std::pair<uint64_t, uint64_t> fileIdentity(const std::string& p) {
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0)
+        return {0, 0};
+    return {uint64_t(st.st_dev), uint64_t(st.st_ino)};
+}
+
 // "C:/dir/x.vhdx" -> "dir/x.vhdx"; "//?/Volume{...}/dir/x.vhdx" -> "dir/x.vhdx".
 std::string dropWindowsRoot(std::string p) {
     if (p.size() >= 2 && p[1] == ':')
@@ -76,9 +85,10 @@ std::vector<std::pair<std::string, std::string>> parentCandidates(const ParentLo
 
 std::vector<ParentLink> resolveParentChain(const std::string& imagePath,
                                            const ParentLocator& locator, Findings& findings,
+                                           std::shared_ptr<WorkBudget> budget,
                                            uint64_t locatorOffset, int maxDepth) {
     std::vector<ParentLink> chain;
-    std::set<std::string> seen{fs::weakly_canonical(imagePath).string()};
+    std::set<std::pair<uint64_t, uint64_t>> seen{fileIdentity(imagePath)};
     std::string childPath = imagePath;
     ParentLocator current = locator;
     for (int depth = 0; depth < maxDepth; ++depth) {
@@ -112,7 +122,7 @@ std::vector<ParentLink> resolveParentChain(const std::string& imagePath,
             chain.push_back(link);
             break;
         }
-        if (!seen.insert(fs::weakly_canonical(link.path).string()).second) {
+        if (!seen.insert(fileIdentity(link.path)).second) {
             findings.add(Severity::Error, FindingCode::ParentNotFound, "metadata:Parent Locator",
                          locatorOffset, who + " " + link.path + " is already in the chain (a loop)",
                          "2.6.2.6");
@@ -122,6 +132,7 @@ std::vector<ParentLink> resolveParentChain(const std::string& imagePath,
         std::string error;
         ParseOptions noRecursion;
         noRecursion.resolveParent = false;
+        noRecursion.budget = budget;
         auto parent = Image::open(link.path, error, noRecursion);
         const Header* ph = parent ? parent->headers().currentHeader() : nullptr;
         link.readable = ph != nullptr;

@@ -303,6 +303,18 @@ const std::map<std::string, Scenario>& findingScenarios() {
              }
              return scan(buildImage(s));
          }},
+        {"LOG_REPLAY_UNKNOWN",
+         [](auto&) {
+             // A read of the log fails: whether it holds a pending replay is unknown.
+             ImageSpec s;
+             s.logGuid = Guid::random();
+             s.logEntries.push_back(logEntry(1));
+             const BuiltImage b = buildImage(s);
+             auto img = Image::parse(std::make_shared<FailingSource>(
+                 b.bytes, b.logOffset + 4096, b.logOffset + 8192));
+             img->scanBat();
+             return img;
+         }},
         {"SCAN_CANCELLED",
          [](auto&) {
              auto img = Image::parse(buildImage({}).source());

@@ -126,6 +126,18 @@ void addBackCases(std::vector<MemoryCase>& out) {
                        return scanned(std::make_shared<FailingRangeSource>(b.bytes, b.batOffset,
                                                                            b.batOffset + 8));
                    }});
+    // Reads of the log fail: whether it needs a replay is unknown (issue 13).
+    out.push_back({"io-error-log", [] {
+                       ImageSpec s = small();
+                       s.logGuid = *Guid::parse("c82755bc-427f-1245-b72c-da70aaabe031");
+                       LogEntrySpec e;
+                       e.sequenceNumber = 3;
+                       e.data.push_back({4 * MiB, {}});
+                       s.logEntries.push_back(e);
+                       const BuiltImage b = buildImage(s);
+                       return scanned(std::make_shared<FailingRangeSource>(
+                           b.bytes, b.logOffset + 4 * KiB, b.logOffset + 8 * KiB));
+                   }});
     out.push_back({"scan-cancelled", [] {
                        ImageSpec s = small();
                        s.blocks = {{0, bat::FullyPresent}};

@@ -55,6 +55,33 @@ bool applyChange(const QString& path, Change c) {
     }
     return false;
 }
+
+// The real file, whose fstat reports one changed time after the plan: a change no real
+// filesystem makes alone (writing or touching a file moves its ctime too), so only the seam
+// shows that each time is compared on its own.
+class TimeShiftWriter final : public HeaderWriter {
+  public:
+    TimeShiftWriter(std::unique_ptr<FileHeaderWriter> real, bool mtime)
+        : m_real(std::move(real)), m_mtime(mtime) {}
+    long long pwrite(const void* buf, size_t len, uint64_t offset) override {
+        return m_real->pwrite(buf, len, offset);
+    }
+    bool flush() override { return m_real->flush(); }
+    bool pread(void* buf, size_t len, uint64_t offset) override {
+        return m_real->pread(buf, len, offset);
+    }
+    bool stat(FileStat& out) override {
+        if (!m_real->stat(out))
+            return false;
+        (m_mtime ? out.mtimeNs : out.ctimeNs) += 1;
+        return true;
+    }
+    bool lock(std::string& error) override { return m_real->lock(error); }
+
+  private:
+    std::unique_ptr<FileHeaderWriter> m_real;
+    bool m_mtime;
+};
 } // namespace
 
 class TestUpdateChanged : public QObject {
@@ -62,6 +89,31 @@ class TestUpdateChanged : public QObject {
     QTemporaryDir m_dir;
 
   private slots:
+    void oneTimeOnly_data() {
+        QTest::addColumn<bool>("mtime");
+        QTest::newRow("mtime") << true;
+        QTest::newRow("ctime") << false;
+    }
+    void oneTimeOnly() {
+        QFETCH(bool, mtime);
+        QString error;
+        const QString path = makeQemuImage(m_dir.path(), "t.vhdx", "1G", "32M", &error);
+        QVERIFY2(!path.isEmpty(), qPrintable(error));
+        const QByteArray before = digestWhole(path);
+        const HeaderUpdatePlan plan = planHeaderUpdate(path.toStdString(), {});
+        QVERIFY2(plan.allowed, plan.refusal.c_str());
+        std::string openError;
+        TimeShiftWriter writer(FileHeaderWriter::open(path.toStdString(), openError), mtime);
+        const HeaderUpdateResult r = applyHeaderUpdate(plan, {}, &writer);
+        QVERIFY(r.refused);
+        QCOMPARE(r.blocksWritten, 0);
+        QVERIFY2(r.error.find(mtime ? "modification time" : "status-change time") !=
+                     std::string::npos,
+                 r.error.c_str());
+        QCOMPARE(digestWhole(path), before);
+        QFile::remove(path);
+    }
+
     void changedOnDisk_data() {
         QTest::addColumn<int>("change");
         QTest::addColumn<int>("when"); // 0 before apply, 1 after open, 2 after the backup

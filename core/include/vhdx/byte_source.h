@@ -20,6 +20,10 @@ class ByteSource {
     [[nodiscard]] virtual ReadStatus read(uint64_t offset, void* buf, size_t len) const = 0;
     // Path of the file behind the source, empty for memory.
     [[nodiscard]] virtual std::string path() const { return {}; }
+    // The first offset >= offset that may hold non-zero bytes: everything in between reads
+    // as zeros (a hole of a sparse file). size() when the rest is a hole. Sources that cannot
+    // tell return offset.
+    [[nodiscard]] virtual uint64_t nextData(uint64_t offset) const { return offset; }
 
     // True when [offset, offset+len) lies inside the source, without overflow.
     [[nodiscard]] bool contains(uint64_t offset, uint64_t len) const;
@@ -49,6 +53,7 @@ class FileSource final : public ByteSource {
     [[nodiscard]] uint64_t size() const override { return m_size; }
     [[nodiscard]] ReadStatus read(uint64_t offset, void* buf, size_t len) const override;
     [[nodiscard]] std::string path() const override { return m_path; }
+    [[nodiscard]] uint64_t nextData(uint64_t offset) const override;
 
   private:
     FileSource(int fd, uint64_t size, std::string path)

@@ -57,6 +57,7 @@ enum class FindingCode {
     LogEntryInvalid,
     LogInvalid,
     LogEntriesLimited,
+    LogReplayUnknown,
     ScanCancelled,
     IoError,
 };

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "vhdx/guid.h"
+#include "vhdx/work_budget.h"
 
 namespace vhdx {
 
@@ -93,6 +94,9 @@ struct HeaderUpdateOptions {
     std::string backupPath;            // empty: no backup of the first 1 MiB
     std::optional<Guid> fileWriteGuid; // for tests; a new random one otherwise
     std::optional<Guid> dataWriteGuid; // for tests, with newDataWriteGuid
+    // The open's work budget for reading the log (null: the default). A log it cannot check
+    // to its end leaves the replay state Unknown, and the update refuses.
+    std::shared_ptr<WorkBudget> budget;
     // Test seam, called by applyHeaderUpdate after each step (a test changes the file behind
     // the update's back; the CLI's documented test hook sleeps here). Null: nothing.
     std::function<void(UpdateStep)> onStep;

@@ -18,11 +18,14 @@
 #include "vhdx/metadata.h"
 #include "vhdx/parent_chain.h"
 #include "vhdx/region_table.h"
+#include "vhdx/work_budget.h"
 
 namespace vhdx {
 
 struct ParseOptions {
     bool resolveParent = true; // only for file sources
+    // Shared by the image and its ancestors; null: a new default budget for this open.
+    std::shared_ptr<WorkBudget> budget;
 };
 
 class Image {

@@ -11,6 +11,7 @@ namespace vhdx {
 
 class ByteSource;
 class Findings;
+class WorkBudget;
 struct Header;
 
 struct LogEntry {
@@ -44,6 +45,11 @@ struct LogDescriptor {
     uint64_t sequenceNumber = 0;
 };
 
+// Whether the log holds updates not yet applied. Unknown when the log could not be checked
+// to its end (a read failed, the open's read budget ran out, too many valid entries): a
+// pending replay cannot be ruled out, so no guarded write may go ahead.
+enum class LogReplayState { None, Needed, Unknown };
+
 struct Log {
     bool present = false; // the current header has a non-zero LogGuid
     uint64_t offset = 0;  // from the current header
@@ -52,17 +58,26 @@ struct Log {
     bool readable = false;                // the log area lies inside the file
     std::vector<LogEntry> entries;        // in log order
     std::vector<uint64_t> activeSequence; // sequence numbers a replay applies, in order
-    bool replayNeeded = false;
-    bool entriesLimited = false; // more entries than kept (see maxLogEntries)
+    bool replayNeeded = false;            // replayState == Needed
+    LogReplayState replayState = LogReplayState::None;
+    std::string replayUnknownReason; // why, when Unknown
+    bool entriesLimited = false;     // more entry candidates than listed (see maxLogEntries)
+    uint64_t candidateCount = 0;     // 4 KiB sectors of the log that start with "loge"
 };
 
-// 16384 back-to-back 4 KiB entries fill a 64 MiB log, 64 times what real writers use. With
-// 65536 a hostile 256 MiB log of damaged entries made the JSON report alone take ~54 MB
-// (and the parse 16 MB), beyond the 64 MiB a hostile file may cost (tests/robustness).
+// Entries listed (in Log::entries, the reports and the tree). 16384 back-to-back 4 KiB entries
+// fill a 64 MiB log, 64 times what real writers use. With 65536 a hostile 256 MiB log of
+// damaged entries made the JSON report alone take ~54 MB (tests/robustness). Candidates
+// past the cap are still checked; valid ones among them are listed too, up to this many
+// more; beyond that the replay state is Unknown.
 constexpr size_t maxLogEntries = 16384;
 
-// Scans the log area named by the current header and adds LOG_* findings.
-[[nodiscard]] Log readLog(const ByteSource& src, const Header& current, Findings& findings);
+// Scans the log area named by the current header and adds LOG_* findings. Each byte of the
+// log is read once (holes of sparse files not at all) and checksums of any entry come from
+// per-sector prefix CRCs; only the descriptors of entries whose checksum holds are read
+// again. Reads are taken from `budget`, shared by the whole open.
+[[nodiscard]] Log readLog(const ByteSource& src, const Header& current, Findings& findings,
+                          WorkBudget& budget);
 
 // The descriptors of one entry, read on demand (at most `limit`).
 [[nodiscard]] std::vector<LogDescriptor> readLogDescriptors(const ByteSource& src, const Log& log,

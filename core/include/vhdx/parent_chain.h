@@ -1,6 +1,7 @@
 #pragma once
 // Differencing disks: finding the parent from the locator and checking the linkage.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,7 @@
 namespace vhdx {
 
 class Findings;
+class WorkBudget;
 struct ParentLocator;
 
 struct ParentLink {
@@ -31,9 +33,11 @@ parentCandidates(const ParentLocator& locator, const std::string& imageDir);
 
 // Follows the chain from an image at imagePath (depth-limited, cycles detected), adding
 // PARENT_NOT_FOUND / PARENT_LINKAGE_MISMATCH findings for the child at locatorOffset (the
-// file offset of the child's parent locator item).
+// file offset of the child's parent locator item). Every ancestor is parsed with `budget`,
+// the child's: the chain shares one open's budget.
 [[nodiscard]] std::vector<ParentLink>
 resolveParentChain(const std::string& imagePath, const ParentLocator& locator, Findings& findings,
-                   uint64_t locatorOffset = 0, int maxDepth = 16);
+                   std::shared_ptr<WorkBudget> budget, uint64_t locatorOffset = 0,
+                   int maxDepth = 16);
 
 } // namespace vhdx
