@@ -109,16 +109,10 @@ BatGridView::CellInfo BatGridView::cellInfo(uint64_t index) const {
         return info;
     const BatGeometry& geo = m_reader->geometry();
     info.sectorBitmap = geo.isSectorBitmapIndex(index);
-    uint64_t firstBlock = 0;
-    uint64_t blocks = 1;
-    if (info.sectorBitmap) {
-        info.number = index / (geo.chunkRatio + 1);
-        firstBlock = info.number * geo.chunkRatio;
-        blocks = geo.chunkRatio;
-    } else {
-        info.number = geo.blockOfPayloadIndex(index);
-        firstBlock = info.number;
-    }
+    const BatGeometry::BlockSpan span = geo.blocksOfIndex(index);
+    info.number = info.sectorBitmap ? geo.chunkOfIndex(index) : span.first;
+    const uint64_t firstBlock = span.first;
+    const uint64_t blocks = span.count;
     info.virtualStart = std::min(geo.virtualDiskSize, firstBlock * geo.blockSize);
     info.virtualEnd = std::min(geo.virtualDiskSize, (firstBlock + blocks) * geo.blockSize);
     if (const auto e = m_reader->entry(index)) {
@@ -140,14 +134,9 @@ QString BatGridView::describe(uint64_t index) const {
     if (!c.readable) {
         lines << tr("State: unreadable (beyond the BAT region or the file)");
     } else {
-        const BatCellClass cls = classifyBatEntry(c.entry, c.sectorBitmap, geo.hasParent);
-        const QString stateName = c.sectorBitmap ? qs(bitmapStateName(c.entry.state()))
-                                                 : qs(payloadStateName(c.entry.state()));
-        lines << tr("State: %1 (%2)").arg(stateName).arg(c.entry.state());
-        const bool hasBlock = cls == BatCellClass::PayloadFullyPresent ||
-                              cls == BatCellClass::PayloadPartiallyPresent ||
-                              cls == BatCellClass::BitmapPresent;
-        if (hasBlock || c.entry.fileOffsetMB())
+        const BatClass cls = geo.classify(index, c.entry);
+        lines << tr("State: %1 (%2)").arg(qs(batClassInfo(cls).label)).arg(c.entry.state());
+        if (batClassHasBlock(cls) || c.entry.fileOffsetMB())
             lines << tr("File offset: %1 (%2)")
                          .arg(formatOffset(c.entry.fileOffset()), formatSize(c.entry.fileOffset()));
         if (c.entry.reservedBits())
@@ -211,11 +200,11 @@ void BatGridView::renderCells(QImage& frame) {
     QRgb lut[2][8];
     for (uint8_t state = 0; state < 8; ++state)
         for (int bitmap = 0; bitmap < 2; ++bitmap)
-            lut[bitmap][state] =
-                batCellColor(classifyBatEntry(BatEntry{state}, bitmap, geo.hasParent));
-    const QRgb unreadable = batCellColor(BatCellClass::Unreadable);
-    const uint64_t period = geo.chunkRatio + 1;
-    uint64_t inChunk = first % period; // == chunkRatio at a sector-bitmap slot
+            lut[bitmap][state] = batClassColor(classifyBatState(
+                state, bitmap ? SlotKind::SectorBitmap : SlotKind::Payload, geo.hasParent));
+    const QRgb unreadable = batUnreadableColor();
+    const uint64_t period = geo.slotsPerChunk();
+    uint64_t inChunk = first % period; // period - 1 at a sector-bitmap slot
     const int gap = m_cell >= 5 ? 1 : 0;
     const int fill = m_cell - gap;
     const int mark = m_cell >= 8 ? m_cell / 3 : 0; // centre mark of sector-bitmap cells
@@ -227,9 +216,9 @@ void BatGridView::renderCells(QImage& frame) {
         const uint64_t n = std::min(cols, count - r * cols);
         for (uint64_t c = 0; c < n; ++c) {
             const uint64_t i = r * cols + c;
-            const bool bitmap = inChunk == geo.chunkRatio;
+            const bool bitmap = inChunk == period - 1;
             inChunk = bitmap ? 0 : inChunk + 1;
-            rowColors[c] = i < have ? lut[bitmap][m_entries[i].raw & 7] : unreadable;
+            rowColors[c] = i < have ? lut[bitmap][m_entries[i].state()] : unreadable;
             rowBitmap[c] = bitmap;
         }
         const int y0 = margin + int(r) * m_cell;

@@ -10,10 +10,42 @@
 
 #include "display_format.h"
 #include "hex_view.h"
+#include "status_style.h"
 #include "structure_tree_model.h"
 #include "vhdx/image.h"
 
 namespace vhdx::ui {
+
+namespace {
+// Columns of a tree over the structure model: Value takes what is left (elided), so the
+// Status column stays in sight however narrow the pane is.
+void fitColumns(QTreeView* view, int nameWidth) {
+    QHeaderView* h = view->header();
+    h->setStretchLastSection(false);
+    h->setMinimumSectionSize(40);
+    h->setSectionResizeMode(QHeaderView::Interactive);
+    h->setSectionResizeMode(StructureTreeModel::ValueColumn, QHeaderView::Stretch);
+    view->setColumnWidth(StructureTreeModel::NameColumn, nameWidth);
+    view->setColumnWidth(StructureTreeModel::OffsetColumn, 90);
+    view->setColumnWidth(StructureTreeModel::SizeColumn, 80);
+    view->setColumnWidth(StructureTreeModel::StatusColumn, 80);
+}
+
+QString rangesText(const std::vector<ByteRange>& ranges) {
+    QStringList parts;
+    uint64_t total = 0;
+    for (const ByteRange& r : ranges) {
+        parts << QStringLiteral("%1–%2").arg(formatOffset(r.offset),
+                                             formatOffset(r.offset + r.length - 1));
+        total += r.length;
+    }
+    return QObject::tr("Bytes %1 (%2)").arg(parts.join(QObject::tr(" and ")), formatSize(total));
+}
+} // namespace
+
+void fitStructureColumns(QTreeView* view, int nameWidth) {
+    fitColumns(view, nameWidth);
+}
 
 DetailsPane::DetailsPane(QWidget* parent)
     : QWidget(parent), m_title(new QLabel(this)), m_reason(new QLabel(this)),
@@ -23,7 +55,9 @@ DetailsPane::DetailsPane(QWidget* parent)
     titleFont.setBold(true);
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.15);
     m_title->setFont(titleFont);
+    m_title->setTextFormat(Qt::PlainText);
     m_reason->setWordWrap(true);
+    m_reason->setTextFormat(Qt::PlainText);
     m_reason->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_fields->setUniformRowHeights(true);
     m_fields->setAlternatingRowColors(true);
@@ -57,12 +91,13 @@ DetailsPane::DetailsPane(QWidget* parent)
 void DetailsPane::setModel(StructureTreeModel* model) {
     m_model = model;
     m_fields->setModel(model);
-    StructureTreeModel::fitColumns(m_fields, 170);
+    fitColumns(m_fields, 170);
     connect(model, &QAbstractItemModel::modelReset, this, [this] { showIndex({}); });
 }
 
 void DetailsPane::setImage(const Image* image) {
     m_image = image;
+    m_hex->setSource(image ? &image->source() : nullptr);
     showIndex({});
 }
 
@@ -73,76 +108,61 @@ void DetailsPane::showIndex(const QModelIndex& index) {
         root = idx.parent();
     const bool newRoot = root != m_root || !root.isValid();
     m_root = root;
-    if (!m_model || (!root.isValid() && !idx.isValid())) {
+    if (!m_model || !m_model->document() || (!root.isValid() && !idx.isValid())) {
         m_title->setText(tr("Select a structure"));
         m_reason->clear();
+        m_reason->setVisible(false);
         m_fields->setVisible(false);
-        m_hex->setBytes({}, 0);
+        m_hex->setHighlight({});
         m_bytesInfo->setText(tr("No bytes selected."));
         return;
     }
     m_fields->setVisible(true);
-    const StructureNode* rootNode = m_model->node(root);
+    const DocNode* rootNode = m_model->node(root);
     if (newRoot) {
         m_fields->setRootIndex(root);
-        m_title->setText(root.isValid() ? rootNode->name + QStringLiteral(" — ") + rootNode->value
-                                        : tr("Image"));
-        const QString why = rootNode->reason;
+        m_title->setText(root.isValid()
+                             ? qs(rootNode->label) + QStringLiteral(" — ") + qs(rootNode->value)
+                             : tr("Image"));
+        const QString why = qs(rootNode->reason);
         m_reason->setText(
             why.isEmpty() ? QString() : statusText(rootNode->status) + QStringLiteral(": ") + why);
         m_reason->setStyleSheet(
             QStringLiteral("color: %1").arg(statusColor(rootNode->status).name()));
         m_reason->setVisible(!why.isEmpty());
-        loadBytes();
     }
-    const StructureNode* sel = m_model->node(idx);
     if (idx != root) {
         m_fields->setCurrentIndex(idx);
         m_fields->scrollTo(idx);
-        m_hex->setHighlight(sel->offset.value_or(0), sel->offset ? sel->size : 0);
+        showBytes(*m_model->node(idx));
     } else {
         m_fields->clearSelection();
-        m_hex->setHighlight(0, 0);
+        showBytes(*rootNode);
     }
 }
 
-void DetailsPane::loadBytes() {
-    const StructureNode* n = m_model->node(m_root);
-    if (!m_image || !m_root.isValid() || !n->offset || n->size == 0) {
-        m_hex->setBytes({}, 0);
+void DetailsPane::showBytes(const DocNode& node) {
+    m_hex->setHighlight(node.ranges);
+    if (node.ranges.empty()) {
         m_bytesInfo->setText(tr("This item has no bytes of its own in the file."));
         return;
     }
-    const uint64_t fileSize = m_image->fileSize();
-    const uint64_t start = *n->offset;
-    if (start >= fileSize) {
-        m_hex->setBytes({}, start);
-        m_bytesInfo->setText(tr("Offset %1 lies beyond the end of the file (%2).")
-                                 .arg(formatOffset(start), formatSize(fileSize)));
-        return;
-    }
-    const uint64_t len = std::min({n->size, maxShownBytes, fileSize - start});
-    QByteArray bytes(qsizetype(len), Qt::Uninitialized);
-    if (m_image->source().read(start, bytes.data(), size_t(len)) != ReadStatus::Ok) {
-        m_hex->setBytes({}, start);
-        m_bytesInfo->setText(
-            tr("Reading %1 bytes at %2 failed.").arg(len).arg(formatOffset(start)));
-        return;
-    }
-    m_hex->setBytes(bytes, start);
-    QString info =
-        tr("Bytes %1–%2 (%3)")
-            .arg(formatOffset(start), formatOffset(start + n->size - 1), formatSize(n->size));
-    if (len < n->size)
-        info += tr(", showing the first %1").arg(formatSize(len));
+    const uint64_t fileSize = m_image ? m_image->fileSize() : 0;
+    QString info = rangesText(node.ranges);
+    if (node.ranges.front().offset >= fileSize)
+        info += tr(", beyond the end of the file (%1)").arg(formatSize(fileSize));
     m_bytesInfo->setText(info + tr(". Click a byte to select its field."));
 }
 
 void DetailsPane::onByteClicked(quint64 fileOffset) {
-    if (!m_model || !m_root.isValid())
+    const Document* doc = m_model ? m_model->document() : nullptr;
+    if (!doc)
         return;
-    const StructureNode* owner = m_model->node(m_root)->ownerOf(fileOffset);
-    if (owner)
+    // The owner inside the structure shown, else anywhere in the file.
+    NodeId owner = m_root.isValid() ? doc->nodeAt(fileOffset, m_model->nodeId(m_root)) : noNode;
+    if (owner == noNode)
+        owner = doc->nodeAt(fileOffset);
+    if (owner != noNode)
         emit nodeActivated(m_model->indexOf(owner));
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // The details of the selected structure: its fields (the tree model rooted at the structure)
-// above a hex view of its bytes, the selected field highlighted. A click on a byte or a field
-// asks for that field to become the selection.
+// above a hex view of the file, the selected field's bytes (or the structure's) highlighted
+// wherever they lie. A click on a byte or a field asks for its owner to become the
+// selection: core's document says which node owns a byte.
 #include <QPersistentModelIndex>
 #include <QWidget>
 
@@ -13,17 +14,21 @@ namespace vhdx {
 class Image;
 }
 
+namespace vhdx {
+struct DocNode;
+}
+
 namespace vhdx::ui {
 
 class HexView;
+
+// Column widths for a tree over the structure model (the tree and the fields pane).
+void fitStructureColumns(QTreeView* view, int nameWidth);
 class StructureTreeModel;
 
 class DetailsPane : public QWidget {
     Q_OBJECT
   public:
-    // At most this many bytes of a structure are read and shown.
-    static constexpr uint64_t maxShownBytes = 64 * 1024;
-
     explicit DetailsPane(QWidget* parent = nullptr);
     void setModel(StructureTreeModel* model);
     void setImage(const Image* image);
@@ -40,7 +45,7 @@ class DetailsPane : public QWidget {
     void nodeActivated(const QModelIndex& index);
 
   private:
-    void loadBytes();
+    void showBytes(const DocNode& node);
     void onByteClicked(quint64 fileOffset);
 
     StructureTreeModel* m_model = nullptr;

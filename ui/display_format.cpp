@@ -1,35 +1,10 @@
 #include "display_format.h"
 
-#include <QLocale>
 #include <QRegularExpression>
 
 #include <cmath>
 
 namespace vhdx::ui {
-
-QString formatSize(uint64_t bytes) {
-    static const char* const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-    int unit = 0;
-    double value = double(bytes);
-    while (value >= 1024.0 && unit < 6) {
-        value /= 1024.0;
-        ++unit;
-    }
-    if (unit == 0)
-        return QStringLiteral("%1 B").arg(bytes);
-    const bool whole = std::fabs(value - std::round(value)) < 0.05;
-    return QStringLiteral("%1 %2")
-        .arg(value, 0, 'f', whole ? 0 : 1)
-        .arg(QLatin1String(units[unit]));
-}
-
-QString formatOffset(uint64_t offset) {
-    return QStringLiteral("0x%1").arg(offset, 0, 16);
-}
-
-QString formatCount(uint64_t n) {
-    return QLocale(QLocale::English).toString(qulonglong(n));
-}
 
 std::optional<uint64_t> parseSize(const QString& text) {
     const QString t = text.trimmed();

@@ -1,5 +1,5 @@
 #pragma once
-// How numbers, offsets and sizes are shown across the viewer, so every pane agrees.
+// Text for the viewer: core's number formats as QString, and the parser of typed sizes.
 #include <QString>
 
 #include <cstdint>
@@ -7,16 +7,22 @@
 #include <string>
 #include <string_view>
 
+#include "vhdx/text_format.h"
+
 namespace vhdx::ui {
 
-// "32 MiB", "1.5 GiB", "512 B": binary units, at most one decimal.
-[[nodiscard]] QString formatSize(uint64_t bytes);
-// "0x10000"
-[[nodiscard]] QString formatOffset(uint64_t offset);
-// "104,857,600"
-[[nodiscard]] QString formatCount(uint64_t n);
 [[nodiscard]] inline QString qs(std::string_view s) {
     return QString::fromUtf8(s.data(), qsizetype(s.size()));
+}
+// core's vhdx::formatSize ("32 MiB"), formatOffset ("0x10000"), formatCount ("104,857,600").
+[[nodiscard]] inline QString formatSize(uint64_t bytes) {
+    return qs(vhdx::formatSize(bytes));
+}
+[[nodiscard]] inline QString formatOffset(uint64_t offset) {
+    return qs(vhdx::formatOffset(offset));
+}
+[[nodiscard]] inline QString formatCount(uint64_t n) {
+    return qs(vhdx::formatCount(n));
 }
 // Parses "0x1000", "4096", "32M", "1.5G", "2 TiB" (binary units); nullopt on bad input.
 [[nodiscard]] std::optional<uint64_t> parseSize(const QString& text);

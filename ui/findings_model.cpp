@@ -9,7 +9,7 @@ namespace vhdx::ui {
 
 FindingsModel::FindingsModel(QObject* parent) : QAbstractTableModel(parent) {}
 
-void FindingsModel::setFindings(std::vector<Finding> findings) {
+void FindingsModel::setFindings(std::vector<Finding> findings, const Metadata* metadata) {
     beginResetModel();
     m_findings = std::move(findings);
     // Most severe first, then by file position: the order a reader works through them.
@@ -18,6 +18,10 @@ void FindingsModel::setFindings(std::vector<Finding> findings) {
             return a.severity > b.severity;
         return a.offset < b.offset;
     });
+    static const Metadata none;
+    m_titles.clear();
+    for (const Finding& f : m_findings)
+        m_titles.push_back(qs(structureTitle(f.where, metadata ? *metadata : none)));
     endResetModel();
 }
 
@@ -47,7 +51,7 @@ QVariant FindingsModel::data(const QModelIndex& index, int role) const {
         case CodeColumn:
             return qs(codeName(f.code));
         case StructureColumn:
-            return qs(f.structure);
+            return m_titles[size_t(index.row())];
         case OffsetColumn:
             return formatOffset(f.offset);
         case MessageColumn:
@@ -66,8 +70,6 @@ QVariant FindingsModel::data(const QModelIndex& index, int role) const {
                                               : QVariant();
     case SeverityRole:
         return int(f.severity);
-    case StructureKeyRole:
-        return qs(f.structure);
     case OffsetRole:
         return qulonglong(f.offset);
     case SpecRole:

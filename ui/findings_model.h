@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "vhdx/findings.h"
+#include "vhdx/metadata.h"
 
 namespace vhdx::ui {
 
@@ -23,14 +24,14 @@ class FindingsModel : public QAbstractTableModel {
     };
     enum Roles {
         SeverityRole = Qt::UserRole, // int(vhdx::Severity)
-        StructureKeyRole,            // QString
         OffsetRole,                  // qulonglong
         SpecRole,                    // QString, MS-VHDX section
         SortRole,                    // numeric for severity and offset
     };
 
     explicit FindingsModel(QObject* parent = nullptr);
-    void setFindings(std::vector<Finding> findings);
+    // The findings, and the image's metadata that names their structures (null: none).
+    void setFindings(std::vector<Finding> findings, const Metadata* metadata = nullptr);
     [[nodiscard]] const Finding& finding(int row) const { return m_findings[size_t(row)]; }
     [[nodiscard]] size_t count(Severity s) const;
 
@@ -43,6 +44,7 @@ class FindingsModel : public QAbstractTableModel {
 
   private:
     std::vector<Finding> m_findings;
+    std::vector<QString> m_titles; // per finding: its structure's name for people
 };
 
 class FindingsFilterModel : public QSortFilterProxyModel {

@@ -64,16 +64,15 @@ FindingsPanel::FindingsPanel(QWidget* parent)
 
     auto activate = [this](const QModelIndex& i) {
         if (i.isValid())
-            emit findingActivated(i.data(FindingsModel::StructureKeyRole).toString(),
-                                  i.data(FindingsModel::OffsetRole).toULongLong());
+            emit findingActivated(m_model->finding(m_filter->mapToSource(i).row()));
     };
     connect(m_view, &QTableView::clicked, this, activate);
     connect(m_view, &QTableView::activated, this, activate);
     updateButtons();
 }
 
-void FindingsPanel::setFindings(std::vector<Finding> findings) {
-    m_model->setFindings(std::move(findings));
+void FindingsPanel::setFindings(std::vector<Finding> findings, const Metadata* metadata) {
+    m_model->setFindings(std::move(findings), metadata);
     updateButtons();
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "vhdx/findings.h"
+#include "vhdx/metadata.h"
 
 class QLabel;
 class QTableView;
@@ -19,7 +20,7 @@ class FindingsPanel : public QWidget {
     Q_OBJECT
   public:
     explicit FindingsPanel(QWidget* parent = nullptr);
-    void setFindings(std::vector<Finding> findings);
+    void setFindings(std::vector<Finding> findings, const Metadata* metadata = nullptr);
     // Shown above the list while the BAT scan runs ("BAT scan running: findings so far").
     void setNote(const QString& note);
 
@@ -29,7 +30,7 @@ class FindingsPanel : public QWidget {
     [[nodiscard]] QToolButton* filterButton(Severity s) const { return m_buttons[int(s)]; }
 
   signals:
-    void findingActivated(const QString& structureKey, quint64 offset);
+    void findingActivated(const vhdx::Finding& finding);
 
   private:
     void updateButtons();

@@ -1,11 +1,16 @@
 #include "header_comparison_model.h"
 
 #include <QFont>
+#include <QGuiApplication>
+#include <QPalette>
 
 #include <functional>
 
 #include "display_format.h"
 #include "vhdx/bytes.h"
+#include "vhdx/checksummed_block.h"
+#include "vhdx/document/field_text.h"
+#include "vhdx/schema/structures.h"
 
 namespace vhdx::ui {
 
@@ -16,6 +21,17 @@ QString yes(bool b) {
 }
 NodeStatus okIf(bool b, NodeStatus otherwise = NodeStatus::Warning) {
     return b ? NodeStatus::Ok : otherwise;
+}
+
+// A differing row: the palette's base blended towards amber, so the palette's own text
+// colour stays readable on it in light and dark palettes alike.
+QColor differsBackground() {
+    const QColor base = QGuiApplication::palette().color(QPalette::Base);
+    const QColor amber(0xff, 0xb3, 0x00);
+    const double a = base.lightnessF() > 0.5 ? 0.28 : 0.22;
+    return QColor::fromRgbF(float(base.redF() * (1 - a) + amber.redF() * a),
+                            float(base.greenF() * (1 - a) + amber.greenF() * a),
+                            float(base.blueF() * (1 - a) + amber.blueF() * a));
 }
 
 } // namespace
@@ -30,85 +46,64 @@ void HeaderComparisonModel::clear() {
 }
 
 void HeaderComparisonModel::setHeaders(const HeaderPair& pair) {
+    namespace hs = schema::header;
     beginResetModel();
     m_rows.clear();
     m_current = pair.current;
-    struct Field {
-        QString name;
-        std::function<QString(const Header&)> value;
-        std::function<NodeStatus(const Header&)> status;
-        std::function<QString(const Header&)> tip;
+    struct Cell {
+        QString value;
+        NodeStatus status = NodeStatus::None;
+        QString tip;
     };
-    const std::vector<Field> fields = {
-        {tr("Valid"), [](const Header& h) { return yes(h.valid()); },
-         [](const Header& h) { return okIf(h.valid()); },
-         [](const Header& h) { return h.valid() ? QString() : qs(h.problem()); }},
-        {tr("Signature"),
-         [](const Header& h) {
-             return h.signatureValid ? QStringLiteral("head") : QStringLiteral("bad");
-         },
-         [](const Header& h) { return okIf(h.signatureValid); },
-         {}},
-        {tr("Checksum (stored)"), [](const Header& h) { return qs(hex32(h.checksum)); },
-         [](const Header& h) { return okIf(h.checksumValid); },
-         [](const Header& h) {
-             return QStringLiteral("stored CRC %1, computed %2")
-                 .arg(qs(hex32(h.checksum)), qs(hex32(h.checksumComputed)));
-         }},
-        {tr("Checksum (computed)"),
-         [](const Header& h) { return qs(hex32(h.checksumComputed)); },
-         {},
-         {}},
-        {tr("Checksum valid"),
-         [](const Header& h) { return yes(h.checksumValid); },
-         [](const Header& h) { return okIf(h.checksumValid); },
-         {}},
-        {tr("Sequence number"),
-         [](const Header& h) { return QString::number(h.sequenceNumber); },
-         {},
-         {}},
-        {tr("File write GUID"),
-         [](const Header& h) { return qs(h.fileWriteGuid.toString()); },
-         {},
-         {}},
-        {tr("Data write GUID"),
-         [](const Header& h) { return qs(h.dataWriteGuid.toString()); },
-         {},
-         {}},
-        {tr("Log GUID"), [](const Header& h) { return qs(h.logGuid.toString()); }, {}, {}},
-        {tr("Log version"),
-         [](const Header& h) { return QString::number(h.logVersion); },
-         [](const Header& h) { return okIf(h.versionValid); },
-         {}},
-        {tr("Version"),
-         [](const Header& h) { return QString::number(h.version); },
-         [](const Header& h) { return okIf(h.versionValid); },
-         {}},
-        {tr("Log length"),
-         [](const Header& h) {
-             return QStringLiteral("%1 (%2)").arg(h.logLength).arg(formatSize(h.logLength));
-         },
-         {},
-         {}},
-        {tr("Log offset"), [](const Header& h) { return formatOffset(h.logOffset); }, {}, {}},
-    };
-    for (const Field& f : fields) {
+    auto addRow = [&](const QString& name, const std::function<Cell(const Header&)>& cell) {
         Row row;
-        row.name = f.name;
+        row.name = name;
         for (int i = 0; i < 2; ++i) {
             const Header& h = pair.headers[size_t(i)];
             if (!h.readable) {
                 row.value[i] = tr("(unreadable)");
                 row.status[i] = NodeStatus::Error;
-                row.tip[i] = tr("the header lies beyond the end of the file");
+                row.tip[i] = qs(h.problem());
                 continue;
             }
-            row.value[i] = f.value(h);
-            row.status[i] = f.status ? f.status(h) : NodeStatus::None;
-            row.tip[i] = f.tip ? f.tip(h) : QString();
+            const Cell c = cell(h);
+            row.value[i] = c.value;
+            row.status[i] = c.status;
+            row.tip[i] = c.tip;
         }
         row.differs = row.value[0] != row.value[1];
         m_rows.push_back(std::move(row));
+    };
+    addRow(tr("Valid"), [](const Header& h) {
+        return Cell{yes(h.valid()), okIf(h.valid()), h.valid() ? QString() : qs(h.problem())};
+    });
+    // One row per field of the schema; the checksum as stored, as computed, and whether they
+    // agree.
+    for (const schema::Field* f : hs::fields) {
+        if (f->type == schema::FieldType::Reserved)
+            continue;
+        const QString label = qs(f->label);
+        if (f == &hs::checksum) {
+            addRow(tr("%1 (stored)").arg(label), [f](const Header& h) {
+                return Cell{qs(headerFieldText(h, *f)), okIf(h.checksumValid),
+                            qs(checksumText(h.checksum, h.checksumComputed))};
+            });
+            addRow(tr("%1 (computed)").arg(label), [](const Header& h) {
+                return Cell{qs(hex32(h.checksumComputed)), {}, {}};
+            });
+            addRow(tr("%1 valid").arg(label), [](const Header& h) {
+                return Cell{yes(h.checksumValid), okIf(h.checksumValid), {}};
+            });
+            continue;
+        }
+        addRow(label, [f](const Header& h) {
+            Cell c{qs(headerFieldText(h, *f)), NodeStatus::None, {}};
+            if (f == &hs::signature)
+                c.status = okIf(h.signatureValid);
+            if (f == &hs::version || f == &hs::logVersion)
+                c.status = okIf(h.versionValid);
+            return c;
+        });
     }
     endResetModel();
 }
@@ -138,7 +133,7 @@ QVariant HeaderComparisonModel::data(const QModelIndex& index, int role) const {
             return statusColor(row.status[h]);
         return {};
     case Qt::BackgroundRole:
-        return row.differs ? QVariant(QColor(0xff, 0xf0, 0xb3)) : QVariant();
+        return row.differs ? QVariant(differsBackground()) : QVariant();
     case Qt::FontRole:
         if (row.differs) {
             QFont f;

@@ -5,14 +5,24 @@
 #include <QPainter>
 #include <QScrollBar>
 
+#include <algorithm>
+#include <climits>
+
+#include "vhdx/byte_source.h"
+
 namespace vhdx::ui {
 
 namespace {
-constexpr int offsetDigits = 12;
 constexpr int margin = 6;
 // Character column of byte i's first hex digit, an extra space after the 8th byte.
 int hexColumn(int i) {
     return i * 3 + (i >= 8 ? 1 : 0);
+}
+int offsetDigits(uint64_t size) {
+    int digits = 8;
+    while (digits < 16 && (size >> (4 * digits)))
+        ++digits;
+    return digits;
 }
 } // namespace
 
@@ -20,6 +30,22 @@ HexView::HexView(QWidget* parent) : QAbstractScrollArea(parent) {
     setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     viewport()->setCursor(Qt::IBeamCursor);
+    connect(verticalScrollBar(), &QScrollBar::valueChanged, this, [this](int v) {
+        // Scaled bar: its value is a fraction of the rows, the position keeps the exact row.
+        const uint64_t maxFirst =
+            rowCount() > uint64_t(visibleRows()) ? rowCount() - uint64_t(visibleRows()) : 0;
+        const int maxValue = verticalScrollBar()->maximum();
+        const uint64_t row =
+            maxFirst <= uint64_t(INT_MAX)
+                ? uint64_t(v)
+                : (maxValue
+                       ? uint64_t((unsigned __int128)(maxFirst)*uint64_t(v) / uint64_t(maxValue))
+                       : 0);
+        if (row != m_firstRow) {
+            m_firstRow = row;
+            viewport()->update();
+        }
+    });
     updateMetrics();
 }
 
@@ -27,7 +53,7 @@ void HexView::updateMetrics() {
     const QFontMetrics fm(font());
     m_charWidth = fm.horizontalAdvance(QLatin1Char('0'));
     m_lineHeight = fm.height();
-    m_hexX = margin + (offsetDigits + 2) * m_charWidth;
+    m_hexX = margin + (offsetDigits(m_size) + 2) * m_charWidth;
     m_asciiX = m_hexX + (hexColumn(bytesPerRow - 1) + 2 + 2) * m_charWidth;
     updateScrollBar();
 }
@@ -38,29 +64,52 @@ QSize HexView::sizeHint() const {
             m_lineHeight * 12};
 }
 
-void HexView::setBytes(QByteArray bytes, uint64_t base) {
-    m_bytes = std::move(bytes);
-    m_base = base;
-    m_hlLength = 0;
+void HexView::setSource(const ByteSource* source) {
+    m_source = source;
+    m_size = source ? source->size() : 0;
+    m_highlight.clear();
+    m_cacheStart = UINT64_MAX;
+    m_firstRow = 0;
+    updateMetrics();
     verticalScrollBar()->setValue(0);
-    updateScrollBar();
     viewport()->update();
 }
 
-void HexView::setHighlight(uint64_t start, uint64_t length) {
-    m_hlStart = start;
-    m_hlLength = length;
-    if (length && start >= m_base && start - m_base < uint64_t(m_bytes.size())) {
-        const int row = int((start - m_base) / bytesPerRow);
-        QScrollBar* sb = verticalScrollBar();
-        if (row < sb->value() || row >= sb->value() + visibleRows())
-            sb->setValue(std::max(0, row - visibleRows() / 3));
+void HexView::setHighlight(std::vector<ByteRange> ranges) {
+    m_highlight = std::move(ranges);
+    if (!m_highlight.empty()) {
+        const uint64_t start = m_highlight.front().offset;
+        const uint64_t row = start / bytesPerRow;
+        if (row < m_firstRow || row >= m_firstRow + uint64_t(visibleRows()))
+            scrollToOffset(start);
     }
     viewport()->update();
 }
 
-int HexView::rowCount() const {
-    return int((m_bytes.size() + bytesPerRow - 1) / bytesPerRow);
+void HexView::scrollToOffset(uint64_t fileOffset) {
+    const uint64_t row = fileOffset / bytesPerRow;
+    setFirstRow(row > uint64_t(visibleRows() / 3) ? row - uint64_t(visibleRows() / 3) : 0);
+}
+
+void HexView::setFirstRow(uint64_t row) {
+    const uint64_t maxFirst =
+        rowCount() > uint64_t(visibleRows()) ? rowCount() - uint64_t(visibleRows()) : 0;
+    row = std::min(row, maxFirst);
+    QScrollBar* sb = verticalScrollBar();
+    const QSignalBlocker block(sb);
+    sb->setValue(maxFirst <= uint64_t(INT_MAX)
+                     ? int(row)
+                     : int((unsigned __int128)(row)*uint64_t(sb->maximum()) / maxFirst));
+    m_firstRow = row;
+    viewport()->update();
+}
+
+uint64_t HexView::firstVisibleRow() const {
+    return m_firstRow;
+}
+
+uint64_t HexView::rowCount() const {
+    return (m_size + bytesPerRow - 1) / bytesPerRow;
 }
 
 int HexView::visibleRows() const {
@@ -69,48 +118,70 @@ int HexView::visibleRows() const {
 
 void HexView::updateScrollBar() {
     QScrollBar* sb = verticalScrollBar();
-    sb->setRange(0, std::max(0, rowCount() - visibleRows()));
+    const uint64_t maxFirst =
+        rowCount() > uint64_t(visibleRows()) ? rowCount() - uint64_t(visibleRows()) : 0;
+    const QSignalBlocker block(sb);
+    sb->setRange(0, int(std::min<uint64_t>(maxFirst, INT_MAX)));
     sb->setPageStep(visibleRows());
     sb->setSingleStep(1);
+    m_firstRow = std::min(m_firstRow, maxFirst);
     const int contentWidth = m_asciiX + bytesPerRow * m_charWidth + margin;
     QScrollBar* hb = horizontalScrollBar();
     hb->setRange(0, std::max(0, contentWidth - viewport()->width()));
     hb->setPageStep(viewport()->width());
 }
 
-bool HexView::highlighted(qsizetype i) const {
-    const uint64_t off = m_base + uint64_t(i);
-    return m_hlLength && off >= m_hlStart && off - m_hlStart < m_hlLength;
+bool HexView::highlighted(uint64_t off) const {
+    for (const ByteRange& r : m_highlight)
+        if (off >= r.offset && off - r.offset < r.length)
+            return true;
+    return false;
+}
+
+const QByteArray& HexView::visibleBytes(uint64_t firstRow, int rows) const {
+    const uint64_t start = firstRow * bytesPerRow;
+    const uint64_t len = std::min<uint64_t>(uint64_t(rows) * bytesPerRow, m_size - start);
+    if (start != m_cacheStart || uint64_t(m_cache.size()) != len) {
+        m_cache.resize(qsizetype(len));
+        if (!m_source || m_source->read(start, m_cache.data(), len) != ReadStatus::Ok)
+            m_cache.clear();
+        m_cacheStart = start;
+    }
+    return m_cache;
 }
 
 void HexView::paintEvent(QPaintEvent*) {
     QPainter p(viewport());
     const QPalette& pal = palette();
     p.fillRect(viewport()->rect(), pal.base());
+    if (!m_source || m_size == 0)
+        return;
     p.translate(-horizontalScrollBar()->value(), 0);
     const int ascent = QFontMetrics(font()).ascent();
-    const int first = verticalScrollBar()->value();
-    const int last = std::min(rowCount(), first + visibleRows() + 1);
+    const uint64_t first = m_firstRow;
+    const int rows = int(std::min<uint64_t>(rowCount() - first, uint64_t(visibleRows() + 1)));
+    const QByteArray& bytes = visibleBytes(first, rows);
     const QColor hlBack = pal.color(QPalette::Highlight);
     const QColor hlText = pal.color(QPalette::HighlightedText);
     const QColor dim = pal.color(QPalette::PlaceholderText);
-    for (int row = first; row < last; ++row) {
-        const int y = margin / 2 + (row - first) * m_lineHeight;
-        const uint64_t rowOffset = m_base + uint64_t(row) * bytesPerRow;
+    const int digits = offsetDigits(m_size);
+    for (int r = 0; r < rows; ++r) {
+        const int y = margin / 2 + r * m_lineHeight;
+        const uint64_t rowOffset = (first + uint64_t(r)) * bytesPerRow;
         p.setPen(dim);
         p.drawText(margin, y + ascent,
-                   QStringLiteral("%1").arg(rowOffset, offsetDigits, 16, QLatin1Char('0')));
+                   QStringLiteral("%1").arg(rowOffset, digits, 16, QLatin1Char('0')));
         for (int i = 0; i < bytesPerRow; ++i) {
-            const qsizetype idx = qsizetype(row) * bytesPerRow + i;
-            if (idx >= m_bytes.size())
+            const qsizetype idx = qsizetype(r) * bytesPerRow + i;
+            if (idx >= bytes.size())
                 break;
-            const auto byte = uint8_t(m_bytes[idx]);
+            const auto byte = uint8_t(bytes[idx]);
             const int hx = m_hexX + hexColumn(i) * m_charWidth;
             const int ax = m_asciiX + i * m_charWidth;
-            const bool hl = highlighted(idx);
+            const bool hl = highlighted(rowOffset + uint64_t(i));
             if (hl) {
                 // Join neighbouring highlighted bytes into one band.
-                const bool nextHl = i + 1 < bytesPerRow && highlighted(idx + 1);
+                const bool nextHl = i + 1 < bytesPerRow && highlighted(rowOffset + uint64_t(i) + 1);
                 const int w =
                     nextHl ? (hexColumn(i + 1) - hexColumn(i)) * m_charWidth : 2 * m_charWidth;
                 p.fillRect(QRect(hx, y, w, m_lineHeight), hlBack);
@@ -130,9 +201,9 @@ void HexView::paintEvent(QPaintEvent*) {
 
 qint64 HexView::offsetAt(const QPoint& pos) const {
     const int x = pos.x() + horizontalScrollBar()->value();
-    const int row = verticalScrollBar()->value() + (pos.y() - margin / 2) / m_lineHeight;
-    if (pos.y() < margin / 2 || row < 0)
+    if (pos.y() < margin / 2)
         return -1;
+    const uint64_t row = m_firstRow + uint64_t((pos.y() - margin / 2) / m_lineHeight);
     int col = -1;
     if (x >= m_asciiX && x < m_asciiX + bytesPerRow * m_charWidth) {
         col = (x - m_asciiX) / m_charWidth;
@@ -144,21 +215,19 @@ qint64 HexView::offsetAt(const QPoint& pos) const {
     }
     if (col < 0)
         return -1;
-    const qsizetype idx = qsizetype(row) * bytesPerRow + col;
-    if (idx >= m_bytes.size())
-        return -1;
-    return qint64(m_base + uint64_t(idx));
+    const uint64_t off = row * bytesPerRow + uint64_t(col);
+    return off < m_size ? qint64(off) : -1;
 }
 
 QRect HexView::byteRect(uint64_t fileOffset) const {
-    if (fileOffset < m_base || fileOffset - m_base >= uint64_t(m_bytes.size()))
+    if (fileOffset >= m_size)
         return {};
-    const int row = int((fileOffset - m_base) / bytesPerRow) - verticalScrollBar()->value();
-    const int col = int((fileOffset - m_base) % bytesPerRow);
-    if (row < 0 || row >= visibleRows())
+    const uint64_t row = fileOffset / bytesPerRow;
+    if (row < m_firstRow || row >= m_firstRow + uint64_t(visibleRows()))
         return {};
+    const int col = int(fileOffset % bytesPerRow);
     return QRect(m_hexX + hexColumn(col) * m_charWidth - horizontalScrollBar()->value(),
-                 margin / 2 + row * m_lineHeight, 2 * m_charWidth, m_lineHeight);
+                 margin / 2 + int(row - m_firstRow) * m_lineHeight, 2 * m_charWidth, m_lineHeight);
 }
 
 void HexView::resizeEvent(QResizeEvent* event) {

@@ -18,6 +18,9 @@ std::unique_ptr<ImageSession> ImageSession::open(const QString& path, QString& e
 
 ImageSession::ImageSession(std::unique_ptr<Image> image, QString path)
     : m_image(std::move(image)), m_path(std::move(path)), m_findings(m_image->findings().items()) {
+    DocumentOptions options;
+    options.scanDone = false;
+    m_document = buildDocument(*m_image, m_findings, options);
     connect(&m_watcher, &QFutureWatcher<bool>::finished, this, &ImageSession::onScanEnded);
 }
 
@@ -36,6 +39,7 @@ void ImageSession::startScan() {
     if (!m_image->batReader()) {
         // Nothing to scan; the parse findings already say why.
         m_scanDone = true;
+        m_document = buildDocument(*m_image, m_findings);
         emit scanFinished(false);
         return;
     }
@@ -73,6 +77,7 @@ void ImageSession::onScanEnded() {
     m_scanning = false;
     m_scanDone = true;
     m_findings = m_image->findings().items();
+    m_document = buildDocument(*m_image, m_findings);
     emit scanFinished(m_watcher.future().result());
 }
 

@@ -11,6 +11,7 @@
 #include <memory>
 #include <vector>
 
+#include "vhdx/document/document.h"
 #include "vhdx/findings.h"
 
 namespace vhdx {
@@ -40,6 +41,8 @@ class ImageSession : public QObject {
     [[nodiscard]] bool scanDone() const { return m_scanDone; }
     // The parse findings until the scan finished, then all of them.
     [[nodiscard]] const std::vector<Finding>& findings() const { return m_findings; }
+    // The decoded document of what is known now (rebuilt when the scan finishes).
+    [[nodiscard]] std::shared_ptr<const Document> document() const { return m_document; }
 
   signals:
     void scanProgress(quint64 done, quint64 total);
@@ -52,6 +55,7 @@ class ImageSession : public QObject {
     std::unique_ptr<Image> m_image;
     QString m_path;
     std::vector<Finding> m_findings;
+    std::shared_ptr<const Document> m_document;
     QFutureWatcher<bool> m_watcher;
     std::atomic<bool> m_cancel{false};
     std::atomic<int> m_lastPermille{-1};

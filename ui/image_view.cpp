@@ -38,7 +38,7 @@ ImageView::ImageView(QWidget* parent)
     m_tree->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_tree->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
-    StructureTreeModel::fitColumns(m_tree, 170);
+    fitStructureColumns(m_tree, 170);
     m_details->setModel(m_treeModel);
 
     auto* copy = new QAction(tr("&Copy"), m_tree);
@@ -66,8 +66,7 @@ ImageView::ImageView(QWidget* parent)
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex& current) { m_details->showIndex(current); });
     connect(m_details, &DetailsPane::nodeActivated, this, &ImageView::selectIndex);
-    connect(m_findings, &FindingsPanel::findingActivated, this,
-            [this](const QString& key) { selectStructure(key); });
+    connect(m_findings, &FindingsPanel::findingActivated, this, &ImageView::selectFinding);
     connect(m_tree, &QTreeView::customContextMenuRequested, this, &ImageView::showTreeMenu);
     connect(m_tree, &QTreeView::doubleClicked, this, [this](const QModelIndex& i) {
         if (i.data(StructureTreeModel::NodeKindRole).toInt() == int(NodeKind::Header))
@@ -87,7 +86,7 @@ void ImageView::setSession(std::unique_ptr<ImageSession> session) {
     // Views first, then the old session (its image backs them).
     m_details->setImage(nullptr);
     m_batMap->setImage(nullptr);
-    m_treeModel->setImage(nullptr, false, {});
+    m_treeModel->setDocument(nullptr);
     m_findings->setFindings({});
     if (m_comparison)
         m_comparison->hide();
@@ -95,14 +94,14 @@ void ImageView::setSession(std::unique_ptr<ImageSession> session) {
     if (!m_session)
         return;
     const Image& img = m_session->image();
-    m_treeModel->setImage(&img, false, m_session->findings());
+    m_treeModel->setDocument(m_session->document());
     m_details->setImage(&img);
     m_batMap->setImage(&img);
-    m_findings->setFindings(m_session->findings());
+    m_findings->setFindings(m_session->findings(), &img.metadata());
     connect(m_session.get(), &ImageSession::scanProgress, this, &ImageView::scanProgress);
     connect(m_session.get(), &ImageSession::scanFinished, this, &ImageView::onScanFinished);
     const int current = img.headers().current;
-    selectStructure(current ? QStringLiteral("header%1").arg(current) : QStringLiteral("file"));
+    selectStructure(current ? ref::header(current) : ref::file());
     m_findings->setNote(img.batReader() ? tr("BAT scan running: findings of the structures so far.")
                                         : QString());
     // Started from the event loop, after the window and tree had their first paint: on a
@@ -117,20 +116,19 @@ void ImageView::onScanFinished(bool completed) {
         for (int r = 0; r < m_treeModel->rowCount(parent); ++r) {
             const QModelIndex i = m_treeModel->index(r, 0, parent);
             if (m_tree->isExpanded(i)) {
-                expanded << m_treeModel->node(i)->path();
+                expanded << m_treeModel->pathOf(i);
                 collect(i);
             }
         }
     };
     collect({});
-    const QModelIndex cur = m_tree->currentIndex();
-    const QString currentPath = cur.isValid() ? m_treeModel->node(cur)->path() : QString();
-    m_treeModel->setImage(&m_session->image(), true, m_session->findings());
+    const QString currentPath = m_treeModel->pathOf(m_tree->currentIndex());
+    m_treeModel->setDocument(m_session->document());
     for (const QString& p : expanded)
         m_tree->expand(m_treeModel->indexForPath(p));
     if (!currentPath.isEmpty())
         selectIndex(m_treeModel->indexForPath(currentPath));
-    m_findings->setFindings(m_session->findings());
+    m_findings->setFindings(m_session->findings(), &m_session->image().metadata());
     if (!completed && m_session->image().batReader())
         m_findings->setNote(tr("BAT scan incomplete: BAT findings may be missing."));
     else if (m_session->findings().empty())
@@ -152,19 +150,27 @@ void ImageView::selectIndex(const QModelIndex& index) {
     m_details->showIndex(i);
 }
 
-void ImageView::selectStructure(const QString& key) {
-    const QModelIndex i = m_treeModel->indexForKey(key);
+void ImageView::selectStructure(const StructureRef& r) {
+    const QModelIndex i = m_treeModel->indexFor(r);
     if (i.isValid()) {
         selectIndex(i);
         m_tabs->setCurrentWidget(m_details);
     }
-    if (key.startsWith(QLatin1String("bat["))) {
-        bool ok = false;
-        const qulonglong n = key.mid(4, key.size() - 5).toULongLong(&ok);
-        if (ok) {
-            m_batMap->grid()->setCurrentIndex(n);
-            m_tabs->setCurrentWidget(m_batMap);
-        }
+    if (r.part == Part::BatEntry) {
+        m_batMap->grid()->setCurrentIndex(r.index);
+        m_tabs->setCurrentWidget(m_batMap);
+    }
+}
+
+void ImageView::selectFinding(const Finding& f) {
+    if (f.where.part == Part::BatEntry) {
+        selectStructure(f.where);
+        return;
+    }
+    const QModelIndex i = m_treeModel->indexForFinding(f);
+    if (i.isValid()) {
+        selectIndex(i);
+        m_tabs->setCurrentWidget(m_details);
     }
 }
 

@@ -9,6 +9,8 @@ class QSplitter;
 class QTabWidget;
 class QTreeView;
 
+#include "vhdx/findings.h"
+
 namespace vhdx {
 class Image;
 }
@@ -33,8 +35,10 @@ class ImageView : public QWidget {
     [[nodiscard]] ImageSession* session() const { return m_session.get(); }
     [[nodiscard]] const Image* image() const;
 
-    // Selects the tree node of a finding's structure key; "bat[N]" also shows entry N.
-    void selectStructure(const QString& key);
+    // Selects the tree node of a structure; a BAT entry also shows it in the BAT map.
+    void selectStructure(const StructureRef& r);
+    // Selects the node a finding is shown on.
+    void selectFinding(const Finding& f);
     void selectIndex(const QModelIndex& index);
     void showHeaderComparison();
     void copySelectedRows();

@@ -8,32 +8,9 @@
 
 namespace vhdx::ui {
 
-NodeStatus statusOf(Severity severity) {
-    switch (severity) {
-    case Severity::Info:
-        return NodeStatus::Info;
-    case Severity::Warning:
-        return NodeStatus::Warning;
-    case Severity::Error:
-        return NodeStatus::Error;
-    }
-    return NodeStatus::Error;
-}
-
 QString statusText(NodeStatus status) {
-    switch (status) {
-    case NodeStatus::None:
-        return {};
-    case NodeStatus::Ok:
-        return QStringLiteral("ok");
-    case NodeStatus::Info:
-        return QStringLiteral("info");
-    case NodeStatus::Warning:
-        return QStringLiteral("warning");
-    case NodeStatus::Error:
-        return QStringLiteral("error");
-    }
-    return {};
+    const std::string_view name = statusName(status);
+    return QString::fromLatin1(name.data(), qsizetype(name.size()));
 }
 
 QColor statusColor(NodeStatus status) {
@@ -50,17 +27,6 @@ QColor statusColor(NodeStatus status) {
         return QColor(0xc6, 0x28, 0x28);
     }
     return {};
-}
-
-QColor statusBackground(NodeStatus status) {
-    switch (status) {
-    case NodeStatus::Warning:
-        return QColor(0xff, 0xf3, 0xd6);
-    case NodeStatus::Error:
-        return QColor(0xfd, 0xe0, 0xe0);
-    default:
-        return {};
-    }
 }
 
 static QPixmap paintStatus(NodeStatus status, int size) {

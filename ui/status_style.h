@@ -5,19 +5,14 @@
 #include <QIcon>
 #include <QString>
 
-#include "vhdx/findings.h"
+#include "vhdx/document/node.h"
 
 namespace vhdx::ui {
 
-// Ordered: a larger value is worse, so max() combines statuses.
-enum class NodeStatus { None, Ok, Info, Warning, Error };
-
-[[nodiscard]] NodeStatus statusOf(Severity severity);
+// The status scale is core's (vhdx::NodeStatus, ordered: larger is worse).
 [[nodiscard]] QString statusText(NodeStatus status);
 // Text colour for the status (readable on the default light and dark palettes).
 [[nodiscard]] QColor statusColor(NodeStatus status);
-// Soft row tint for problems, invalid QColor for None/Ok.
-[[nodiscard]] QColor statusBackground(NodeStatus status);
 // A small painted icon (no image plugin needed): check, i, !, x in a coloured disc.
 [[nodiscard]] QIcon statusIcon(NodeStatus status);
 

@@ -1,53 +1,47 @@
 #include "structure_tree_model.h"
 
 #include <QFont>
-#include <QHeaderView>
-#include <QTreeView>
 
 #include "display_format.h"
-#include "structure_tree_builder.h"
+#include "status_style.h"
 
 namespace vhdx::ui {
 
-StructureTreeModel::StructureTreeModel(QObject* parent)
-    : QAbstractItemModel(parent), m_root(std::make_unique<StructureNode>()) {}
+StructureTreeModel::StructureTreeModel(QObject* parent) : QAbstractItemModel(parent) {}
 
 StructureTreeModel::~StructureTreeModel() = default;
 
-void StructureTreeModel::setImage(const Image* image, bool scanDone,
-                                  const std::vector<Finding>& findings) {
+void StructureTreeModel::setDocument(std::shared_ptr<const Document> document) {
     beginResetModel();
-    if (image)
-        m_root = buildStructureTree({image, scanDone, &findings});
-    else
-        m_root = std::make_unique<StructureNode>();
+    m_doc = std::move(document);
     endResetModel();
 }
 
-const StructureNode* StructureTreeModel::node(const QModelIndex& index) const {
-    if (!index.isValid())
-        return m_root.get();
-    return static_cast<const StructureNode*>(index.internalPointer());
+NodeId StructureTreeModel::nodeId(const QModelIndex& index) const {
+    if (!m_doc)
+        return noNode;
+    return index.isValid() ? NodeId(index.internalId()) : m_doc->root();
+}
+
+const DocNode* StructureTreeModel::node(const QModelIndex& index) const {
+    const NodeId id = nodeId(index);
+    return id == noNode ? nullptr : &m_doc->node(id);
 }
 
 QModelIndex StructureTreeModel::index(int row, int column, const QModelIndex& parent) const {
     if (!hasIndex(row, column, parent))
         return {};
-    const StructureNode* p = node(parent);
-    return createIndex(row, column, p->children[size_t(row)].get());
+    return createIndex(row, column, quintptr(node(parent)->children[size_t(row)]));
 }
 
 QModelIndex StructureTreeModel::parent(const QModelIndex& child) const {
-    if (!child.isValid())
+    if (!child.isValid() || !m_doc)
         return {};
-    const StructureNode* p = node(child)->parent;
-    if (!p || p == m_root.get())
-        return {};
-    return createIndex(p->row(), 0, const_cast<StructureNode*>(p));
+    return indexOf(m_doc->node(nodeId(child)).parent);
 }
 
 int StructureTreeModel::rowCount(const QModelIndex& parent) const {
-    if (parent.column() > 0)
+    if (parent.column() > 0 || !m_doc)
         return 0;
     return int(node(parent)->children.size());
 }
@@ -57,39 +51,39 @@ int StructureTreeModel::columnCount(const QModelIndex&) const {
 }
 
 QVariant StructureTreeModel::data(const QModelIndex& index, int role) const {
-    if (!index.isValid())
+    if (!index.isValid() || !m_doc)
         return {};
-    const StructureNode* n = node(index);
+    const DocNode& n = *node(index);
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
         case NameColumn:
-            return n->name;
+            return qs(n.label);
         case ValueColumn:
-            return n->value;
+            return qs(n.value);
         case OffsetColumn:
-            return n->offset ? formatOffset(*n->offset) : QString();
+            return n.offset() ? formatOffset(*n.offset()) : QString();
         case SizeColumn:
-            return n->offset && n->size ? QString::number(n->size) : QString();
+            return n.offset() && n.size() ? QString::number(n.size()) : QString();
         case StatusColumn:
-            return statusText(n->status);
+            return statusText(n.status);
         }
         return {};
     case Qt::DecorationRole:
-        return index.column() == StatusColumn ? QVariant(statusIcon(n->status)) : QVariant();
+        return index.column() == StatusColumn ? QVariant(statusIcon(n.status)) : QVariant();
     case Qt::ForegroundRole:
         // Problems colour the whole row; "ok" only its status cell.
-        if (index.column() == StatusColumn || n->status >= NodeStatus::Warning) {
-            const QColor c = statusColor(n->status);
+        if (index.column() == StatusColumn || n.status >= NodeStatus::Warning) {
+            const QColor c = statusColor(n.status);
             return c.isValid() ? QVariant(c) : QVariant();
         }
         return {};
     case Qt::ToolTipRole:
-        if (n->reason.isEmpty())
-            return index.column() == ValueColumn ? QVariant(n->value) : QVariant();
-        return statusText(n->status) + QStringLiteral(": ") + n->reason;
+        if (n.reason.empty())
+            return index.column() == ValueColumn ? QVariant(qs(n.value)) : QVariant();
+        return statusText(n.status) + QStringLiteral(": ") + qs(n.reason);
     case Qt::FontRole:
-        if (n->emphasized) {
+        if (n.emphasized) {
             QFont f;
             f.setBold(true);
             return f;
@@ -100,19 +94,17 @@ QVariant StructureTreeModel::data(const QModelIndex& index, int role) const {
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         return {};
     case OffsetRole:
-        return n->offset ? QVariant(qulonglong(*n->offset)) : QVariant();
+        return n.offset() ? QVariant(qulonglong(*n.offset())) : QVariant();
     case SizeRole:
-        return qulonglong(n->size);
+        return qulonglong(n.size());
     case StatusRole:
-        return int(n->status);
+        return int(n.status);
     case StatusReasonRole:
-        return n->reason;
-    case StructureKeyRole:
-        return n->key;
+        return qs(n.reason);
     case NodeKindRole:
-        return int(n->kind);
-    case HeaderIndexRole:
-        return n->headerIndex;
+        return int(n.kind);
+    case NodeIdRole:
+        return quint32(nodeId(index));
     }
     return {};
 }
@@ -135,30 +127,26 @@ QVariant StructureTreeModel::headerData(int section, Qt::Orientation orientation
     return {};
 }
 
-QModelIndex StructureTreeModel::indexOf(const StructureNode* n, int column) const {
-    if (!n || n == m_root.get())
+QModelIndex StructureTreeModel::indexOf(NodeId id, int column) const {
+    if (!m_doc || id == noNode || id == m_doc->root())
         return {};
-    return createIndex(n->row(), column, const_cast<StructureNode*>(n));
+    return createIndex(int(m_doc->node(id).row), column, quintptr(id));
 }
 
-QModelIndex StructureTreeModel::indexForKey(const QString& key) const {
-    return indexOf(findNodeForKey(m_root.get(), key));
+QModelIndex StructureTreeModel::indexFor(const StructureRef& r) const {
+    return m_doc ? indexOf(m_doc->nodeFor(r)) : QModelIndex();
+}
+
+QModelIndex StructureTreeModel::indexForFinding(const Finding& f) const {
+    return m_doc ? indexOf(m_doc->nodeForFinding(f)) : QModelIndex();
+}
+
+QString StructureTreeModel::pathOf(const QModelIndex& index) const {
+    return m_doc && index.isValid() ? qs(m_doc->path(nodeId(index))) : QString();
 }
 
 QModelIndex StructureTreeModel::indexForPath(const QString& path) const {
-    const StructureNode* n = m_root.get();
-    for (const QString& part : path.split(QLatin1Char('/'), Qt::SkipEmptyParts)) {
-        const StructureNode* next = nullptr;
-        for (const auto& c : n->children)
-            if (c->name == part) {
-                next = c.get();
-                break;
-            }
-        if (!next)
-            break;
-        n = next;
-    }
-    return indexOf(n);
+    return m_doc ? indexOf(m_doc->nodeForPath(path.toStdString())) : QModelIndex();
 }
 
 QString StructureTreeModel::rowsAsText(const QModelIndexList& rows) const {
@@ -170,22 +158,6 @@ QString StructureTreeModel::rowsAsText(const QModelIndexList& rows) const {
         lines << cells.join(QLatin1Char('\t'));
     }
     return lines.join(QLatin1Char('\n'));
-}
-
-} // namespace vhdx::ui
-
-namespace vhdx::ui {
-
-void StructureTreeModel::fitColumns(QTreeView* view, int nameWidth) {
-    QHeaderView* h = view->header();
-    h->setStretchLastSection(false);
-    h->setMinimumSectionSize(40);
-    h->setSectionResizeMode(QHeaderView::Interactive);
-    h->setSectionResizeMode(ValueColumn, QHeaderView::Stretch);
-    view->setColumnWidth(NameColumn, nameWidth);
-    view->setColumnWidth(OffsetColumn, 90);
-    view->setColumnWidth(SizeColumn, 80);
-    view->setColumnWidth(StatusColumn, 80);
 }
 
 } // namespace vhdx::ui

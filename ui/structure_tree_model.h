@@ -1,19 +1,12 @@
 #pragma once
-// The structure tree: a read-only QAbstractItemModel over the node tree built from a parsed
-// image (simpletreemodel shape: internal pointers, rowCount 0 for columns > 0).
+// The structure tree: a thin, read-only QAbstractItemModel over core's decoded document (cf.
+// Wireshark's ProtoTreeModel over its proto_tree). It knows nothing of the format: labels,
+// values, byte ranges, statuses and reasons all come from the document's nodes.
 #include <QAbstractItemModel>
 
-class QTreeView;
-
 #include <memory>
-#include <vector>
 
-#include "structure_node.h"
-#include "vhdx/findings.h"
-
-namespace vhdx {
-class Image;
-}
+#include "vhdx/document/document.h"
 
 namespace vhdx::ui {
 
@@ -21,25 +14,21 @@ class StructureTreeModel : public QAbstractItemModel {
     Q_OBJECT
   public:
     enum Columns { NameColumn, ValueColumn, OffsetColumn, SizeColumn, StatusColumn, ColumnCount };
-    // Column widths for a view of this model: Value takes what is left (elided), so the
-    // Status column stays in sight however narrow the pane is.
-    static void fitColumns(QTreeView* view, int nameWidth);
     enum Roles {
         OffsetRole = Qt::UserRole, // qulonglong, invalid when the node has no file position
         SizeRole,                  // qulonglong
         StatusRole,                // int(NodeStatus)
         StatusReasonRole,          // QString
-        StructureKeyRole,          // QString, the findings' structure name
         NodeKindRole,              // int(NodeKind)
-        HeaderIndexRole,           // int, 1 or 2 for header nodes
+        NodeIdRole,                // quint32, the document node
     };
 
     explicit StructureTreeModel(QObject* parent = nullptr);
     ~StructureTreeModel() override;
 
-    // Rebuilds from the image (null clears). The image must outlive the model's use of it;
-    // batScan() is read only when scanDone.
-    void setImage(const Image* image, bool scanDone, const std::vector<Finding>& findings);
+    // Shows a document (null clears).
+    void setDocument(std::shared_ptr<const Document> document);
+    [[nodiscard]] const Document* document() const { return m_doc.get(); }
 
     [[nodiscard]] QModelIndex index(int row, int column,
                                     const QModelIndex& parent = {}) const override;
@@ -51,16 +40,21 @@ class StructureTreeModel : public QAbstractItemModel {
     [[nodiscard]] QVariant headerData(int section, Qt::Orientation orientation,
                                       int role = Qt::DisplayRole) const override;
 
-    [[nodiscard]] const StructureNode* node(const QModelIndex& index) const;
-    [[nodiscard]] QModelIndex indexOf(const StructureNode* node, int column = 0) const;
-    // The node a finding's structure key names (see findNodeForKey).
-    [[nodiscard]] QModelIndex indexForKey(const QString& key) const;
+    // The node of an index (the root for an invalid one); noNode without a document.
+    [[nodiscard]] NodeId nodeId(const QModelIndex& index) const;
+    [[nodiscard]] const DocNode* node(const QModelIndex& index) const;
+    [[nodiscard]] QModelIndex indexOf(NodeId id, int column = 0) const;
+    // The node standing for a structure (a finding's), or the nearest enclosing one.
+    [[nodiscard]] QModelIndex indexFor(const StructureRef& r) const;
+    [[nodiscard]] QModelIndex indexForFinding(const Finding& f) const;
+    // Paths of nodes (document labels), for keeping selection and expansion over a reload.
+    [[nodiscard]] QString pathOf(const QModelIndex& index) const;
     [[nodiscard]] QModelIndex indexForPath(const QString& path) const;
     // Tab-separated text of the rows (all columns), for the clipboard.
     [[nodiscard]] QString rowsAsText(const QModelIndexList& rows) const;
 
   private:
-    std::unique_ptr<StructureNode> m_root;
+    std::shared_ptr<const Document> m_doc;
 };
 
 } // namespace vhdx::ui

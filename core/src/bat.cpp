@@ -9,55 +9,6 @@
 
 namespace vhdx {
 
-std::string_view payloadStateName(uint8_t state) {
-    switch (state) {
-    case 0:
-        return "not present";
-    case 1:
-        return "undefined";
-    case 2:
-        return "zero";
-    case 3:
-        return "unmapped";
-    case 6:
-        return "fully present";
-    case 7:
-        return "partially present";
-    default:
-        return "invalid";
-    }
-}
-
-std::string_view bitmapStateName(uint8_t state) {
-    switch (state) {
-    case 0:
-        return "not present";
-    case 6:
-        return "present";
-    default:
-        return "invalid";
-    }
-}
-
-bool payloadStateDefined(uint8_t state, bool hasParent) {
-    switch (state) {
-    case 0:
-    case 1:
-    case 2:
-    case 3:
-    case 6:
-        return true;
-    case 7:
-        return hasParent;
-    default:
-        return false;
-    }
-}
-
-bool bitmapStateDefined(uint8_t state) {
-    return state == 0 || state == 6;
-}
-
 BatGeometry BatGeometry::compute(uint64_t blockSize, uint64_t logicalSectorSize,
                                  uint64_t virtualDiskSize, bool hasParent) {
     BatGeometry g;

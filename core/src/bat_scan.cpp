@@ -74,46 +74,43 @@ struct Scanner {
     }
 
     void visit(uint64_t index, bool isBitmap, BatEntry e) {
-        const uint8_t st = e.state();
         if (e.reservedBits()) {
             ++result.counts.reservedBitsSet;
             reservedBits.note(index, e.raw);
         }
+        const BatClass cls = classifyBatState(
+            e.state(), isBitmap ? SlotKind::SectorBitmap : SlotKind::Payload, geo.hasParent);
+        ++result.counts.byClass[size_t(cls)];
         if (isBitmap) {
             ++result.sectorBitmapEntries;
-            ++result.counts.bitmap[st];
-            if (!bitmapStateDefined(st)) {
-                ++result.counts.bitmapInvalid;
+            if (cls == BatClass::BitmapInvalid)
                 bitmapState.note(index, e.raw);
-            } else if (st == uint8_t(BitmapState::Present)) {
+            else if (cls == BatClass::BitmapPresent)
                 block(index, e, MiB);
-            } else if (partialInChunk) {
+            else if (partialInChunk)
                 bitmapMissing.note(index, e.raw);
-            }
             partialInChunk = false;
             return;
         }
         ++result.payloadEntries;
-        ++result.counts.payload[st];
-        if (!payloadStateDefined(st, geo.hasParent)) {
-            ++result.counts.payloadInvalid;
+        if (cls == BatClass::PayloadInvalid)
             payloadState.note(index, e.raw);
-            return;
-        }
-        if (st == uint8_t(PayloadState::PartiallyPresent))
+        if (cls == BatClass::PayloadPartiallyPresent)
             partialInChunk = true;
-        if (st == uint8_t(PayloadState::FullyPresent) ||
-            st == uint8_t(PayloadState::PartiallyPresent))
+        if (batClassHasBlock(cls))
             block(index, e, geo.blockSize);
     }
 
-    // Hot loop: most entries only need counting. An entry needs the slow path when its
-    // state has bit 2 set (4, 5 undefined; 6, 7 present or invalid) or reserved bits are
-    // set, i.e. when raw & 0xFFFFC is non-zero. In blocks of 64 the states 0..3 are counted
-    // in one pass as four 16-bit lanes of one register; a block with any slow entry is
-    // walked again entry by entry.
+    // Hot loop: most entries only need counting. Payload states 0..3 are always defined and
+    // their classes are the first four (tst_schema checks), so they are counted directly. An
+    // entry needs the slow path when its state has bit 2 set (4, 5 undefined; 6, 7 present
+    // or invalid) or reserved bits are set, i.e. when raw & slowMask is non-zero. In blocks
+    // of 64 the states 0..3 are counted in one pass as four 16-bit lanes of one register; a
+    // block with any slow entry is walked again entry by entry.
     void countRun(const uint8_t* p, uint64_t first, uint64_t count) {
-        constexpr uint64_t slowMask = 0xFFFFC;
+        constexpr uint64_t slowMask = (uint64_t(4) << schema::bat_entry::state.shift) |
+                                      (((uint64_t(1) << schema::bat_entry::reserved.width) - 1)
+                                       << schema::bat_entry::reserved.shift);
         constexpr uint64_t block = 64;
         uint64_t c[4] = {};
         uint64_t k = 0;
@@ -133,7 +130,7 @@ struct Scanner {
         }
         countSlow(p, first, k, count);
         for (int st = 0; st < 4; ++st) {
-            result.counts.payload[st] += c[st];
+            result.counts.byClass[st] += c[st];
             result.payloadEntries += c[st];
         }
     }
@@ -167,7 +164,7 @@ void report(Findings& f, const Tally& t, Severity sev, FindingCode code, uint64_
             const std::string& what) {
     if (!t.count)
         return;
-    f.add(sev, code, "bat[" + std::to_string(t.first) + "]", batOffset + 8 * t.first,
+    f.add(sev, code, ref::batEntry(t.first), batOffset + 8 * t.first,
           std::to_string(t.count) + " " + what + " (first: index " + std::to_string(t.first) +
               ", entry " + hex64(t.firstRaw) + (t.detail.empty() ? "" : ", " + t.detail) + ")",
           "2.5");
@@ -192,7 +189,7 @@ BatScanResult scanBat(const ByteSource& src, uint64_t batOffset, uint64_t batLen
             break;
         const uint64_t n = std::min(chunkEntries, total - first);
         if (src.read(batOffset + first * 8, buf.data(), n * 8) != ReadStatus::Ok) {
-            findings.add(Severity::Error, FindingCode::IoError, "bat", batOffset + first * 8,
+            findings.add(Severity::Error, FindingCode::IoError, ref::bat(), batOffset + first * 8,
                          "Reading the BAT failed at entry " + std::to_string(first), "2.5");
             failed = true;
             break;
@@ -204,7 +201,7 @@ BatScanResult scanBat(const ByteSource& src, uint64_t batOffset, uint64_t batLen
     }
     s.result.completed = !failed && s.result.entriesScanned == total;
     if (!s.result.completed && !failed)
-        findings.add(Severity::Info, FindingCode::ScanCancelled, "bat", batOffset,
+        findings.add(Severity::Info, FindingCode::ScanCancelled, ref::bat(), batOffset,
                      "The BAT scan was cancelled after " + std::to_string(s.result.entriesScanned) +
                          " of " + std::to_string(total) + " entries: BAT findings are incomplete",
                      "2.5");

@@ -2,59 +2,64 @@
 
 #include <cstring>
 
-#include "vhdx/byte_source.h"
 #include "vhdx/bytes.h"
 #include "vhdx/crc32c.h"
 
 namespace vhdx {
 
-void ChecksummedBlock::decodeBlock(const uint8_t* b, size_t size, const char* signature, int copy,
-                                   uint64_t at) {
+void ChecksummedBlock::decodeBlock(const uint8_t* b, size_t size, const schema::Field& signature,
+                                   int copy, uint64_t at) {
     index = copy;
     offset = at;
     readable = true;
+    readStatus = ReadStatus::Ok;
     raw.assign(b, b + size);
-    signatureValid = std::memcmp(b, signature, 4) == 0;
+    signatureValid = schema::hasSignature(b, signature);
     checksum = le32(b + 4);
     checksumComputed = structureChecksum(b, size);
     checksumValid = checksum == checksumComputed;
 }
 
-std::string ChecksummedBlock::blockProblem(const char* signature) const {
+std::string checksumText(uint32_t stored, uint32_t computed) {
+    return "stored CRC " + hex32(stored) + ", computed " + hex32(computed);
+}
+
+std::string ChecksummedBlock::blockProblem(const schema::Field& signature) const {
     if (!readable)
-        return "lies beyond end of file";
+        return readStatus == ReadStatus::IoError ? "could not be read (I/O error)"
+                                                 : "lies beyond end of file";
     if (!signatureValid)
-        return std::string("signature is not \"") + signature + "\"";
+        return "signature is not \"" + std::string(signature.magic) + "\"";
     if (!checksumValid)
-        return "stored CRC " + hex32(checksum) + ", computed " + hex32(checksumComputed);
+        return checksumText(checksum, checksumComputed);
     return {};
 }
 
-bool readChecksummedBlock(const ByteSource& src, uint64_t offset, size_t size,
-                          std::vector<uint8_t>& block, const std::string& structure,
-                          const std::string& title, const char* spec, Findings& findings) {
+ReadStatus readChecksummedBlock(const ByteSource& src, uint64_t offset, size_t size,
+                                std::vector<uint8_t>& block, StructureRef where,
+                                const std::string& title, const char* spec, Findings& findings) {
     block.resize(size);
     const ReadStatus st = src.read(offset, block.data(), size);
     if (st == ReadStatus::Ok)
-        return true;
+        return st;
     const bool io = st == ReadStatus::IoError;
     findings.add(
-        Severity::Error, io ? FindingCode::IoError : FindingCode::FileTruncated, structure, offset,
+        Severity::Error, io ? FindingCode::IoError : FindingCode::FileTruncated, where, offset,
         title + (io ? " could not be read (I/O error)" : " lies beyond end of file"), spec);
-    return false;
+    return st;
 }
 
-void reportBlockProblems(const ChecksummedBlock& b, const char* signature, bool otherValid,
-                         const std::string& structure, const std::string& title, const char* spec,
+void reportBlockProblems(const ChecksummedBlock& b, const schema::Field& signature, bool otherValid,
+                         StructureRef where, const std::string& title, const char* spec,
                          FindingCode signatureCode, FindingCode checksumCode, Findings& f) {
     if (!b.readable)
         return; // reported when the read failed
     const Severity sev = otherValid ? Severity::Warning : Severity::Error;
     if (!b.signatureValid)
-        f.add(sev, signatureCode, structure, b.offset,
-              title + " signature is not \"" + signature + "\"", spec);
+        f.add(sev, signatureCode, where, b.offset,
+              title + " signature is not \"" + std::string(signature.magic) + "\"", spec);
     if (!b.checksumValid)
-        f.add(sev, checksumCode, structure, b.offset,
+        f.add(sev, checksumCode, where, b.offset,
               title + " checksum " + hex32(b.checksum) + " does not match computed " +
                   hex32(b.checksumComputed),
               spec);

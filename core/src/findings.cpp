@@ -133,10 +133,9 @@ std::string_view severityName(Severity s) {
     return "error";
 }
 
-void Findings::add(Severity severity, FindingCode code, std::string structure, uint64_t offset,
+void Findings::add(Severity severity, FindingCode code, StructureRef where, uint64_t offset,
                    std::string message, std::string spec) {
-    m_items.push_back(
-        Finding{severity, code, std::move(structure), offset, std::move(message), std::move(spec)});
+    m_items.push_back(Finding{severity, code, where, offset, std::move(message), std::move(spec)});
 }
 
 void Findings::append(const Findings& other) {

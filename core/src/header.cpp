@@ -7,11 +7,14 @@
 #include "vhdx/crc32c.h"
 #include "vhdx/findings.h"
 #include "vhdx/layout.h"
+#include "vhdx/schema/structures.h"
 
 namespace vhdx {
 
+namespace hs = schema::header;
+
 std::string Header::problem() const {
-    if (std::string p = blockProblem("head"); !p.empty())
+    if (std::string p = blockProblem(hs::signature); !p.empty())
         return p;
     if (!versionValid)
         return "Version " + std::to_string(version) + " (must be 1), LogVersion " +
@@ -21,31 +24,31 @@ std::string Header::problem() const {
 
 Header decodeHeader(const uint8_t* b, int index, uint64_t offset) {
     Header h;
-    h.decodeBlock(b, layout::headerSize, "head", index, offset);
-    h.sequenceNumber = le64(b + 8);
-    h.fileWriteGuid = Guid::fromDisk(b + 16);
-    h.dataWriteGuid = Guid::fromDisk(b + 32);
-    h.logGuid = Guid::fromDisk(b + 48);
-    h.logVersion = le16(b + 64);
-    h.version = le16(b + 66);
-    h.logLength = le32(b + 68);
-    h.logOffset = le64(b + 72);
+    h.decodeBlock(b, hs::layout.size, hs::signature, index, offset);
+    h.sequenceNumber = schema::read<hs::sequenceNumber>(b);
+    h.fileWriteGuid = schema::read<hs::fileWriteGuid>(b);
+    h.dataWriteGuid = schema::read<hs::dataWriteGuid>(b);
+    h.logGuid = schema::read<hs::logGuid>(b);
+    h.logVersion = schema::read<hs::logVersion>(b);
+    h.version = schema::read<hs::version>(b);
+    h.logLength = schema::read<hs::logLength>(b);
+    h.logOffset = schema::read<hs::logOffset>(b);
     h.versionValid = h.version == 1 && h.logVersion == 0;
     return h;
 }
 
 void encodeHeader(const Header& h, uint8_t* b) {
-    std::memcpy(b, "head", 4);
-    putLe64(b + 8, h.sequenceNumber);
-    h.fileWriteGuid.toDisk(b + 16);
-    h.dataWriteGuid.toDisk(b + 32);
-    h.logGuid.toDisk(b + 48);
-    putLe16(b + 64, h.logVersion);
-    putLe16(b + 66, h.version);
-    putLe32(b + 68, h.logLength);
-    putLe64(b + 72, h.logOffset);
-    putLe32(b + 4, 0);
-    putLe32(b + 4, structureChecksum(b, layout::headerSize));
+    std::memcpy(b + hs::signature.offset, hs::signature.magic.data(), hs::signature.size);
+    schema::write<hs::sequenceNumber>(b, h.sequenceNumber);
+    schema::write<hs::fileWriteGuid>(b, h.fileWriteGuid);
+    schema::write<hs::dataWriteGuid>(b, h.dataWriteGuid);
+    schema::write<hs::logGuid>(b, h.logGuid);
+    schema::write<hs::logVersion>(b, h.logVersion);
+    schema::write<hs::version>(b, h.version);
+    schema::write<hs::logLength>(b, h.logLength);
+    schema::write<hs::logOffset>(b, h.logOffset);
+    schema::write<hs::checksum>(b, 0);
+    schema::write<hs::checksum>(b, structureChecksum(b, hs::layout.size));
 }
 
 int chooseCurrentHeader(const Header& h1, const Header& h2, bool* tie) {
@@ -72,12 +75,11 @@ namespace {
 void reportHeaderProblems(const Header& h, bool other, Findings& f) {
     // A bad header is a warning while the other one is valid, an error when none is.
     const Severity sev = other ? Severity::Warning : Severity::Error;
-    const std::string name = "header" + std::to_string(h.index);
     const std::string title = "Header " + std::to_string(h.index);
-    reportBlockProblems(h, "head", other, name, title, "2.2.2", FindingCode::HeaderSignatureBad,
-                        FindingCode::HeaderChecksumBad, f);
+    reportBlockProblems(h, hs::signature, other, ref::header(h.index), title, "2.2.2",
+                        FindingCode::HeaderSignatureBad, FindingCode::HeaderChecksumBad, f);
     if (h.readable && !h.versionValid)
-        f.add(sev, FindingCode::HeaderVersionBad, name, h.offset,
+        f.add(sev, FindingCode::HeaderVersionBad, ref::header(h.index), h.offset,
               title + " has Version " + std::to_string(h.version) + " and LogVersion " +
                   std::to_string(h.logVersion) + " (expected 1 and 0)",
               "2.2.2");
@@ -89,13 +91,15 @@ HeaderPair readHeaders(const ByteSource& src, Findings& findings) {
     std::vector<uint8_t> block;
     for (int i = 0; i < 2; ++i) {
         const uint64_t off = layout::headerOffset[i];
-        const std::string n = std::to_string(i + 1);
-        if (readChecksummedBlock(src, off, layout::headerSize, block, "header" + n, "Header " + n,
-                                 "2.2.2", findings)) {
+        const ReadStatus st =
+            readChecksummedBlock(src, off, hs::layout.size, block, ref::header(i + 1),
+                                 "Header " + std::to_string(i + 1), "2.2.2", findings);
+        if (st == ReadStatus::Ok) {
             pair.headers[i] = decodeHeader(block.data(), i + 1, off);
         } else {
             pair.headers[i].index = i + 1;
             pair.headers[i].offset = off;
+            pair.headers[i].readStatus = st;
         }
     }
     bool tie = false;
@@ -104,12 +108,12 @@ HeaderPair readHeaders(const ByteSource& src, Findings& findings) {
     reportHeaderProblems(pair.headers[1], pair.headers[0].valid(), findings);
     if (pair.current == 0) {
         findings.add(
-            Severity::Error, FindingCode::NoValidHeader, "header1", layout::headerOffset[0],
+            Severity::Error, FindingCode::NoValidHeader, ref::header(1), layout::headerOffset[0],
             "Neither header is valid: the file cannot be used (header 1: " +
                 pair.headers[0].problem() + "; header 2: " + pair.headers[1].problem() + ")",
             "2.2.2");
     } else if (tie) {
-        findings.add(Severity::Error, FindingCode::HeaderSequenceTie, "header2",
+        findings.add(Severity::Error, FindingCode::HeaderSequenceTie, ref::header(2),
                      layout::headerOffset[1],
                      "Both headers are valid with sequence number " +
                          std::to_string(pair.headers[0].sequenceNumber) +

@@ -4,6 +4,7 @@
 
 #include "vhdx/bytes.h"
 #include "vhdx/layout.h"
+#include "vhdx/schema/structures.h"
 
 namespace vhdx {
 
@@ -34,18 +35,18 @@ namespace {
 // The current header's log fields (format §5): 1 MiB multiples, after the header section,
 // inside the file when a log is in use.
 void checkLogFields(const ByteSource& src, const Header& h, Findings& f) {
-    const std::string name = "header" + std::to_string(h.index);
     uint64_t end = 0;
     if (h.logOffset % MiB || h.logLength % MiB ||
         (h.logLength && h.logOffset < layout::headerSectionSize) ||
         addOverflows(h.logOffset, h.logLength, end))
-        f.add(Severity::Error, FindingCode::HeaderLogFieldsInvalid, name, h.offset + 68,
+        f.add(Severity::Error, FindingCode::HeaderLogFieldsInvalid, ref::header(h.index),
+              h.offset + schema::header::logLength.offset,
               "Header " + std::to_string(h.index) + " log at offset " +
                   std::to_string(h.logOffset) + " length " + std::to_string(h.logLength) +
                   " is not a 1 MiB-aligned range after the first 1 MiB",
               "2.2.2");
     else if (h.logLength && end > src.size())
-        f.add(Severity::Error, FindingCode::FileTruncated, "log", h.logOffset,
+        f.add(Severity::Error, FindingCode::FileTruncated, ref::log(), h.logOffset,
               "The log [" + std::to_string(h.logOffset) + ", +" + std::to_string(h.logLength) +
                   ") lies beyond end of file (" + std::to_string(src.size()) + " bytes)",
               "2.3");
@@ -87,7 +88,7 @@ void Image::parseAll(const ParseOptions& givenOptions) {
     if (m_batGeometry.valid && m_regions.bat) {
         const RegionEntry& bat = *m_regions.bat;
         if (m_batGeometry.totalEntries > bat.length / 8)
-            m_findings.add(Severity::Error, FindingCode::BatTooSmall, "bat", bat.fileOffset,
+            m_findings.add(Severity::Error, FindingCode::BatTooSmall, ref::bat(), bat.fileOffset,
                            "The BAT region holds " + std::to_string(bat.length / 8) +
                                " entries but the disk needs " +
                                std::to_string(m_batGeometry.totalEntries),
@@ -96,7 +97,7 @@ void Image::parseAll(const ParseOptions& givenOptions) {
         // the region table; this names the BAT itself).
         const uint64_t needed = std::min<uint64_t>(m_batGeometry.totalEntries * 8, bat.length);
         if (!src.contains(bat.fileOffset, needed))
-            m_findings.add(Severity::Error, FindingCode::FileTruncated, "bat", bat.fileOffset,
+            m_findings.add(Severity::Error, FindingCode::FileTruncated, ref::bat(), bat.fileOffset,
                            "The BAT's " + std::to_string(needed / 8) + " entries at " +
                                std::to_string(bat.fileOffset) + " reach beyond end of file (" +
                                std::to_string(src.size()) + " bytes)",
@@ -105,10 +106,11 @@ void Image::parseAll(const ParseOptions& givenOptions) {
     }
     if (options.resolveParent && m_metadata.hasParent && m_metadata.parentLocator &&
         !src.path().empty()) {
-        const MetadataEntry* item = m_metadata.find(guids::parentLocator);
-        const uint64_t at = m_metadata.regionOffset + (item ? item->offset : 0);
+        const size_t item = metadataItemIndex(m_metadata, guids::parentLocator);
+        const LocatorPlace place{ref::metadataItem(item),
+                                 m_metadata.regionOffset + m_metadata.entries[item].offset};
         m_parentChain = resolveParentChain(src.path(), *m_metadata.parentLocator, m_findings,
-                                           options.budget, at);
+                                           options.budget, place);
     }
 }
 
@@ -126,7 +128,8 @@ const BatScanResult& Image::scanBat(const BatScanOptions& options) {
     // A cancelled scan leaves no BAT findings behind; a later scan starts over.
     if (m_batScan && !m_batScan->completed) {
         m_findings.removeIf([](const Finding& f) {
-            return f.structure.rfind("bat", 0) == 0 && f.code != FindingCode::BatTooSmall;
+            return (f.where.part == Part::Bat || f.where.part == Part::BatEntry) &&
+                   f.code != FindingCode::BatTooSmall && f.code != FindingCode::FileTruncated;
         });
     }
     m_findings.append(scanFindings);

@@ -10,6 +10,7 @@
 #include "log_internal.h"
 #include "vhdx/byte_source.h"
 #include "vhdx/bytes.h"
+#include "vhdx/checksummed_block.h"
 #include "vhdx/crc32c.h"
 #include "vhdx/findings.h"
 #include "vhdx/header.h"
@@ -48,8 +49,7 @@ class EntryChecker {
         e.checksumComputed = crc32cCombine(c.crcFirst, *rest, (sectors - 1) * kSector);
         e.checksumValid = e.checksum == e.checksumComputed;
         if (!e.checksumValid) {
-            e.problem =
-                "stored CRC " + hex32(e.checksum) + ", computed " + hex32(e.checksumComputed);
+            e.problem = checksumText(e.checksum, e.checksumComputed);
             return true;
         }
         if (!detail::checkDescriptors(m_src, m_log, e, m_budget)) {
@@ -94,7 +94,7 @@ Log readLog(const ByteSource& src, const Header& current, Findings& f, WorkBudge
         return log;
     if (log.length == 0 || !src.contains(log.offset, log.length) || log.offset % MiB ||
         log.length % MiB) {
-        f.add(Severity::Error, FindingCode::LogInvalid, "log", log.offset,
+        f.add(Severity::Error, FindingCode::LogInvalid, ref::log(), log.offset,
               "The header has a log to replay (LogGuid " + log.logGuid.toString() +
                   ") but the log area [" + std::to_string(log.offset) + ", +" +
                   std::to_string(log.length) + ") is empty, misaligned or beyond end of file",
@@ -104,7 +104,7 @@ Log readLog(const ByteSource& src, const Header& current, Findings& f, WorkBudge
     log.readable = true;
     LogScan scan = detail::scanLogArea(src, log, budget);
     if (scan.ioError)
-        f.add(Severity::Error, FindingCode::IoError, "log", scan.ioErrorOffset,
+        f.add(Severity::Error, FindingCode::IoError, ref::log(), scan.ioErrorOffset,
               "Reading the log failed", "2.3");
     if (!scan.stopReason.empty())
         setUnknown(log, "the log was not read to its end: " + scan.stopReason);
@@ -151,15 +151,15 @@ Log readLog(const ByteSource& src, const Header& current, Findings& f, WorkBudge
             continue;
         }
         if (!e.valid && invalidReported++ < kMaxEntryFindings)
-            f.add(Severity::Info, FindingCode::LogEntryInvalid,
-                  "log[" + std::to_string(e.offset) + "]", e.fileOffset,
+            f.add(Severity::Info, FindingCode::LogEntryInvalid, ref::logEntry(e.offset),
+                  e.fileOffset,
                   "Log entry " + std::to_string(e.sequenceNumber) + " at log offset " +
                       std::to_string(e.offset) + " is not valid: " + e.problem,
                   "2.3.1");
     }
     log.entries = std::move(scan.listed);
     if (log.entriesLimited || invalidReported > kMaxEntryFindings)
-        f.add(Severity::Info, FindingCode::LogEntriesLimited, "log", log.offset,
+        f.add(Severity::Info, FindingCode::LogEntriesLimited, ref::log(), log.offset,
               "The log holds more entry candidates than are listed (" +
                   std::to_string(log.entries.size()) + " kept, " +
                   std::to_string(std::min(invalidReported, kMaxEntryFindings)) +
@@ -168,7 +168,7 @@ Log readLog(const ByteSource& src, const Header& current, Findings& f, WorkBudge
     detail::findActiveSequence(log);
     if (log.replayState == LogReplayState::Unknown) {
         log.replayNeeded = false;
-        f.add(Severity::Error, FindingCode::LogReplayUnknown, "log", log.offset,
+        f.add(Severity::Error, FindingCode::LogReplayUnknown, ref::log(), log.offset,
               "Whether the log holds updates that must be replayed is unknown: " +
                   log.replayUnknownReason +
                   ". The BAT and metadata may not be the disk's; no guarded write is allowed",
@@ -181,13 +181,13 @@ Log readLog(const ByteSource& src, const Header& current, Findings& f, WorkBudge
         for (const auto& e : log.entries)
             if (e.active && (!head || e.sequenceNumber > head->sequenceNumber))
                 head = &e;
-        f.add(Severity::Warning, FindingCode::LogReplayNeeded, "log", log.offset,
+        f.add(Severity::Warning, FindingCode::LogReplayNeeded, ref::log(), log.offset,
               "The log has an active sequence of " +
                   countOf(log.activeSequence.size(), "entry", "entries") +
                   " that must be replayed before the BAT and metadata can be trusted",
               "2.3.3");
         if (head && head->flushedFileOffset > src.size())
-            f.add(Severity::Error, FindingCode::LogInvalid, "log", head->fileOffset,
+            f.add(Severity::Error, FindingCode::LogInvalid, ref::log(), head->fileOffset,
                   "The active log sequence needs a file of at least " +
                       std::to_string(head->flushedFileOffset) +
                       " bytes (FlushedFileOffset) "

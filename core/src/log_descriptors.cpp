@@ -1,15 +1,18 @@
-// On-demand decoding of one log entry's descriptors, for display.
-#include <cstring>
-
+// On-demand decoding of one log entry's descriptors (MS-VHDX 2.3.1.2, 2.3.1.3), for display
+// and for the replay.
 #include "vhdx/byte_source.h"
 #include "vhdx/bytes.h"
 #include "vhdx/layout.h"
 #include "vhdx/log.h"
+#include "vhdx/schema/structures.h"
 
 namespace vhdx {
 
 std::vector<LogDescriptor> readLogDescriptors(const ByteSource& src, const Log& log,
                                               const LogEntry& entry, size_t limit) {
+    namespace dd = schema::data_descriptor;
+    namespace zd = schema::zero_descriptor;
+    namespace da = schema::descriptor_area;
     std::vector<LogDescriptor> out;
     if (!log.readable || log.length == 0 || entry.length % layout::logSectorSize)
         return out;
@@ -20,20 +23,21 @@ std::vector<LogDescriptor> readLogDescriptors(const ByteSource& src, const Log& 
         const uint64_t rel = (entry.offset + s * layout::logSectorSize) % log.length;
         if (src.read(log.offset + rel, sector.data(), sector.size()) != ReadStatus::Ok)
             break;
-        for (size_t slot = s == 0 ? 2 : 0;
-             slot < 128 && index < entry.descriptorCount && out.size() < limit; ++slot, ++index) {
-            const uint8_t* d = sector.data() + slot * 32;
+        for (size_t slot = s == 0 ? da::headerSlots : 0;
+             slot < da::slotsPerSector && index < entry.descriptorCount && out.size() < limit;
+             ++slot, ++index) {
+            const uint8_t* d = sector.data() + slot * da::slotSize;
             LogDescriptor ld;
-            ld.isData = std::memcmp(d, "desc", 4) == 0;
-            ld.signatureValid = ld.isData || std::memcmp(d, "zero", 4) == 0;
+            ld.isData = schema::hasSignature(d, dd::signature);
+            ld.signatureValid = ld.isData || schema::hasSignature(d, zd::signature);
             if (ld.isData) {
-                ld.trailingBytes = le32(d + 4);
-                ld.leadingBytes = le64(d + 8);
+                ld.trailingBytes = le32(d + dd::trailingBytes.offset);
+                ld.leadingBytes = le64(d + dd::leadingBytes.offset);
             } else {
-                ld.zeroLength = le64(d + 8);
+                ld.zeroLength = schema::read<zd::zeroLength>(d);
             }
-            ld.fileOffset = le64(d + 16);
-            ld.sequenceNumber = le64(d + 24);
+            ld.targetOffset = schema::read<dd::fileOffset>(d);
+            ld.sequenceNumber = schema::read<dd::sequenceNumber>(d);
             out.push_back(ld);
         }
     }

@@ -8,27 +8,33 @@
 #include "vhdx/byte_source.h"
 #include "vhdx/bytes.h"
 #include "vhdx/layout.h"
+#include "vhdx/schema/structures.h"
 #include "vhdx/work_budget.h"
 
 namespace vhdx::detail {
 
 namespace {
+namespace dd = schema::data_descriptor;
+namespace zd = schema::zero_descriptor;
+namespace da = schema::descriptor_area;
+namespace ds = schema::data_sector;
 constexpr uint64_t kSector = layout::logSectorSize;
-constexpr size_t kDescriptorSize = 32;
-constexpr size_t kDescriptorsPerSector = kSector / kDescriptorSize;
-constexpr size_t kHeaderSlots = 2; // the 64-byte entry header takes the first two slots
 
 // "" when the descriptor is fine; counts it as data or zero.
 std::string descriptorProblem(const uint8_t* d, uint64_t index, LogEntry& e) {
-    const bool isData = std::memcmp(d, "desc", 4) == 0;
-    const bool isZero = std::memcmp(d, "zero", 4) == 0;
+    const bool isData = schema::hasSignature(d, dd::signature);
+    const bool isZero = schema::hasSignature(d, zd::signature);
     isData ? ++e.dataDescriptors : ++e.zeroDescriptors;
     const std::string which = "descriptor " + std::to_string(index);
     if (!isData && !isZero)
         return which + " has no signature";
-    if (le64(d + 24) != e.sequenceNumber)
+    // Both kinds keep FileOffset and SequenceNumber at the same place.
+    static_assert(dd::fileOffset.offset == zd::fileOffset.offset &&
+                  dd::sequenceNumber.offset == zd::sequenceNumber.offset);
+    if (schema::read<dd::sequenceNumber>(d) != e.sequenceNumber)
         return which + " carries another sequence number";
-    if (le64(d + 16) % kSector || (isZero && le64(d + 8) % kSector))
+    if (schema::read<dd::fileOffset>(d) % kSector ||
+        (isZero && schema::read<zd::zeroLength>(d) % kSector))
         return which + " is not 4 KiB aligned";
     return {};
 }
@@ -36,9 +42,7 @@ std::string descriptorProblem(const uint8_t* d, uint64_t index, LogEntry& e) {
 
 bool checkDescriptors(const ByteSource& src, const Log& log, LogEntry& e, WorkBudget& budget) {
     const uint64_t sectors = e.length / kSector;
-    const uint64_t descSectors =
-        (uint64_t(e.descriptorCount) + kHeaderSlots + kDescriptorsPerSector - 1) /
-        kDescriptorsPerSector;
+    const uint64_t descSectors = da::sectorsFor(e.descriptorCount);
     if (descSectors > sectors) {
         e.problem = std::to_string(e.descriptorCount) + " descriptors do not fit the entry";
         return true;
@@ -52,9 +56,9 @@ bool checkDescriptors(const ByteSource& src, const Log& log, LogEntry& e, WorkBu
             e.problem = "could not be read";
             return true;
         }
-        for (size_t slot = s == 0 ? kHeaderSlots : 0;
-             slot < kDescriptorsPerSector && index < e.descriptorCount; ++slot, ++index)
-            if (std::string p = descriptorProblem(sector.data() + slot * kDescriptorSize, index, e);
+        for (size_t slot = s == 0 ? da::headerSlots : 0;
+             slot < da::slotsPerSector && index < e.descriptorCount; ++slot, ++index)
+            if (std::string p = descriptorProblem(sector.data() + slot * da::slotSize, index, e);
                 !p.empty()) {
                 e.problem = std::move(p);
                 return true;
@@ -66,16 +70,17 @@ bool checkDescriptors(const ByteSource& src, const Log& log, LogEntry& e, WorkBu
     }
     for (uint64_t k = 0; k < e.dataDescriptors; ++k) {
         const uint64_t at = e.offset + (descSectors + k) * kSector;
-        uint8_t head[8], trail[4];
+        // The signature and SequenceHigh lead the sector, SequenceLow ends it.
+        uint8_t head[ds::data.offset], trail[ds::sequenceLow.size];
         if (!budget.takeLogBytes(sizeof head + sizeof trail))
             return false;
         if (!readWrapped(src, log, at, head, sizeof head) ||
-            !readWrapped(src, log, at + kSector - sizeof trail, trail, sizeof trail)) {
+            !readWrapped(src, log, at + ds::sequenceLow.offset, trail, sizeof trail)) {
             e.problem = "could not be read";
             return true;
         }
-        const uint64_t seq = uint64_t(le32(head + 4)) << 32 | le32(trail);
-        if (std::memcmp(head, "data", 4) != 0 || seq != e.sequenceNumber) {
+        const uint64_t seq = uint64_t(schema::read<ds::sequenceHigh>(head)) << 32 | le32(trail);
+        if (!schema::hasSignature(head, ds::signature) || seq != e.sequenceNumber) {
             e.problem =
                 "data sector " + std::to_string(k) + " has a bad signature or sequence number";
             return true;

@@ -9,6 +9,7 @@
 #include "vhdx/bytes.h"
 #include "vhdx/crc32c.h"
 #include "vhdx/layout.h"
+#include "vhdx/schema/structures.h"
 #include "vhdx/work_budget.h"
 
 namespace vhdx::detail {
@@ -50,17 +51,18 @@ std::optional<uint32_t> LogScan::crcOfSectors(uint64_t first, uint64_t count) co
 }
 
 LogEntry decodeEntryHeader(const uint8_t* h, uint64_t rel, const Log& log) {
+    namespace le = schema::log_entry;
     LogEntry e;
     e.offset = rel;
     e.fileOffset = log.offset + rel;
-    e.checksum = le32(h + 4);
-    e.length = le32(h + 8);
-    e.tail = le32(h + 12);
-    e.sequenceNumber = le64(h + 16);
-    e.descriptorCount = le32(h + 24);
-    e.logGuid = Guid::fromDisk(h + 32);
-    e.flushedFileOffset = le64(h + 48);
-    e.lastFileOffset = le64(h + 56);
+    e.checksum = schema::read<le::checksum>(h);
+    e.length = schema::read<le::entryLength>(h);
+    e.tail = schema::read<le::tail>(h);
+    e.sequenceNumber = schema::read<le::sequenceNumber>(h);
+    e.descriptorCount = schema::read<le::descriptorCount>(h);
+    e.logGuid = schema::read<le::logGuid>(h);
+    e.flushedFileOffset = schema::read<le::flushedFileOffset>(h);
+    e.lastFileOffset = schema::read<le::lastFileOffset>(h);
     e.guidMatches = e.logGuid == log.logGuid;
     return e;
 }
@@ -110,14 +112,15 @@ LogScan scanLogArea(const ByteSource& src, const Log& log, WorkBudget& budget) {
         for (uint64_t k = 0; k < n; ++k, ++s) {
             const uint8_t* sector = chunk.data() + k * kSector;
             scan.prefix[s + 1] = nextSector(scan.prefix[s]) ^ crc32c(sector, kSector);
-            if (std::memcmp(sector, "loge", 4) != 0)
+            namespace le = schema::log_entry;
+            if (!schema::hasSignature(sector, le::signature))
                 continue;
             LogCandidate c;
             c.sector = uint32_t(s);
             c.crcFirst = structureChecksum(sector, kSector);
-            c.length = le32(sector + 8);
-            c.checksum = le32(sector + 4);
-            c.sequence = le64(sector + 16);
+            c.length = schema::read<le::entryLength>(sector);
+            c.checksum = schema::read<le::checksum>(sector);
+            c.sequence = schema::read<le::sequenceNumber>(sector);
             scan.candidates.push_back(c);
             if (scan.listed.size() < maxLogEntries)
                 scan.listed.push_back(decodeEntryHeader(sector, s * kSector, log));

@@ -7,25 +7,32 @@
 #include "vhdx/findings.h"
 #include "vhdx/layout.h"
 #include "vhdx/region_table.h"
+#include "vhdx/schema/structures.h"
 
 namespace vhdx {
+
+namespace mt = schema::metadata_table;
+namespace me = schema::metadata_entry;
 
 namespace {
 
 struct KnownItem {
     const Guid* id;
-    const char* name;
-    uint32_t size; // exact size; 0 = variable (parent locator)
+    const char* name; // as MS-VHDX 2.6.2 names the item
+    const schema::Layout* layout;
+    bool variable; // the parent locator: any size from its 20-byte header up
     bool required;
 };
 
 const KnownItem kKnownItems[] = {
-    {&guids::fileParameters, "File Parameters", 8, true},
-    {&guids::virtualDiskSize, "Virtual Disk Size", 8, true},
-    {&guids::page83Data, "Virtual Disk ID", 16, true},
-    {&guids::logicalSectorSize, "Logical Sector Size", 4, true},
-    {&guids::physicalSectorSize, "Physical Sector Size", 4, true},
-    {&guids::parentLocator, "Parent Locator", 0, false},
+    {&guids::fileParameters, "File Parameters", &schema::file_parameters::layout, false, true},
+    {&guids::virtualDiskSize, "Virtual Disk Size", &schema::virtual_disk_size::layout, false, true},
+    {&guids::page83Data, "Virtual Disk ID", &schema::virtual_disk_id::layout, false, true},
+    {&guids::logicalSectorSize, "Logical Sector Size", &schema::logical_sector_size::layout, false,
+     true},
+    {&guids::physicalSectorSize, "Physical Sector Size", &schema::physical_sector_size::layout,
+     false, true},
+    {&guids::parentLocator, "Parent Locator", &schema::parent_locator::header, true, false},
 };
 
 const KnownItem* knownItem(const Guid& id) {
@@ -36,70 +43,53 @@ const KnownItem* knownItem(const Guid& id) {
 }
 
 constexpr const char* kSpec = "2.6";
-
-} // namespace
-
-std::string metadataItemName(const Guid& id) {
-    const KnownItem* k = knownItem(id);
-    return k ? k->name : "Unknown";
-}
-
-bool Metadata::geometryKnown() const {
-    return blockSize && virtualDiskSize && logicalSectorSize;
-}
-
-const MetadataEntry* Metadata::find(const Guid& id) const {
-    for (const auto& e : entries)
-        if (e.itemId == id)
-            return &e;
-    return nullptr;
-}
-
-namespace {
+// Duplicate and overlapping items: the first pairs listed, the rest counted (a hostile table
+// of 2047 items would otherwise give millions of findings).
+constexpr uint64_t kMaxPairFindings = 100;
 
 bool isPowerOfTwo(uint64_t v) {
     return v && !(v & (v - 1));
 }
 
 // Decodes the value of one known item from its bytes and checks it (format §7).
-void decodeItem(const KnownItem& k, const MetadataEntry& e, const std::vector<uint8_t>& v,
+void decodeItem(const KnownItem& k, const std::vector<uint8_t>& v, StructureRef where,
                 uint64_t fileOffset, Metadata& md, Findings& f) {
-    const std::string structure = std::string("metadata:") + k.name;
+    namespace fp = schema::file_parameters;
     const uint8_t* p = v.data();
     if (*k.id == guids::fileParameters) {
-        md.blockSize = le32(p);
-        md.fileParameterFlags = le32(p + 4);
-        md.leaveBlocksAllocated = *md.fileParameterFlags & 1u;
-        md.hasParent = *md.fileParameterFlags & 2u;
+        md.blockSize = schema::read<fp::blockSize>(p);
+        md.fileParameterFlags = schema::read<fp::flags>(p);
+        md.leaveBlocksAllocated = fp::leaveBlocksAllocated.of(*md.fileParameterFlags);
+        md.hasParent = fp::hasParent.of(*md.fileParameterFlags);
         const uint32_t bs = *md.blockSize;
         if (!isPowerOfTwo(bs) || bs < layout::minBlockSize || bs > layout::maxBlockSize)
-            f.add(Severity::Error, FindingCode::BlockSizeInvalid, structure, fileOffset,
+            f.add(Severity::Error, FindingCode::BlockSizeInvalid, where, fileOffset,
                   "Block size " + std::to_string(bs) +
                       " is not a power of two between 1 MiB and 256 MiB",
                   "2.6.2.1");
     } else if (*k.id == guids::virtualDiskSize) {
-        md.virtualDiskSize = le64(p);
+        md.virtualDiskSize = schema::read<schema::virtual_disk_size::value>(p);
     } else if (*k.id == guids::page83Data) {
-        md.virtualDiskId = Guid::fromDisk(p);
+        md.virtualDiskId = schema::read<schema::virtual_disk_id::value>(p);
     } else if (*k.id == guids::logicalSectorSize || *k.id == guids::physicalSectorSize) {
-        const uint32_t s = le32(p);
         const bool logical = *k.id == guids::logicalSectorSize;
+        const uint32_t s = logical ? schema::read<schema::logical_sector_size::value>(p)
+                                   : schema::read<schema::physical_sector_size::value>(p);
         (logical ? md.logicalSectorSize : md.physicalSectorSize) = s;
         if (s != 512 && s != 4096)
-            f.add(Severity::Error, FindingCode::SectorSizeInvalid, structure, fileOffset,
+            f.add(Severity::Error, FindingCode::SectorSizeInvalid, where, fileOffset,
                   std::string(logical ? "Logical" : "Physical") + " sector size " +
                       std::to_string(s) + " is neither 512 nor 4096",
-                  logical ? "2.6.2.4" : "2.6.2.5");
+                  std::string(k.layout->spec));
     } else if (*k.id == guids::parentLocator) {
         md.parentLocator = decodeParentLocator(p, v.size());
         if (!md.parentLocator->valid)
-            f.add(Severity::Error, FindingCode::ParentLocatorInvalid, structure, fileOffset,
+            f.add(Severity::Error, FindingCode::ParentLocatorInvalid, where, fileOffset,
                   "Parent locator: " + md.parentLocator->problem, "2.6.2.6");
     }
-    (void)e;
 }
 
-void checkVirtualSize(const Metadata& md, uint64_t offset, Findings& f) {
+void checkVirtualSize(const Metadata& md, Findings& f) {
     if (!md.virtualDiskSize)
         return;
     const uint64_t vs = *md.virtualDiskSize;
@@ -111,12 +101,83 @@ void checkVirtualSize(const Metadata& md, uint64_t offset, Findings& f) {
         why = "exceeds 64 TiB";
     else if ((sector == 512 || sector == 4096) && vs % sector)
         why = "is not a multiple of the logical sector size " + std::to_string(sector);
-    if (!why.empty())
-        f.add(Severity::Error, FindingCode::VirtualDiskSizeInvalid, "metadata:Virtual Disk Size",
-              offset, "Virtual disk size " + std::to_string(vs) + " " + why, "2.6.2.2");
+    if (why.empty())
+        return;
+    const size_t i = metadataItemIndex(md, guids::virtualDiskSize);
+    f.add(Severity::Error, FindingCode::VirtualDiskSizeInvalid, ref::metadataItem(i),
+          md.regionOffset + md.entries[i].offset,
+          "Virtual disk size " + std::to_string(vs) + " " + why, "2.6.2.2");
+}
+
+// Why a table entry's item is not placed right ("" when it is).
+std::string placementProblem(const MetadataEntry& e, const KnownItem* k, uint64_t regionLength) {
+    const uint64_t end = uint64_t(e.offset) + e.length; // cannot overflow: two u32
+    if (e.length > layout::maxMetadataItemSize)
+        return "is longer than 1 MiB";
+    if (e.length && e.offset < mt::size)
+        return "starts inside the 64 KiB metadata table";
+    if (end > regionLength)
+        return "ends beyond the metadata region";
+    if (k && !k->variable && e.length != k->layout->size)
+        return "has length " + std::to_string(e.length) + ", expected " +
+               std::to_string(k->layout->size);
+    if (k && k->variable && e.length < k->layout->size)
+        return "is too short for a parent locator header";
+    return {};
+}
+
+// Items sharing bytes, each pair once (at most 2047^2 / 2 cheap comparisons).
+void checkOverlaps(const Metadata& md, Findings& f) {
+    uint64_t overlaps = 0;
+    for (size_t i = 0; i < md.entries.size(); ++i)
+        for (size_t j = i + 1; j < md.entries.size(); ++j) {
+            const auto &a = md.entries[i], &b = md.entries[j];
+            if (!a.placed || !b.placed || !rangesOverlap(a.offset, a.length, b.offset, b.length) ||
+                overlaps++ >= kMaxPairFindings)
+                continue;
+            f.add(Severity::Warning, FindingCode::MetadataItemOverlap, ref::metadataItem(j),
+                  md.regionOffset + b.offset,
+                  "Metadata items " + a.name + " and " + b.name + " share bytes", "2.6.1.2");
+        }
+    if (overlaps > kMaxPairFindings)
+        f.add(Severity::Warning, FindingCode::MetadataItemOverlap, ref::metadata(), md.regionOffset,
+              std::to_string(overlaps - kMaxPairFindings) +
+                  " more pairs of metadata items share bytes (not listed)",
+              "2.6.1.2");
 }
 
 } // namespace
+
+std::string metadataItemName(const Guid& id) {
+    const KnownItem* k = knownItem(id);
+    return k ? k->name : "Unknown";
+}
+
+bool MetadataEntry::isUser() const {
+    return me::isUser.of(flagsRaw);
+}
+bool MetadataEntry::isVirtualDisk() const {
+    return me::isVirtualDisk.of(flagsRaw);
+}
+bool MetadataEntry::isRequired() const {
+    return me::isRequired.of(flagsRaw);
+}
+
+bool Metadata::geometryKnown() const {
+    return blockSize && virtualDiskSize && logicalSectorSize;
+}
+
+const MetadataEntry* Metadata::find(const Guid& id) const {
+    const size_t i = metadataItemIndex(*this, id);
+    return i < entries.size() ? &entries[i] : nullptr;
+}
+
+size_t metadataItemIndex(const Metadata& md, const Guid& id) {
+    for (size_t i = 0; i < md.entries.size(); ++i)
+        if (md.entries[i].itemId == id)
+            return i;
+    return md.entries.size();
+}
 
 Metadata readMetadata(const ByteSource& src, const std::optional<RegionEntry>& region,
                       Findings& f) {
@@ -125,123 +186,107 @@ Metadata readMetadata(const ByteSource& src, const std::optional<RegionEntry>& r
         return md;
     md.regionOffset = region->fileOffset;
     md.regionLength = region->length;
-    const uint64_t tableLen = std::min<uint64_t>(layout::metadataTableSize, md.regionLength);
-    std::vector<uint8_t> table(layout::metadataTableSize, 0);
-    if (tableLen < 32 || src.read(md.regionOffset, table.data(), tableLen) != ReadStatus::Ok) {
-        f.add(Severity::Error, FindingCode::FileTruncated, "metadata", md.regionOffset,
+    const uint64_t tableLen = std::min<uint64_t>(mt::size, md.regionLength);
+    std::vector<uint8_t> table(mt::size, 0);
+    md.tableRead = tableLen < mt::header.size ? ReadStatus::PastEnd
+                                              : src.read(md.regionOffset, table.data(), tableLen);
+    if (md.tableRead == ReadStatus::IoError) {
+        f.add(Severity::Error, FindingCode::IoError, ref::metadata(), md.regionOffset,
+              "The metadata table at " + std::to_string(md.regionOffset) +
+                  " could not be read (I/O error)",
+              kSpec);
+        return md;
+    }
+    if (md.tableRead != ReadStatus::Ok) {
+        f.add(Severity::Error, FindingCode::FileTruncated, ref::metadata(), md.regionOffset,
               "The metadata table at " + std::to_string(md.regionOffset) +
                   " lies beyond end of file or the region is too short for it",
               kSpec);
         return md;
     }
     md.readable = true;
-    md.signatureValid = std::memcmp(table.data(), "metadata", 8) == 0;
-    md.entryCount = le16(table.data() + 10);
+    md.signatureValid = schema::hasSignature(table.data(), mt::signature);
+    md.entryCount = schema::read<mt::entryCount>(table.data());
     if (!md.signatureValid) {
-        f.add(Severity::Error, FindingCode::MetadataSignatureBad, "metadata", md.regionOffset,
+        f.add(Severity::Error, FindingCode::MetadataSignatureBad, ref::metadata(), md.regionOffset,
               "The metadata table signature is not \"metadata\"", "2.6.1.1");
         return md;
     }
-    if (md.entryCount > layout::maxMetadataEntries)
-        f.add(Severity::Error, FindingCode::MetadataEntryCountInvalid, "metadata",
-              md.regionOffset + 10,
+    if (md.entryCount > me::table.maxEntries)
+        f.add(Severity::Error, FindingCode::MetadataEntryCountInvalid, ref::metadata(),
+              md.regionOffset + mt::entryCount.offset,
               "Metadata EntryCount " + std::to_string(md.entryCount) + " exceeds 2047", "2.6.1.1");
-    const size_t n = std::min<size_t>(md.entryCount, (tableLen - 32) / 32);
+    const size_t n =
+        std::min<size_t>(md.entryCount, (tableLen - me::table.first) / me::table.stride);
+    uint64_t duplicates = 0;
     for (size_t i = 0; i < n; ++i) {
-        const uint8_t* p = table.data() + 32 + 32 * i;
+        const uint8_t* p = table.data() + me::table.offsetOf(i);
         MetadataEntry e;
-        e.itemId = Guid::fromDisk(p);
-        e.offset = le32(p + 16);
-        e.length = le32(p + 20);
-        e.flagsRaw = le32(p + 24);
+        e.itemId = schema::read<me::itemId>(p);
+        e.offset = schema::read<me::offset>(p);
+        e.length = schema::read<me::length>(p);
+        e.flagsRaw = schema::read<me::flags>(p);
         e.name = metadataItemName(e.itemId);
-        const uint64_t entryAt = md.regionOffset + 32 + 32 * i;
+        const uint64_t entryAt = md.regionOffset + me::table.offsetOf(i);
         const KnownItem* k = knownItem(e.itemId);
-        const std::string structure = "metadata:" + e.name;
+        const StructureRef where = ref::metadataItem(i);
         if (md.find(e.itemId)) {
-            f.add(Severity::Error, FindingCode::MetadataItemDuplicate, structure, entryAt,
-                  "Metadata item " + e.name + " (" + e.itemId.toString() + ") appears twice",
-                  "2.6.1.2");
+            if (duplicates++ < kMaxPairFindings)
+                f.add(Severity::Error, FindingCode::MetadataItemDuplicate, where, entryAt,
+                      "Metadata item " + e.name + " (" + e.itemId.toString() + ") appears twice",
+                      "2.6.1.2");
             md.entries.push_back(e);
             continue;
         }
-        const uint64_t end = uint64_t(e.offset) + e.length; // cannot overflow: two u32
-        std::string bad;
-        if (e.length > layout::maxMetadataItemSize)
-            bad = "is longer than 1 MiB";
-        else if (e.length && e.offset < layout::metadataTableSize)
-            bad = "starts inside the 64 KiB metadata table";
-        else if (end > md.regionLength)
-            bad = "ends beyond the metadata region";
-        else if (k && k->size && e.length != k->size)
-            bad =
-                "has length " + std::to_string(e.length) + ", expected " + std::to_string(k->size);
-        else if (k && !k->size && e.length < 20)
-            bad = "is too short for a parent locator header";
-        if (!bad.empty()) {
-            f.add(Severity::Error, FindingCode::MetadataItemOutOfBounds, structure, entryAt,
+        if (const std::string bad = placementProblem(e, k, md.regionLength); !bad.empty())
+            f.add(Severity::Error, FindingCode::MetadataItemOutOfBounds, where, entryAt,
                   "Metadata item " + e.name + " at offset " + std::to_string(e.offset) +
                       " length " + std::to_string(e.length) + " " + bad,
                   "2.6.1.2");
-        } else {
-            e.inBounds = true;
-        }
+        else
+            e.placed = true;
         if (!k && e.isRequired())
-            f.add(Severity::Error, FindingCode::MetadataUnknownRequired, structure, entryAt,
+            f.add(Severity::Error, FindingCode::MetadataUnknownRequired, where, entryAt,
                   "Unknown metadata item " + e.itemId.toString() +
                       " is marked required: the file must not be opened",
                   "2.6.1.2");
         md.entries.push_back(e);
-        if (!k || !e.inBounds)
+        if (!k || !e.placed)
             continue;
         std::vector<uint8_t> value(e.length);
         const uint64_t at = md.regionOffset + e.offset;
         const ReadStatus st = src.read(at, value.data(), value.size());
+        md.entries.back().valueRead = st;
         if (st != ReadStatus::Ok) {
-            f.add(Severity::Error,
-                  st == ReadStatus::IoError ? FindingCode::IoError : FindingCode::FileTruncated,
-                  structure, at, "Metadata item " + e.name + " lies beyond end of file", "2.6.1.2");
-            md.entries.back().inBounds = false;
+            const bool io = st == ReadStatus::IoError;
+            f.add(Severity::Error, io ? FindingCode::IoError : FindingCode::FileTruncated, where,
+                  at,
+                  "Metadata item " + e.name +
+                      (io ? " could not be read (I/O error)" : " lies beyond end of file"),
+                  "2.6.1.2");
             continue;
         }
-        decodeItem(*k, e, value, at, md, f);
+        decodeItem(*k, value, where, at, md, f);
     }
-    // Items sharing bytes (each pair once; at most 2047^2 / 2 cheap comparisons). A hostile
-    // table can make every pair overlap: list the first pairs only, then count the rest, so
-    // that findings stay O(entries) and not O(entries^2) (2 million findings otherwise).
-    constexpr size_t kMaxOverlapFindings = 100;
-    uint64_t overlaps = 0;
-    for (size_t i = 0; i < md.entries.size(); ++i)
-        for (size_t j = i + 1; j < md.entries.size(); ++j) {
-            const auto &a = md.entries[i], &b = md.entries[j];
-            if (!a.inBounds || !b.inBounds ||
-                !rangesOverlap(a.offset, a.length, b.offset, b.length) ||
-                overlaps++ >= kMaxOverlapFindings)
-                continue;
-            f.add(Severity::Warning, FindingCode::MetadataItemOverlap, "metadata:" + b.name,
-                  md.regionOffset + b.offset,
-                  "Metadata items " + a.name + " and " + b.name + " share bytes", "2.6.1.2");
-        }
-    if (overlaps > kMaxOverlapFindings)
-        f.add(Severity::Warning, FindingCode::MetadataItemOverlap, "metadata", md.regionOffset,
-              std::to_string(overlaps - kMaxOverlapFindings) +
-                  " more pairs of metadata items share bytes (not listed)",
+    if (duplicates > kMaxPairFindings)
+        f.add(Severity::Error, FindingCode::MetadataItemDuplicate, ref::metadata(), md.regionOffset,
+              std::to_string(duplicates - kMaxPairFindings) +
+                  " more metadata items appear twice (not listed)",
               "2.6.1.2");
+    checkOverlaps(md, f);
     for (const auto& k : kKnownItems)
         if (k.required && !md.find(*k.id))
-            f.add(Severity::Error, FindingCode::MetadataItemMissing, "metadata", md.regionOffset,
+            f.add(Severity::Error, FindingCode::MetadataItemMissing, ref::metadata(),
+                  md.regionOffset,
                   std::string("The required metadata item ") + k.name + " is missing", "2.6.2");
-    checkVirtualSize(md,
-                     md.find(guids::virtualDiskSize)
-                         ? md.regionOffset + md.find(guids::virtualDiskSize)->offset
-                         : md.regionOffset,
-                     f);
-    if (md.hasParent && !md.find(guids::parentLocator))
-        f.add(Severity::Error, FindingCode::ParentLocatorMissing, "metadata", md.regionOffset,
+    checkVirtualSize(md, f);
+    const size_t locator = metadataItemIndex(md, guids::parentLocator);
+    if (md.hasParent && locator == md.entries.size())
+        f.add(Severity::Error, FindingCode::ParentLocatorMissing, ref::metadata(), md.regionOffset,
               "The File Parameters say HasParent but there is no parent locator item", "2.6.2.6");
-    if (!md.hasParent && md.find(guids::parentLocator) && md.fileParameterFlags)
-        f.add(Severity::Warning, FindingCode::ParentLocatorUnexpected, "metadata:Parent Locator",
-              md.regionOffset + md.find(guids::parentLocator)->offset,
+    if (!md.hasParent && locator < md.entries.size() && md.fileParameterFlags)
+        f.add(Severity::Warning, FindingCode::ParentLocatorUnexpected, ref::metadataItem(locator),
+              md.regionOffset + md.entries[locator].offset,
               "A parent locator is present but HasParent is not set: it is ignored", "2.6.2.1");
     return md;
 }

@@ -86,7 +86,7 @@ std::vector<std::pair<std::string, std::string>> parentCandidates(const ParentLo
 std::vector<ParentLink> resolveParentChain(const std::string& imagePath,
                                            const ParentLocator& locator, Findings& findings,
                                            std::shared_ptr<WorkBudget> budget,
-                                           uint64_t locatorOffset, int maxDepth) {
+                                           const LocatorPlace& place, int maxDepth) {
     std::vector<ParentLink> chain;
     std::set<std::pair<uint64_t, uint64_t>> seen{fileIdentity(imagePath)};
     std::string childPath = imagePath;
@@ -114,8 +114,7 @@ std::vector<ParentLink> resolveParentChain(const std::string& imagePath,
             std::string tried;
             for (const auto& t : link.tried)
                 tried += (tried.empty() ? "" : ", ") + t;
-            findings.add(Severity::Error, FindingCode::ParentNotFound, "metadata:Parent Locator",
-                         locatorOffset,
+            findings.add(Severity::Error, FindingCode::ParentNotFound, place.item, place.fileOffset,
                          who + " disk was not found (tried: " +
                              (tried.empty() ? "no usable path" : tried) + ")",
                          "2.6.2.6");
@@ -123,9 +122,8 @@ std::vector<ParentLink> resolveParentChain(const std::string& imagePath,
             break;
         }
         if (!seen.insert(fileIdentity(link.path)).second) {
-            findings.add(Severity::Error, FindingCode::ParentNotFound, "metadata:Parent Locator",
-                         locatorOffset, who + " " + link.path + " is already in the chain (a loop)",
-                         "2.6.2.6");
+            findings.add(Severity::Error, FindingCode::ParentNotFound, place.item, place.fileOffset,
+                         who + " " + link.path + " is already in the chain (a loop)", "2.6.2.6");
             chain.push_back(link);
             break;
         }
@@ -137,8 +135,7 @@ std::vector<ParentLink> resolveParentChain(const std::string& imagePath,
         const Header* ph = parent ? parent->headers().currentHeader() : nullptr;
         link.readable = ph != nullptr;
         if (!ph) {
-            findings.add(Severity::Error, FindingCode::ParentNotFound, "metadata:Parent Locator",
-                         locatorOffset,
+            findings.add(Severity::Error, FindingCode::ParentNotFound, place.item, place.fileOffset,
                          who + " " + link.path + " is not a readable VHDX" +
                              (error.empty() ? "" : ": " + error),
                          "2.6.2.6");
@@ -150,13 +147,12 @@ std::vector<ParentLink> resolveParentChain(const std::string& imagePath,
             link.expectedLinkageValid && link.expectedLinkage == ph->dataWriteGuid;
         link.parentHasParent = parent->metadata().hasParent;
         if (!link.linkageMatches)
-            findings.add(Severity::Error, FindingCode::ParentLinkageMismatch,
-                         "metadata:Parent Locator", locatorOffset,
-                         who + " " + link.path + " has DataWriteGuid " +
-                             ph->dataWriteGuid.toString() + " but parent_linkage is " +
-                             (linkage ? *linkage : std::string("missing")) +
-                             ": the parent changed since the child was made",
-                         "2.6.2.6");
+            findings.add(
+                Severity::Error, FindingCode::ParentLinkageMismatch, place.item, place.fileOffset,
+                who + " " + link.path + " has DataWriteGuid " + ph->dataWriteGuid.toString() +
+                    " but parent_linkage is " + (linkage ? *linkage : std::string("missing")) +
+                    ": the parent changed since the child was made",
+                "2.6.2.6");
         chain.push_back(link);
         if (!link.parentHasParent || !parent->metadata().parentLocator)
             break;

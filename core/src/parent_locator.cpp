@@ -3,6 +3,7 @@
 
 #include "vhdx/bytes.h"
 #include "vhdx/metadata.h"
+#include "vhdx/schema/structures.h"
 
 namespace vhdx {
 
@@ -13,18 +14,21 @@ const std::string* ParentLocator::value(const std::string& key) const {
     return nullptr;
 }
 
+namespace pls = schema::parent_locator;
+namespace ple = schema::parent_locator_entry;
+
 ParentLocator decodeParentLocator(const uint8_t* item, size_t len) {
     ParentLocator pl;
-    if (len < 20) {
+    if (len < pls::header.size) {
         pl.problem = "the item is shorter than the 20-byte locator header";
         return pl;
     }
-    pl.type = Guid::fromDisk(item);
-    pl.keyValueCount = le16(item + 18);
+    pl.type = schema::read<pls::locatorType>(item);
+    pl.keyValueCount = schema::read<pls::keyValueCount>(item);
     std::vector<std::string> problems;
     if (pl.type != guids::parentLocatorTypeVhdx)
         problems.push_back("locator type " + pl.type.toString() + " is not the VHDX type");
-    const size_t fits = (len - 20) / 12;
+    const size_t fits = (len - ple::table.first) / ple::table.stride;
     if (pl.keyValueCount > fits)
         problems.push_back(std::to_string(pl.keyValueCount) + " key/value entries declared, " +
                            std::to_string(fits) + " fit in the item");
@@ -36,12 +40,12 @@ ParentLocator decodeParentLocator(const uint8_t* item, size_t len) {
     uint64_t textBytes = 0;
     std::set<std::string> keys; // duplicate keys in O(n log n), not O(n^2)
     for (size_t i = 0; i < n; ++i) {
-        const uint8_t* p = item + 20 + 12 * i;
+        const uint8_t* p = item + ple::table.offsetOf(i);
         ParentLocatorEntry e;
-        e.keyOffset = le32(p);
-        e.valueOffset = le32(p + 4);
-        e.keyLength = le16(p + 8);
-        e.valueLength = le16(p + 10);
+        e.keyOffset = schema::read<ple::keyOffset>(p);
+        e.valueOffset = schema::read<ple::valueOffset>(p);
+        e.keyLength = schema::read<ple::keyLength>(p);
+        e.valueLength = schema::read<ple::valueLength>(p);
         const bool keyIn = uint64_t(e.keyOffset) + e.keyLength <= len;
         const bool valueIn = uint64_t(e.valueOffset) + e.valueLength <= len;
         if (!keyIn || !valueIn || e.keyLength == 0) {

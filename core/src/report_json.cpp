@@ -1,64 +1,75 @@
-// The JSON report of cli-contract.md. Keys are stable: add, never rename.
+// The JSON report of cli-contract.md. Keys are stable: add, never rename. Field keys come
+// from the schema (schema/structures.h), BAT state keys from the state table, structure names
+// from the findings' typed references.
 #include <set>
 #include <string_view>
 
 #include "vhdx/image.h"
 #include "vhdx/json_writer.h"
 #include "vhdx/report.h"
+#include "vhdx/schema/bat_states.h"
+#include "vhdx/schema/structures.h"
 
 namespace vhdx {
 
 namespace {
 
-void writeHeader(JsonWriter& w, const Header& h) {
-    w.beginObject().field("index", h.index).field("offset", h.offset);
-    if (!h.readable) {
+namespace hs = schema::header;
+
+// index, offset, and the common part of a checksummed block; false when it was not read.
+bool writeBlockStart(JsonWriter& w, const ChecksummedBlock& b) {
+    w.beginObject().field("index", b.index).field("offset", b.offset);
+    if (!b.readable) {
         w.field("readable", false).field("valid", false).endObject();
-        return;
+        return false;
     }
+    return true;
+}
+
+void writeChecksums(JsonWriter& w, const ChecksummedBlock& b, bool valid) {
     w.field("readable", true)
-        .field("valid", h.valid())
-        .field("signature_valid", h.signatureValid)
-        .field("checksum", uint64_t(h.checksum))
-        .field("checksum_computed", uint64_t(h.checksumComputed))
-        .field("checksum_valid", h.checksumValid)
-        .field("sequence_number", h.sequenceNumber)
-        .field("file_write_guid", h.fileWriteGuid.toString())
-        .field("data_write_guid", h.dataWriteGuid.toString())
-        .field("log_guid", h.logGuid.toString())
-        .field("log_version", unsigned(h.logVersion))
-        .field("version", unsigned(h.version))
-        .field("log_length", uint64_t(h.logLength))
-        .field("log_offset", h.logOffset)
+        .field("valid", valid)
+        .field("signature_valid", b.signatureValid)
+        .field(hs::checksum.key, uint64_t(b.checksum))
+        .field("checksum_computed", uint64_t(b.checksumComputed))
+        .field("checksum_valid", b.checksumValid);
+}
+
+void writeHeader(JsonWriter& w, const Header& h) {
+    if (!writeBlockStart(w, h))
+        return;
+    writeChecksums(w, h, h.valid());
+    w.field(hs::sequenceNumber.key, h.sequenceNumber)
+        .field(hs::fileWriteGuid.key, h.fileWriteGuid.toString())
+        .field(hs::dataWriteGuid.key, h.dataWriteGuid.toString())
+        .field(hs::logGuid.key, h.logGuid.toString())
+        .field(hs::logVersion.key, unsigned(h.logVersion))
+        .field(hs::version.key, unsigned(h.version))
+        .field(hs::logLength.key, uint64_t(h.logLength))
+        .field(hs::logOffset.key, h.logOffset)
         .endObject();
 }
 
 void writeRegionTable(JsonWriter& w, const RegionTable& t) {
-    w.beginObject().field("index", t.index).field("offset", t.offset);
-    if (!t.readable) {
-        w.field("readable", false).field("valid", false).endObject();
+    namespace re = schema::region_entry;
+    if (!writeBlockStart(w, t))
         return;
-    }
-    w.field("readable", true)
-        .field("valid", t.valid())
-        .field("signature_valid", t.signatureValid)
-        .field("checksum", uint64_t(t.checksum))
-        .field("checksum_computed", uint64_t(t.checksumComputed))
-        .field("checksum_valid", t.checksumValid)
-        .field("entry_count", uint64_t(t.entryCount));
+    writeChecksums(w, t, t.valid());
+    w.field(schema::region_table::entryCount.key, uint64_t(t.entryCount));
     w.key("entries").beginArray();
     for (const auto& e : t.entries)
         w.beginObject()
-            .field("guid", e.guid.toString())
+            .field(re::guid.key, e.guid.toString())
             .field("name", e.name)
-            .field("file_offset", e.fileOffset)
-            .field("length", uint64_t(e.length))
-            .field("required", e.required())
+            .field(re::fileOffset.key, e.fileOffset)
+            .field(re::length.key, uint64_t(e.length))
+            .field(re::required.key, e.required())
             .endObject();
     w.endArray().endObject();
 }
 
-template <class T> void optionalField(JsonWriter& w, const char* k, const std::optional<T>& v) {
+template <class T>
+void optionalField(JsonWriter& w, std::string_view k, const std::optional<T>& v) {
     w.key(k);
     if (v)
         w.value(uint64_t(*v));
@@ -66,50 +77,64 @@ template <class T> void optionalField(JsonWriter& w, const char* k, const std::o
         w.null();
 }
 
+void writeLocator(JsonWriter& w, const ParentLocator& pl) {
+    w.beginObject()
+        .field(schema::parent_locator::locatorType.key, pl.type.toString())
+        .field("valid", pl.valid);
+    // A key given twice (PARENT_LOCATOR_INVALID says so) appears once: its first value, the
+    // one the parent search uses. A JSON object must not repeat a name.
+    w.key("entries").beginObject();
+    std::set<std::string_view> seen;
+    for (const auto& e : pl.entries)
+        if (seen.insert(e.key).second)
+            w.field(e.key, e.value);
+    w.endObject().endObject();
+}
+
 void writeMetadata(JsonWriter& w, const Metadata& m) {
+    namespace me = schema::metadata_entry;
     w.beginObject()
         .field("offset", m.regionOffset)
         .field("length", m.regionLength)
         .field("signature_valid", m.signatureValid)
-        .field("entry_count", uint64_t(m.entryCount));
+        .field(schema::metadata_table::entryCount.key, uint64_t(m.entryCount));
     w.key("entries").beginArray();
     for (const auto& e : m.entries)
         w.beginObject()
-            .field("item_id", e.itemId.toString())
+            .field(me::itemId.key, e.itemId.toString())
             .field("name", e.name)
-            .field("offset", uint64_t(e.offset))
-            .field("length", uint64_t(e.length))
-            .field("is_user", e.isUser())
-            .field("is_virtual_disk", e.isVirtualDisk())
-            .field("is_required", e.isRequired())
+            .field(me::offset.key, uint64_t(e.offset))
+            .field(me::length.key, uint64_t(e.length))
+            .field(me::isUser.key, e.isUser())
+            .field(me::isVirtualDisk.key, e.isVirtualDisk())
+            .field(me::isRequired.key, e.isRequired())
             .endObject();
     w.endArray();
-    optionalField(w, "block_size", m.blockSize);
-    w.field("leave_blocks_allocated", m.leaveBlocksAllocated).field("has_parent", m.hasParent);
-    optionalField(w, "virtual_disk_size", m.virtualDiskSize);
-    w.key("virtual_disk_id");
+    namespace fp = schema::file_parameters;
+    optionalField(w, fp::blockSize.key, m.blockSize);
+    w.field(fp::leaveBlocksAllocated.key, m.leaveBlocksAllocated)
+        .field(fp::hasParent.key, m.hasParent);
+    optionalField(w, schema::virtual_disk_size::value.key, m.virtualDiskSize);
+    w.key(schema::virtual_disk_id::value.key);
     if (m.virtualDiskId)
         w.value(m.virtualDiskId->toString());
     else
         w.null();
-    optionalField(w, "logical_sector_size", m.logicalSectorSize);
-    optionalField(w, "physical_sector_size", m.physicalSectorSize);
+    optionalField(w, schema::logical_sector_size::value.key, m.logicalSectorSize);
+    optionalField(w, schema::physical_sector_size::value.key, m.physicalSectorSize);
     w.key("parent_locator");
-    if (m.parentLocator) {
-        w.beginObject()
-            .field("type", m.parentLocator->type.toString())
-            .field("valid", m.parentLocator->valid);
-        // A key given twice (PARENT_LOCATOR_INVALID says so) appears once: its first value,
-        // the one the parent search uses. A JSON object must not repeat a name.
-        w.key("entries").beginObject();
-        std::set<std::string_view> seen;
-        for (const auto& e : m.parentLocator->entries)
-            if (seen.insert(e.key).second)
-                w.field(e.key, e.value);
-        w.endObject().endObject();
-    } else {
+    if (m.parentLocator)
+        writeLocator(w, *m.parentLocator);
+    else
         w.null();
-    }
+    w.endObject();
+}
+
+void writeStateCounts(JsonWriter& w, const BatStateCounts& c, SlotKind kind) {
+    w.beginObject();
+    for (const BatClassInfo& info : batClasses())
+        if (info.kind == kind)
+            w.field(info.key, c.of(info.cls));
     w.endObject();
 }
 
@@ -128,29 +153,16 @@ void writeBat(JsonWriter& w, const Image& img) {
     const auto& scan = img.batScan();
     w.field("scanned", bool(scan && scan->completed));
     if (scan) {
-        const BatStateCounts& c = scan->counts;
-        const uint64_t invalidPayload = c.payloadInvalid;
-        w.key("payload_states")
-            .beginObject()
-            .field("not_present", c.payload[0])
-            .field("undefined", c.payload[1])
-            .field("zero", c.payload[2])
-            .field("unmapped", c.payload[3])
-            .field("fully_present", c.payload[6])
-            .field("partially_present", g.hasParent ? c.payload[7] : 0)
-            .field("invalid", invalidPayload)
-            .endObject();
-        w.key("sector_bitmap_states")
-            .beginObject()
-            .field("not_present", c.bitmap[0])
-            .field("present", c.bitmap[6])
-            .field("invalid", c.bitmapInvalid)
-            .endObject();
+        w.key("payload_states");
+        writeStateCounts(w, scan->counts, SlotKind::Payload);
+        w.key("sector_bitmap_states");
+        writeStateCounts(w, scan->counts, SlotKind::SectorBitmap);
     }
     w.endObject();
 }
 
 void writeLog(JsonWriter& w, const Log& log) {
+    namespace le = schema::log_entry;
     w.beginObject()
         .field("present", log.present)
         .field("offset", log.offset)
@@ -169,11 +181,11 @@ void writeLog(JsonWriter& w, const Log& log) {
         w.beginObject()
             .field("offset", e.offset)
             .field("file_offset", e.fileOffset)
-            .field("sequence_number", e.sequenceNumber)
-            .field("length", uint64_t(e.length))
-            .field("tail", uint64_t(e.tail))
-            .field("descriptor_count", uint64_t(e.descriptorCount))
-            .field("log_guid", e.logGuid.toString())
+            .field(le::sequenceNumber.key, e.sequenceNumber)
+            .field(le::entryLength.key, uint64_t(e.length))
+            .field(le::tail.key, uint64_t(e.tail))
+            .field(le::descriptorCount.key, uint64_t(e.descriptorCount))
+            .field(le::logGuid.key, e.logGuid.toString())
             .field("checksum_valid", e.checksumValid)
             .field("valid", e.valid)
             .field("active", e.active)
@@ -193,8 +205,13 @@ void writeParentChain(JsonWriter& w, const std::vector<ParentLink>& chain) {
             .field("found", l.found)
             .field("path", l.path)
             .field("locator_key", l.locatorKey)
-            .field("readable", l.readable)
-            .field("linkage_matches", l.linkageMatches);
+            .field("readable", l.readable);
+        // Checked only against a parent that was read: null otherwise, not "mismatch".
+        w.key("linkage_matches");
+        if (l.readable)
+            w.value(l.linkageMatches);
+        else
+            w.null();
         w.key("data_write_guid");
         if (l.readable)
             w.value(l.parentDataWriteGuid.toString());
@@ -205,6 +222,20 @@ void writeParentChain(JsonWriter& w, const std::vector<ParentLink>& chain) {
             w.value(t);
         w.endArray().endObject();
     }
+    w.endArray();
+}
+
+void writeFindings(JsonWriter& w, const Image& img) {
+    w.key("findings").beginArray();
+    for (const auto& f : img.findings().items())
+        w.beginObject()
+            .field("severity", severityName(f.severity))
+            .field("code", codeName(f.code))
+            .field("structure", structureKey(f.where, img.metadata()))
+            .field("offset", f.offset)
+            .field("message", f.message)
+            .field("spec", f.spec)
+            .endObject();
     w.endArray();
 }
 
@@ -219,7 +250,7 @@ std::string reportJson(const Image& img) {
     if (img.identifier().readable)
         w.beginObject()
             .field("signature_valid", vhdx)
-            .field("creator", img.identifier().creator)
+            .field(schema::identifier::creator.key, img.identifier().creator)
             .endObject();
     else
         w.null();
@@ -260,17 +291,7 @@ std::string reportJson(const Image& img) {
         w.null();
     w.key("parent_chain");
     writeParentChain(w, img.parentChain());
-    w.key("findings").beginArray();
-    for (const auto& f : img.findings().items())
-        w.beginObject()
-            .field("severity", severityName(f.severity))
-            .field("code", codeName(f.code))
-            .field("structure", f.structure)
-            .field("offset", f.offset)
-            .field("message", f.message)
-            .field("spec", f.spec)
-            .endObject();
-    w.endArray();
+    writeFindings(w, img);
     w.endObject();
     return w.str();
 }

@@ -1,10 +1,12 @@
-// The human-readable report: same content as the JSON, as aligned "label: value" lines.
+// The human-readable report: the facts of the JSON report, as aligned "label: value" lines.
+#include <algorithm>
 #include <sstream>
 
 #include "vhdx/bytes.h"
 #include "vhdx/image.h"
 #include "vhdx/printable.h"
 #include "vhdx/report.h"
+#include "vhdx/schema/bat_states.h"
 
 namespace vhdx {
 
@@ -128,16 +130,17 @@ void bat(TextReport& r, const Image& img) {
     r.line("chunk ratio", g.chunkRatio);
     if (!img.batScan())
         return;
+    // Every class with entries, named as in the JSON ("invalid" for an undefined state),
+    // except the sector bitmaps' not present, which is the normal case.
     const BatStateCounts& c = img.batScan()->counts;
-    for (uint8_t s : {0, 1, 2, 3, 6, 7})
-        if (c.payload[s] && payloadStateDefined(s, g.hasParent))
-            r.line("payload " + std::string(payloadStateName(s)), c.payload[s]);
-    if (c.payloadInvalid)
-        r.line("payload invalid", c.payloadInvalid);
-    if (c.bitmap[6])
-        r.line("sector bitmap present", c.bitmap[6]);
-    if (c.bitmapInvalid)
-        r.line("sector bitmap invalid", c.bitmapInvalid);
+    for (const BatClassInfo& info : batClasses()) {
+        const uint64_t n = c.of(info.cls);
+        if (!n || info.cls == BatClass::BitmapNotPresent)
+            continue;
+        std::string key(info.key);
+        std::replace(key.begin(), key.end(), '_', ' ');
+        r.line((info.kind == SlotKind::Payload ? "payload " : "sector bitmap ") + key, n);
+    }
 }
 
 void log(TextReport& r, const Log& l) {
@@ -173,7 +176,9 @@ std::string reportText(const Image& img) {
         for (const auto& l : img.parentChain()) {
             r.section("Parent");
             r.line("path", l.found ? l.path : "NOT FOUND");
-            r.line("linkage", l.linkageMatches ? "matches" : "MISMATCH");
+            r.line("linkage", !l.readable        ? "not checked (parent not read)"
+                              : l.linkageMatches ? "matches"
+                                                 : "MISMATCH");
         }
     }
     const Findings& f = img.findings();
@@ -182,8 +187,8 @@ std::string reportText(const Image& img) {
               std::to_string(f.count(Severity::Info)) + " notes)");
     for (const auto& x : f.sorted())
         r.raw("  " + std::string(severityName(x.severity)) + "  " + std::string(codeName(x.code)) +
-              "  " + x.structure + " @" + std::to_string(x.offset) + "  " + x.message +
-              (x.spec.empty() ? "" : " [MS-VHDX " + x.spec + "]"));
+              "  " + structureKey(x.where, img.metadata()) + " @" + std::to_string(x.offset) +
+              "  " + x.message + (x.spec.empty() ? "" : " [MS-VHDX " + x.spec + "]"));
     r.section(std::string("Verdict: ") + (f.hasErrors() ? "ERRORS FOUND" : "clean"));
     return r.str();
 }

@@ -125,6 +125,26 @@ class TestCliErrors : public QObject {
         QCOMPARE(r.json()["findings"][0]["severity"].toString(), QString("error"));
     }
 
+    // A parent that was never found was never compared: linkage_matches is null, not false,
+    // and the text report does not claim a MISMATCH (issue 8).
+    void missingParentLinkageIsNotChecked() {
+        ImageSpec spec;
+        spec.hasParent = true;
+        spec.parentLocator = {{"parent_linkage", "{00000000-0000-0000-0000-000000000001}"},
+                              {"relative_path", "nowhere.vhdx"}};
+        const QString path = writeImageFile(m_dir.path(), "orphan.vhdx", buildImage(spec).bytes);
+        const RunResult r = runInspector({"--json", path});
+        QCOMPARE(r.exitCode, 1);
+        const QJsonObject link = r.json()["parent_chain"][0].toObject();
+        QCOMPARE(link["found"].toBool(), false);
+        QVERIFY(link["linkage_matches"].isNull());
+        QVERIFY(link["data_write_guid"].isNull());
+        QVERIFY(codes(r).contains("PARENT_NOT_FOUND"));
+        const RunResult text = runInspector({"--report", path});
+        QVERIFY(!text.out.contains("MISMATCH"));
+        QVERIFY(text.out.contains("linkage:                     not checked (parent not read)"));
+    }
+
     void usageErrors_data() {
         QTest::addColumn<QStringList>("args");
         QTest::newRow("json without file") << QStringList{"--json"};

@@ -55,6 +55,11 @@ inline std::unique_ptr<Image> parseAndScan(const BuiltImage& built) {
     return parseAndScan(built.bytes);
 }
 
+// The report's name of the structure a finding concerns ("header1", "metadata:<name>").
+inline std::string key(const Image& image, const Finding& f) {
+    return structureKey(f.where, image.metadata());
+}
+
 inline std::vector<Finding> findingsWith(const Findings& findings, FindingCode code) {
     std::vector<Finding> out;
     for (const Finding& f : findings.items())
@@ -67,25 +72,26 @@ inline std::vector<Finding> findingsWith(const Image& image, FindingCode code) {
 }
 
 // One line per finding, for failure messages.
-inline QString describe(const Findings& findings) {
+inline QString describe(const Findings& findings, const Metadata& md = {}) {
     QString out;
     for (const Finding& f : findings.items())
         out += QStringLiteral("\n  %1 %2 %3 @%4: %5")
-                   .arg(qs(severityName(f.severity)), qs(codeName(f.code)), qs(f.structure))
+                   .arg(qs(severityName(f.severity)), qs(codeName(f.code)),
+                        qs(structureKey(f.where, md)))
                    .arg(f.offset)
                    .arg(qs(f.message));
     return out.isEmpty() ? QStringLiteral(" (no findings)") : out;
 }
 inline QString describe(const Image& image) {
-    return describe(image.findings());
+    return describe(image.findings(), image.metadata());
 }
 
 inline QString errorList(const Image& image) {
     Findings errors;
     for (const Finding& f : image.findings().items())
         if (f.severity == Severity::Error)
-            errors.add(f.severity, f.code, f.structure, f.offset, f.message, f.spec);
-    return describe(errors);
+            errors.add(f.severity, f.code, f.where, f.offset, f.message, f.spec);
+    return describe(errors, image.metadata());
 }
 
 } // namespace vhdx::test

@@ -25,13 +25,13 @@ class TestBat : public QObject {
         QCOMPARE(r.entriesScanned, 322ull);
         QCOMPARE(r.payloadEntries, 320ull);
         QCOMPARE(r.sectorBitmapEntries, 2ull);
-        QCOMPARE(r.counts.payload[6], 3ull);
-        QCOMPARE(r.counts.payload[2], 2ull);
-        QCOMPARE(r.counts.payload[3], 1ull);
-        QCOMPARE(r.counts.payload[1], 1ull);
-        QCOMPARE(r.counts.payload[0], 313ull);
-        QCOMPARE(r.counts.bitmap[0], 2ull);
-        QCOMPARE(r.counts.payloadInvalid, 0ull);
+        QCOMPARE(r.counts.of(BatClass::PayloadFullyPresent), 3ull);
+        QCOMPARE(r.counts.of(BatClass::PayloadZero), 2ull);
+        QCOMPARE(r.counts.of(BatClass::PayloadUnmapped), 1ull);
+        QCOMPARE(r.counts.of(BatClass::PayloadUndefined), 1ull);
+        QCOMPARE(r.counts.of(BatClass::PayloadNotPresent), 313ull);
+        QCOMPARE(r.counts.of(BatClass::BitmapNotPresent), 2ull);
+        QCOMPARE(r.counts.of(BatClass::PayloadInvalid), 0ull);
         QCOMPARE(r.counts.reservedBitsSet, 0ull);
     }
     void stateInvalid() {
@@ -44,26 +44,24 @@ class TestBat : public QObject {
         for (const Finding& f : all)
             QCOMPARE(f.severity, Severity::Error);
         // Each names the first offending index of its kind.
-        const Finding& payload = all[0].structure == "bat[3]" ? all[0] : all[1];
-        const Finding& bitmap = all[0].structure == "bat[3]" ? all[1] : all[0];
-        VHDX_COMPARE_STR(payload.structure, "bat[3]");
+        const Finding& payload = key(*img, all[0]) == "bat[3]" ? all[0] : all[1];
+        const Finding& bitmap = key(*img, all[0]) == "bat[3]" ? all[1] : all[0];
+        VHDX_COMPARE_STR(key(*img, payload), "bat[3]");
         QCOMPARE(payload.offset, b.batEntryOffset(3));
-        VHDX_COMPARE_STR(bitmap.structure, "bat[128]");
+        VHDX_COMPARE_STR(key(*img, bitmap), "bat[128]");
         QCOMPARE(bitmap.offset, b.batEntryOffset(128));
         QVERIFY(payload.message.find('4') != std::string::npos); // the count
         const BatScanResult& r = *img->batScan();
-        QCOMPARE(r.counts.payloadInvalid, 4ull);
-        QCOMPARE(r.counts.bitmapInvalid, 2ull);
-        QCOMPARE(r.counts.payload[4], 2ull);
-        QCOMPARE(r.counts.payload[5], 2ull);
+        QCOMPARE(r.counts.of(BatClass::PayloadInvalid), 4ull);
+        QCOMPARE(r.counts.of(BatClass::BitmapInvalid), 2ull);
     }
     void partiallyPresentNeedsParent() {
         ImageSpec spec;
         spec.blocks = {{4, bat::PartiallyPresent}};
         const auto img = parseAndScan(buildImage(spec));
         VHDX_REQUIRE_FINDING(*img, FindingCode::BatEntryStateInvalid, f);
-        VHDX_COMPARE_STR(f.structure, "bat[4]");
-        QCOMPARE(img->batScan()->counts.payloadInvalid, 1ull);
+        VHDX_COMPARE_STR(key(*img, f), "bat[4]");
+        QCOMPARE(img->batScan()->counts.of(BatClass::PayloadInvalid), 1ull);
     }
     void reservedBits() {
         ImageSpec spec = tenGiB();
@@ -73,10 +71,10 @@ class TestBat : public QObject {
         const auto img = parseAndScan(b);
         VHDX_REQUIRE_FINDING(*img, FindingCode::BatEntryReservedBits, f);
         QCOMPARE(f.severity, Severity::Warning);
-        VHDX_COMPARE_STR(f.structure, "bat[10]");
+        VHDX_COMPARE_STR(key(*img, f), "bat[10]");
         QCOMPARE(f.offset, b.batEntryOffset(10));
         QCOMPARE(img->batScan()->counts.reservedBitsSet, 2ull);
-        QCOMPARE(img->batScan()->counts.payload[2], 1ull);
+        QCOMPARE(img->batScan()->counts.of(BatClass::PayloadZero), 1ull);
         VHDX_REQUIRE_NO_ERRORS(*img);
     }
     void beyondEndOfFile_data() {
@@ -111,7 +109,7 @@ class TestBat : public QObject {
         const auto img = parseAndScan(b);
         VHDX_REQUIRE_FINDING(*img, FindingCode::BatEntryBeyondEof, f);
         QCOMPARE(f.severity, Severity::Error);
-        QCOMPARE(qs(f.structure), QStringLiteral("bat[%1]").arg(index));
+        QCOMPARE(qs(key(*img, f)), QStringLiteral("bat[%1]").arg(index));
         QCOMPARE(f.offset, b.batEntryOffset(index));
     }
     void overlap_data() {
@@ -152,7 +150,7 @@ class TestBat : public QObject {
         const auto img = parseAndScan(b);
         VHDX_REQUIRE_FINDING(*img, FindingCode::BatEntryOverlap, f);
         QCOMPARE(f.severity, Severity::Error);
-        QVERIFY(f.structure.rfind("bat[", 0) == 0);
+        QVERIFY(key(*img, f).rfind("bat[", 0) == 0);
     }
     void noFalseOverlapForAdjacentBlocks() {
         ImageSpec spec = tenGiB();
@@ -177,8 +175,8 @@ class TestBat : public QObject {
         spec.sectorBitmaps = {0};
         const auto fixed = parseAndScan(buildImage(spec));
         VHDX_REQUIRE_NO_ERRORS(*fixed);
-        QCOMPARE(fixed->batScan()->counts.bitmap[6], 1ull);
-        QCOMPARE(fixed->batScan()->counts.payload[7], 1ull);
+        QCOMPARE(fixed->batScan()->counts.of(BatClass::BitmapPresent), 1ull);
+        QCOMPARE(fixed->batScan()->counts.of(BatClass::PayloadPartiallyPresent), 1ull);
     }
     void tooSmall() {
         ImageSpec spec;
@@ -189,7 +187,7 @@ class TestBat : public QObject {
         const auto img = parseAndScan(b);
         VHDX_REQUIRE_FINDING(*img, FindingCode::BatTooSmall, f);
         QCOMPARE(f.severity, Severity::Error);
-        VHDX_COMPARE_STR(f.structure, "bat");
+        VHDX_COMPARE_STR(key(*img, f), "bat");
         QCOMPARE(f.offset, b.batOffset);
         QCOMPARE(img->batReader()->readableEntries(), MiB / 8);
         QCOMPARE(img->batScan()->entriesScanned, MiB / 8);

@@ -161,33 +161,38 @@ class TestBatGeometry : public QObject {
         QCOMPARE(top.reservedBits(), 0x1FFFFu);
         QCOMPARE(top.fileOffsetMB(), (uint64_t(1) << 44) - 1);
     }
+    // MS-VHDX 2.5.1: payload states 0-3 and 6 always defined, 7 only with a parent, 4 and 5
+    // never; sector-bitmap states 0 and 6 only. Each raw state falls in exactly one class.
     void stateRules() {
-        for (uint8_t s : {0, 1, 2, 3, 6}) {
-            QVERIFY(payloadStateDefined(s, false));
-            QVERIFY(payloadStateDefined(s, true));
+        using C = BatClass;
+        const C payload[8] = {C::PayloadNotPresent,   C::PayloadUndefined,       C::PayloadZero,
+                              C::PayloadUnmapped,     C::PayloadInvalid,         C::PayloadInvalid,
+                              C::PayloadFullyPresent, C::PayloadPartiallyPresent};
+        for (uint8_t s = 0; s < 8; ++s) {
+            QCOMPARE(classifyBatState(s, SlotKind::Payload, true), payload[s]);
+            QCOMPARE(classifyBatState(s, SlotKind::Payload, false),
+                     s == 7 ? C::PayloadInvalid : payload[s]);
+            const C bitmap = s == 0   ? C::BitmapNotPresent
+                             : s == 6 ? C::BitmapPresent
+                                      : C::BitmapInvalid;
+            QCOMPARE(classifyBatState(s, SlotKind::SectorBitmap, false), bitmap);
+            QCOMPARE(classifyBatState(s, SlotKind::SectorBitmap, true), bitmap);
         }
-        QVERIFY(!payloadStateDefined(7, false));
-        QVERIFY(payloadStateDefined(7, true));
-        for (uint8_t s : {4, 5}) {
-            QVERIFY(!payloadStateDefined(s, false));
-            QVERIFY(!payloadStateDefined(s, true));
-        }
-        QVERIFY(bitmapStateDefined(0));
-        QVERIFY(bitmapStateDefined(6));
-        for (uint8_t s : {1, 2, 3, 4, 5, 7})
-            QVERIFY(!bitmapStateDefined(s));
+        // The scan counts states 0-3 straight into the first four classes.
+        for (uint8_t s = 0; s < 4; ++s)
+            QCOMPARE(int(classifyBatState(s, SlotKind::Payload, false)), int(s));
     }
     void stateNames() {
-        VHDX_COMPARE_STR(payloadStateName(0), "not present");
-        VHDX_COMPARE_STR(payloadStateName(2), "zero");
-        VHDX_COMPARE_STR(payloadStateName(6), "fully present");
-        VHDX_COMPARE_STR(payloadStateName(7), "partially present");
-        VHDX_COMPARE_STR(bitmapStateName(6), "present");
-        VHDX_COMPARE_STR(bitmapStateName(0), "not present");
-        // Undefined states are all "invalid" (bat.h); callers show the number beside it.
-        VHDX_COMPARE_STR(payloadStateName(4), "invalid");
-        VHDX_COMPARE_STR(payloadStateName(5), "invalid");
-        VHDX_COMPARE_STR(bitmapStateName(2), "invalid");
+        VHDX_COMPARE_STR(batClassInfo(BatClass::PayloadNotPresent).label, "not present");
+        VHDX_COMPARE_STR(batClassInfo(BatClass::PayloadZero).label, "zero");
+        VHDX_COMPARE_STR(batClassInfo(BatClass::PayloadFullyPresent).key, "fully_present");
+        VHDX_COMPARE_STR(batClassInfo(BatClass::PayloadPartiallyPresent).label,
+                         "partially present");
+        VHDX_COMPARE_STR(batClassInfo(BatClass::BitmapPresent).key, "present");
+        VHDX_COMPARE_STR(batClassInfo(BatClass::PayloadInvalid).key, "invalid");
+        QCOMPARE(batClasses().size(), batClassCount);
+        for (size_t i = 0; i < batClassCount; ++i)
+            QCOMPARE(size_t(batClasses()[i].cls), i);
     }
 };
 

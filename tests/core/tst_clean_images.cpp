@@ -98,8 +98,10 @@ class TestCleanImages : public QObject {
         // A differencing disk's last chunk may have payload slots past the last block: they
         // map nothing and are not counted as payload entries.
         QCOMPARE(r.payloadEntries, b.dataBlocks);
-        QCOMPARE(r.counts.payload[6] + r.counts.payload[7], uint64_t(b.blockOffsets.size()));
-        QCOMPARE(r.counts.bitmap[6], uint64_t(b.bitmapOffsets.size()));
+        QCOMPARE(r.counts.of(BatClass::PayloadFullyPresent) +
+                     r.counts.of(BatClass::PayloadPartiallyPresent),
+                 uint64_t(b.blockOffsets.size()));
+        QCOMPARE(r.counts.of(BatClass::BitmapPresent), uint64_t(b.bitmapOffsets.size()));
     }
     void withLog_data() {
         QTest::addColumn<bool>("replayed");

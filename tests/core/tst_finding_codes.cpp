@@ -32,11 +32,11 @@ class TestFindingCodes : public QObject {
     }
     void sortedMostSevereFirst() {
         Findings f;
-        f.add(Severity::Info, FindingCode::LogEntryInvalid, "log[0]", 10, "a", "2.3");
-        f.add(Severity::Error, FindingCode::BatTooSmall, "bat", 300, "b", "2.5");
-        f.add(Severity::Warning, FindingCode::HeaderChecksumBad, "header1", 65536, "c", "2.2");
-        f.add(Severity::Error, FindingCode::NoValidHeader, "header1", 65536, "d", "2.2");
-        f.add(Severity::Error, FindingCode::RegionMissing, "region_table1", 300, "e", "2.2");
+        f.add(Severity::Info, FindingCode::LogEntryInvalid, ref::logEntry(0), 10, "a", "2.3");
+        f.add(Severity::Error, FindingCode::BatTooSmall, ref::bat(), 300, "b", "2.5");
+        f.add(Severity::Warning, FindingCode::HeaderChecksumBad, ref::header(1), 65536, "c", "2.2");
+        f.add(Severity::Error, FindingCode::NoValidHeader, ref::header(1), 65536, "d", "2.2");
+        f.add(Severity::Error, FindingCode::RegionMissing, ref::regionTable(1), 300, "e", "2.2");
         const std::vector<Finding> s = f.sorted();
         QCOMPARE(s.size(), size_t(5));
         VHDX_COMPARE_STR(s[0].message, "b"); // errors by offset, stable among equal offsets
@@ -119,7 +119,7 @@ class TestFindingCodes : public QObject {
         QVERIFY2(!found.empty(), qPrintable("expected " + name + ", got:" + describe(*img)));
         QCOMPARE(found.front().severity, info->defaultSeverity);
         QVERIFY(!found.front().message.empty());
-        QVERIFY(!found.front().structure.empty());
+        QVERIFY(!key(*img, found.front()).empty());
         QVERIFY(!found.front().spec.empty());
     }
 };

@@ -54,7 +54,7 @@ class TestHostile : public QObject {
         const auto img = parseAndScan(std::vector<uint8_t>(content.begin(), content.end()));
         VHDX_REQUIRE_FINDING(*img, FindingCode::NotVhdx, f);
         QCOMPARE(f.severity, Severity::Error);
-        VHDX_COMPARE_STR(f.structure, "identifier");
+        VHDX_COMPARE_STR(key(*img, f), "identifier");
         QCOMPARE(f.offset, 0ull);
         QVERIFY2(onlyNotVhdx(*img), qPrintable(describe(*img)));
         QVERIFY(!img->identifier().signatureValid);
@@ -219,7 +219,7 @@ class TestHostile : public QObject {
         QCOMPARE(qs(img->path()), path);
         QCOMPARE(img->fileSize(), uint64_t(b.bytes.size()));
         VHDX_REQUIRE_NO_ERRORS(*img);
-        QCOMPARE(img->batScan()->counts.payload[6], 1ull);
+        QCOMPARE(img->batScan()->counts.of(BatClass::PayloadFullyPresent), 1ull);
     }
 };
 

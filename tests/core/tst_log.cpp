@@ -70,20 +70,20 @@ class TestLog : public QObject {
         QVERIFY(log.replayNeeded);
         VHDX_REQUIRE_FINDING(*img, FindingCode::LogReplayNeeded, f);
         QCOMPARE(f.severity, Severity::Warning);
-        VHDX_COMPARE_STR(f.structure, "log");
+        VHDX_COMPARE_STR(key(*img, f), "log");
         QCOMPARE(f.offset, MiB);
         VHDX_REQUIRE_NO_ERRORS(*img);
 
         const std::vector<LogDescriptor> d = readLogDescriptors(img->source(), log, le);
         QCOMPARE(d.size(), size_t(3));
         QVERIFY(d[0].isData && d[0].signatureValid);
-        QCOMPARE(d[0].fileOffset, 4 * MiB);
+        QCOMPARE(d[0].targetOffset, 4 * MiB);
         QCOMPARE(d[0].sequenceNumber, 5ull);
         QCOMPARE(d[0].leadingBytes, le64(sector.data()));
         QCOMPARE(d[0].trailingBytes, le32(sector.data() + 4092));
         QVERIFY(!d[2].isData && d[2].signatureValid);
         QCOMPARE(d[2].zeroLength, 64 * KiB);
-        QCOMPARE(d[2].fileOffset, 6 * MiB);
+        QCOMPARE(d[2].targetOffset, 6 * MiB);
         QCOMPARE(readLogDescriptors(img->source(), log, le, 1).size(), size_t(1));
     }
     void descriptorSectorBoundaries_data() {
@@ -183,7 +183,7 @@ class TestLog : public QObject {
         QCOMPARE(invalid.size(), size_t(6));
         for (const Finding& f : invalid)
             QCOMPARE(f.severity, Severity::Info);
-        VHDX_COMPARE_STR(invalid[1].structure, "log[8192]");
+        VHDX_COMPARE_STR(key(*img, invalid[1]), "log[8192]");
         QCOMPARE(invalid[1].offset, MiB + 8192);
         QCOMPARE(active(*img), (Seq{7}));
         QVERIFY(!img->log().entries[0].guidMatches);

@@ -128,7 +128,7 @@ class TestLogHostile : public QObject {
             std::make_shared<FailingSource>(b.bytes, b.logOffset + MiB - 4096, b.logOffset + MiB));
         QCOMPARE(int(img->log().replayState), int(LogReplayState::Unknown));
         VHDX_REQUIRE_FINDING(*img, FindingCode::IoError, io);
-        QCOMPARE(io.structure, std::string("log"));
+        QCOMPARE(key(*img, io), std::string("log"));
         VHDX_REQUIRE_FINDING(*img, FindingCode::LogReplayUnknown, unknown);
         QCOMPARE(unknown.severity, Severity::Error);
     }

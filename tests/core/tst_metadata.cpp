@@ -52,7 +52,7 @@ class TestMetadata : public QObject {
         QCOMPARE(fp->offset, uint32_t(64 * KiB));
         QCOMPARE(fp->length, 8u);
         QVERIFY(fp->isRequired() && !fp->isVirtualDisk() && !fp->isUser());
-        QVERIFY(fp->inBounds);
+        QVERIFY(fp->placed);
         QVERIFY(md.find(guids::virtualDiskSize)->isVirtualDisk());
         QVERIFY(img->findings().empty());
     }
@@ -70,7 +70,7 @@ class TestMetadata : public QObject {
         const auto img = parseAndScan(b);
         VHDX_REQUIRE_FINDING(*img, FindingCode::MetadataSignatureBad, f);
         QCOMPARE(f.severity, Severity::Error);
-        VHDX_COMPARE_STR(f.structure, "metadata");
+        VHDX_COMPARE_STR(key(*img, f), "metadata");
         QCOMPARE(f.offset, b.metadataOffset);
         QVERIFY(!img->metadata().signatureValid);
         QVERIFY(!img->metadata().geometryKnown());
@@ -87,8 +87,8 @@ class TestMetadata : public QObject {
         const auto img = parseAndScan(b);
         VHDX_REQUIRE_FINDING(*img, FindingCode::MetadataEntryCountInvalid, f);
         QCOMPARE(f.severity, Severity::Error);
-        VHDX_COMPARE_STR(f.structure, "metadata");
-        QVERIFY(img->metadata().entries.size() <= layout::maxMetadataEntries);
+        VHDX_COMPARE_STR(key(*img, f), "metadata");
+        QVERIFY(img->metadata().entries.size() <= schema::metadata_entry::table.maxEntries);
     }
     void itemMissing_data() {
         QTest::addColumn<int>("item");
@@ -105,7 +105,7 @@ class TestMetadata : public QObject {
         const auto img = parseAndScan(buildImage(spec));
         VHDX_REQUIRE_FINDING(*img, FindingCode::MetadataItemMissing, f);
         QCOMPARE(f.severity, Severity::Error);
-        QVERIFY(f.structure.rfind("metadata", 0) == 0);
+        QVERIFY(key(*img, f).rfind("metadata", 0) == 0);
         QCOMPARE(findingsWith(*img, FindingCode::MetadataItemMissing).size(), size_t(1));
         QVERIFY(img->metadata().find(*knownGuid(item)) == nullptr);
     }
@@ -116,7 +116,7 @@ class TestMetadata : public QObject {
         const auto img = parseAndScan(b);
         VHDX_REQUIRE_FINDING(*img, FindingCode::MetadataItemDuplicate, f);
         QCOMPARE(f.severity, Severity::Error);
-        VHDX_COMPARE_STR(f.structure, "metadata:Logical Sector Size");
+        VHDX_COMPARE_STR(key(*img, f), "metadata:Logical Sector Size");
         QCOMPARE(f.offset, b.items.back().entryOffset);
         // The first one counts.
         QCOMPARE(img->metadata().logicalSectorSize, std::optional<uint32_t>(512));
@@ -147,8 +147,8 @@ class TestMetadata : public QObject {
         const auto img = parseAndScan(b);
         VHDX_REQUIRE_FINDING(*img, FindingCode::MetadataItemOutOfBounds, f);
         QCOMPARE(f.severity, Severity::Error);
-        QCOMPARE(qs(f.structure), "metadata:" + structure);
-        QVERIFY(!img->metadata().find(*knownGuid(item))->inBounds);
+        QCOMPARE(qs(key(*img, f)), "metadata:" + structure);
+        QVERIFY(!img->metadata().find(*knownGuid(item))->placed);
     }
     void itemEndingAtRegionEndIsFine() {
         ImageSpec spec;
@@ -158,12 +158,12 @@ class TestMetadata : public QObject {
         putU32(b, b.items.back().entryOffset + field::metadataEntryOffset, lastStart);
         const auto img = parseAndScan(b);
         QVERIFY2(img->findings().empty(), qPrintable(describe(*img)));
-        QVERIFY(img->metadata().entries.back().inBounds);
+        QVERIFY(img->metadata().entries.back().placed);
         // One byte further is out.
         putU32(b, b.items.back().entryOffset + field::metadataEntryOffset, lastStart + 1);
         const auto out = parseAndScan(b);
         VHDX_REQUIRE_FINDING(*out, FindingCode::MetadataItemOutOfBounds, f);
-        VHDX_COMPARE_STR(f.structure, "metadata:Unknown");
+        VHDX_COMPARE_STR(key(*img, f), "metadata:Unknown");
     }
     void itemsOverlap() {
         ImageSpec spec;
@@ -208,7 +208,7 @@ class TestMetadata : public QObject {
         const auto img = parseAndScan(b);
         VHDX_REQUIRE_FINDING(*img, FindingCode::BlockSizeInvalid, f);
         QCOMPARE(f.severity, Severity::Error);
-        VHDX_COMPARE_STR(f.structure, "metadata:File Parameters");
+        VHDX_COMPARE_STR(key(*img, f), "metadata:File Parameters");
         QCOMPARE(f.offset, at);
         QVERIFY(!img->batGeometry().valid);
         QVERIFY(img->batReader() == nullptr);
@@ -232,8 +232,8 @@ class TestMetadata : public QObject {
         const auto img = parseAndScan(b);
         VHDX_REQUIRE_FINDING(*img, FindingCode::SectorSizeInvalid, f);
         QCOMPARE(f.severity, Severity::Error);
-        VHDX_COMPARE_STR(f.structure, logical ? "metadata:Logical Sector Size"
-                                              : "metadata:Physical Sector Size");
+        VHDX_COMPARE_STR(key(*img, f), logical ? "metadata:Logical Sector Size"
+                                               : "metadata:Physical Sector Size");
         QCOMPARE(f.offset, at);
     }
     void virtualSizeInvalid_data() {
@@ -256,7 +256,7 @@ class TestMetadata : public QObject {
         const auto img = parseAndScan(b);
         VHDX_REQUIRE_FINDING(*img, FindingCode::VirtualDiskSizeInvalid, f);
         QCOMPARE(f.severity, Severity::Error);
-        VHDX_COMPARE_STR(f.structure, "metadata:Virtual Disk Size");
+        VHDX_COMPARE_STR(key(*img, f), "metadata:Virtual Disk Size");
         QCOMPARE(f.offset, at);
     }
     void largestVirtualSizeIsValid() {

@@ -159,7 +159,7 @@ class TestParentLocator : public QObject {
         const auto img = openFile(writeImageFile(dir.path(), "child.vhdx", child.bytes));
         VHDX_REQUIRE_FINDING(*img, FindingCode::ParentNotFound, f);
         QCOMPARE(f.severity, Severity::Error);
-        VHDX_COMPARE_STR(f.structure, "metadata:Parent Locator");
+        VHDX_COMPARE_STR(key(*img, f), "metadata:Parent Locator");
         QCOMPARE(f.offset, child.item(guids::parentLocator)->dataOffset);
         QCOMPARE(img->parentChain().size(), size_t(1));
         QVERIFY(!img->parentChain().front().found);
@@ -191,7 +191,7 @@ class TestParentLocator : public QObject {
         const auto img = openFile(writeImageFile(dir.path(), "child.vhdx", child.bytes));
         VHDX_REQUIRE_FINDING(*img, FindingCode::ParentLinkageMismatch, f);
         QCOMPARE(f.severity, Severity::Error);
-        VHDX_COMPARE_STR(f.structure, "metadata:Parent Locator");
+        VHDX_COMPARE_STR(key(*img, f), "metadata:Parent Locator");
         QCOMPARE(f.offset, child.item(guids::parentLocator)->dataOffset);
         QVERIFY(img->parentChain().front().found);
         QVERIFY(!img->parentChain().front().linkageMatches);
@@ -253,7 +253,7 @@ class TestParentLocator : public QObject {
         const auto img = parseAndScan(buildImage(spec));
         VHDX_REQUIRE_FINDING(*img, FindingCode::ParentLocatorMissing, f);
         QCOMPARE(f.severity, Severity::Error);
-        QVERIFY(f.structure.rfind("metadata", 0) == 0);
+        QVERIFY(key(*img, f).rfind("metadata", 0) == 0);
     }
     void locatorInvalidInImage() {
         ImageSpec spec = childSpec({{"relative_path", "x.vhdx"}}); // no parent_linkage
@@ -261,7 +261,7 @@ class TestParentLocator : public QObject {
         const auto img = parseAndScan(b);
         VHDX_REQUIRE_FINDING(*img, FindingCode::ParentLocatorInvalid, f);
         QCOMPARE(f.severity, Severity::Error);
-        VHDX_COMPARE_STR(f.structure, "metadata:Parent Locator");
+        VHDX_COMPARE_STR(key(*img, f), "metadata:Parent Locator");
         QCOMPARE(f.offset, b.item(guids::parentLocator)->dataOffset);
         QVERIFY(!img->metadata().parentLocator->valid);
     }
@@ -271,7 +271,7 @@ class TestParentLocator : public QObject {
         const auto img = parseAndScan(buildImage(spec));
         VHDX_REQUIRE_FINDING(*img, FindingCode::ParentLocatorUnexpected, f);
         QCOMPARE(f.severity, Severity::Warning);
-        VHDX_COMPARE_STR(f.structure, "metadata:Parent Locator");
+        VHDX_COMPARE_STR(key(*img, f), "metadata:Parent Locator");
         VHDX_REQUIRE_NO_ERRORS(*img);
     }
     void candidatesOrder() {

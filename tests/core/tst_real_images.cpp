@@ -106,11 +106,11 @@ class TestRealImages : public QObject {
         QCOMPARE(s.entriesScanned, x.payloadEntries + x.bitmapEntries);
         QCOMPARE(s.payloadEntries, x.payloadEntries);
         QCOMPARE(s.sectorBitmapEntries, x.bitmapEntries);
-        QCOMPARE(s.counts.payload[6], x.fully);
-        QCOMPARE(s.counts.payload[2], x.zero);
-        QCOMPARE(s.counts.payload[0], x.notPresent);
-        QCOMPARE(s.counts.payloadInvalid, 0ull);
-        QCOMPARE(s.counts.bitmapInvalid, 0ull);
+        QCOMPARE(s.counts.of(BatClass::PayloadFullyPresent), x.fully);
+        QCOMPARE(s.counts.of(BatClass::PayloadZero), x.zero);
+        QCOMPARE(s.counts.of(BatClass::PayloadNotPresent), x.notPresent);
+        QCOMPARE(s.counts.of(BatClass::PayloadInvalid), 0ull);
+        QCOMPARE(s.counts.of(BatClass::BitmapInvalid), 0ull);
 
         QCOMPARE(img->log().present, x.log);
         QCOMPARE(img->log().replayNeeded, x.log);
@@ -143,7 +143,7 @@ class TestRealImages : public QObject {
         QVERIFY(log.replayNeeded);
         VHDX_REQUIRE_FINDING(*img, FindingCode::LogReplayNeeded, f);
         QCOMPARE(f.severity, Severity::Warning);
-        VHDX_COMPARE_STR(f.structure, "log");
+        VHDX_COMPARE_STR(key(*img, f), "log");
         QCOMPARE(f.offset, MiB);
         const auto stale = findingsWith(*img, FindingCode::LogEntryInvalid);
         QCOMPARE(stale.size(), size_t(6));
@@ -155,7 +155,7 @@ class TestRealImages : public QObject {
         for (const LogDescriptor& d : descriptors) {
             QVERIFY(d.signatureValid);
             QCOMPARE(d.sequenceNumber, 7ull);
-            QCOMPARE(d.fileOffset % 4096, 0ull);
+            QCOMPARE(d.targetOffset % 4096, 0ull);
         }
     }
 };

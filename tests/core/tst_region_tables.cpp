@@ -104,7 +104,7 @@ class TestRegionTables : public QObject {
         const auto img = parseAndScan(b);
         VHDX_REQUIRE_FINDING(*img, FindingCode(code), f);
         QCOMPARE(f.severity, Severity::Warning);
-        VHDX_COMPARE_STR(f.structure, table == 1 ? "region_table1" : "region_table2");
+        VHDX_COMPARE_STR(key(*img, f), table == 1 ? "region_table1" : "region_table2");
         QVERIFY(f.offset >= at && f.offset < at + 16);
         QCOMPARE(img->regions().used, 3 - table);
         QVERIFY(img->regions().bat.has_value());
@@ -118,10 +118,10 @@ class TestRegionTables : public QObject {
         const auto img = parseAndScan(b);
         VHDX_REQUIRE_FINDING(*img, FindingCode::RegionTableChecksumBad, c);
         QCOMPARE(c.severity, Severity::Error);
-        VHDX_COMPARE_STR(c.structure, "region_table1");
+        VHDX_COMPARE_STR(key(*img, c), "region_table1");
         VHDX_REQUIRE_FINDING(*img, FindingCode::RegionTableSignatureBad, s);
         QCOMPARE(s.severity, Severity::Error);
-        VHDX_COMPARE_STR(s.structure, "region_table2");
+        VHDX_COMPARE_STR(key(*img, s), "region_table2");
     }
     void hugeEntryCount() {
         // EntryCount 2^32-1 in both copies: rejected without reading 128 GiB of entries.
@@ -133,7 +133,7 @@ class TestRegionTables : public QObject {
         QCOMPARE(f.severity, Severity::Error);
         QCOMPARE(img->regions().tables[0].entryCount, 0xFFFFFFFFu);
         QVERIFY(!img->regions().tables[0].entryCountValid);
-        QVERIFY(img->regions().tables[0].entries.size() <= layout::maxRegionEntries);
+        QVERIFY(img->regions().tables[0].entries.size() <= schema::region_entry::table.maxEntries);
         QVERIFY(img->findings().hasErrors());
     }
     void copiesDiffer() {
@@ -158,7 +158,7 @@ class TestRegionTables : public QObject {
         const auto img = parseAndScan(buildImage(spec));
         VHDX_REQUIRE_FINDING(*img, FindingCode::RegionMissing, f);
         QCOMPARE(f.severity, Severity::Error);
-        QVERIFY(f.structure.rfind("region_table", 0) == 0);
+        QVERIFY(key(*img, f).rfind("region_table", 0) == 0);
         QCOMPARE(img->regions().bat.has_value(), !bat);
         QCOMPARE(img->regions().metadata.has_value(), bat);
         QCOMPARE(findingsWith(*img, FindingCode::RegionMissing).size(), size_t(1));
@@ -179,7 +179,7 @@ class TestRegionTables : public QObject {
         const auto img = parseAndScan(b);
         VHDX_REQUIRE_FINDING(*img, FindingCode::RegionUnknownRequired, f);
         QCOMPARE(f.severity, Severity::Error);
-        VHDX_COMPARE_STR(f.structure, "region_table1");
+        VHDX_COMPARE_STR(key(*img, f), "region_table1");
         QCOMPARE(f.offset, entryAt(1, 2));
     }
     void unknownOptionalIsFine() {
@@ -223,7 +223,7 @@ class TestRegionTables : public QObject {
         const auto img = parseAndScan(b);
         VHDX_REQUIRE_FINDING(*img, FindingCode::RegionOverlap, f);
         QCOMPARE(f.severity, Severity::Error);
-        VHDX_COMPARE_STR(f.structure, "region_table1");
+        VHDX_COMPARE_STR(key(*img, f), "region_table1");
     }
     void outOfBounds_data() {
         QTest::addColumn<int>("entry");
@@ -273,8 +273,8 @@ class TestRegionTables : public QObject {
         const auto img = Image::parse(b.source());
         VHDX_REQUIRE_FINDING(*img, FindingCode::FileTruncated, f);
         QCOMPARE(f.severity, Severity::Error);
-        const bool t1 = std::any_of(f_all.begin(), f_all.end(), [](const Finding& x) {
-            return x.structure == "region_table1" && x.offset == kT1;
+        const bool t1 = std::any_of(f_all.begin(), f_all.end(), [&](const Finding& x) {
+            return key(*img, x) == "region_table1" && x.offset == kT1;
         });
         QVERIFY2(t1, qPrintable(describe(*img)));
         QVERIFY(!img->regions().tables[0].readable);

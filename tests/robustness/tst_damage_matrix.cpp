@@ -41,7 +41,8 @@ QString describe(const Image& img) {
         out += QStringLiteral("\n  %1 %2 %3: %4")
                    .arg(QString::fromUtf8(severityName(f.severity).data()),
                         QString::fromUtf8(codeName(f.code).data()),
-                        QString::fromStdString(f.structure), QString::fromStdString(f.message));
+                        QString::fromStdString(structureKey(f.where, img.metadata())),
+                        QString::fromStdString(f.message));
     return out.isEmpty() ? QStringLiteral(" (no findings)") : out;
 }
 
@@ -77,13 +78,14 @@ class TestDamageMatrix : public QObject {
         const Expect& e = c.expect;
         if (!e.code) {
             for (const Finding& f : img->findings().items())
-                QVERIFY2(f.structure != e.structure || f.severity == Severity::Info,
+                QVERIFY2(structureKey(f.where, img->metadata()) != e.structure ||
+                             f.severity == Severity::Info,
                          qPrintable("expected nothing on " + QString::fromStdString(e.structure) +
                                     ":" + all));
         } else {
             const Finding* hit = nullptr;
             for (const Finding& f : img->findings().items())
-                if (f.code == *e.code && f.structure == e.structure) {
+                if (f.code == *e.code && structureKey(f.where, img->metadata()) == e.structure) {
                     hit = &f;
                     break;
                 }

@@ -38,7 +38,7 @@ class TestFuzzRegressions : public QObject {
         QVERIFY(!img->findings().hasErrors());
         QVERIFY(img->metadata().geometryKnown());
         QVERIFY(img->batReader() && img->batScan()->completed);
-        QCOMPARE(img->batScan()->counts.payload[test::bat::Zero], 1ull);
+        QCOMPARE(img->batScan()->counts.of(BatClass::PayloadZero), 1ull);
         QVERIFY(img->log().replayNeeded);
         QCOMPARE(fuzz::exerciseImage(file, c.data(), c.size()), 0);
     }

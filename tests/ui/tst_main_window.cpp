@@ -31,6 +31,7 @@
 #include "ui_test_images.h"
 #include "vhdx/image.h"
 
+using namespace vhdx;
 using namespace vhdx::ui;
 
 namespace {
@@ -137,18 +138,18 @@ class TstMainWindow : public QObject {
         QModelIndex target;
         for (int r = 0; r < findings->model()->rowCount(); ++r)
             if (findings->model()->index(r, FindingsModel::StructureColumn).data().toString() ==
-                "log[8192]")
+                "Log entry at log offset 0x2000")
                 target = findings->model()->index(r, FindingsModel::MessageColumn);
         QVERIFY(target.isValid());
         findings->scrollTo(target);
         QTest::mouseClick(findings->viewport(), Qt::LeftButton, {},
                           findings->visualRect(target).center());
         const QModelIndex current = w.imageView()->tree()->currentIndex();
-        QCOMPARE(current.data(StructureTreeModel::StructureKeyRole).toString(),
-                 QString("log[8192]"));
         QCOMPARE(current.data().toString(), QString("Entry seq 2"));
-        // The details pane follows: the entry's 8 KiB at 1 MiB + 8 KiB.
-        QCOMPARE(w.imageView()->details()->hexView()->baseOffset(), 0x100000ull + 8192);
+        QCOMPARE(current.data(StructureTreeModel::OffsetRole).toULongLong(), 0x100000ull + 8192);
+        // The details pane follows: the entry's 8 KiB at 1 MiB + 8 KiB are highlighted.
+        QCOMPARE(w.imageView()->details()->hexView()->highlight(),
+                 (std::vector<ByteRange>{{0x100000 + 8192, 8192}}));
     }
 
     void fieldAndByteSelectEachOther() {
@@ -158,24 +159,21 @@ class TstMainWindow : public QObject {
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         QVERIFY(w.openFile(m_images.dynamic1G()));
         StructureTreeModel* model = w.imageView()->treeModel();
-        const QModelIndex h2 = model->indexForKey("header2");
+        const QModelIndex h2 = model->indexFor(ref::header(2));
         QModelIndex seq;
         for (int r = 0; r < model->rowCount(h2); ++r)
             if (model->index(r, 0, h2).data().toString() == "Sequence number")
                 seq = model->index(r, 0, h2);
         w.imageView()->selectIndex(seq);
         HexView* hex = w.imageView()->details()->hexView();
-        QCOMPARE(hex->baseOffset(), 0x20000ull);
-        QCOMPARE(hex->highlightStart(), 0x20008ull);
-        QCOMPARE(hex->highlightLength(), 8ull);
+        QCOMPARE(hex->highlight(), (std::vector<ByteRange>{{0x20008, 8}}));
         // A click on the byte at 0x20012 (inside FileWriteGuid) selects that field.
         const QRect r = hex->byteRect(0x20012);
         QVERIFY(!r.isEmpty());
         QTest::mouseClick(hex->viewport(), Qt::LeftButton, {}, r.center());
         QCOMPARE(w.imageView()->tree()->currentIndex().data().toString(),
                  QString("File write GUID"));
-        QCOMPARE(hex->highlightStart(), 0x20010ull);
-        QCOMPARE(hex->highlightLength(), 16ull);
+        QCOMPARE(hex->highlight(), (std::vector<ByteRange>{{0x20010, 16}}));
 
         // Ctrl+C copies the selected rows, tab-separated.
         w.imageView()->selectIndex(h2);
@@ -285,8 +283,8 @@ class TstMainWindow : public QObject {
         QCOMPARE(finished.last().first().toBool(), true);
         const auto& scan = w.image()->batScan();
         QVERIFY(scan && scan->completed);
-        QCOMPARE(scan->counts.payload[6], 3ull); // the Hyper-V image's facts
-        QCOMPARE(scan->counts.payload[2], 29ull);
+        QCOMPARE(scan->counts.of(BatClass::PayloadFullyPresent), 3ull); // the Hyper-V image's facts
+        QCOMPARE(scan->counts.of(BatClass::PayloadZero), 29ull);
         QCOMPARE(w.image()->batGeometry().totalEntries, 32ull);
     }
 

@@ -51,11 +51,11 @@ class TstStructureTree : public QObject {
         std::string error;
         auto image = Image::open(path.toStdString(), error);
         QVERIFY(image);
-        model.setImage(image.get(), false, image->findings().items());
+        model.setDocument(buildDocument(*image, image->findings().items(), {false}));
         (void)image->scanBat();
-        model.setImage(image.get(), true, image->findings().items());
+        model.setDocument(buildDocument(*image, image->findings().items()));
         QCOMPARE(model.columnCount(), int(StructureTreeModel::ColumnCount));
-        model.setImage(nullptr, false, {});
+        model.setDocument(nullptr);
         QCOMPARE(model.rowCount(), 0);
     }
 
@@ -63,7 +63,7 @@ class TstStructureTree : public QObject {
         auto image = openScanned(m_images.dynamic1G());
         QVERIFY(image);
         StructureTreeModel m;
-        m.setImage(image.get(), true, image->findings().items());
+        m.setDocument(buildDocument(*image, image->findings().items()));
         QStringList top;
         for (int r = 0; r < m.rowCount(); ++r)
             top << m.index(r, 0).data().toString();
@@ -105,7 +105,7 @@ class TstStructureTree : public QObject {
         auto image = openScanned(m_images.dirtyLog());
         QVERIFY(image);
         StructureTreeModel m;
-        m.setImage(image.get(), true, image->findings().items());
+        m.setDocument(buildDocument(*image, image->findings().items()));
         const QModelIndex log = child(m, {}, "Log");
         QCOMPARE(value(log), QString("replay needed"));
         QCOMPARE(log.data(StructureTreeModel::StatusRole).toInt(), int(NodeStatus::Warning));
@@ -134,18 +134,17 @@ class TstStructureTree : public QObject {
         QCOMPARE(value(child(m, payload, "fully present")), QString("17"));
         QCOMPARE(value(child(m, payload, "not present")), QString("10,223"));
         // A finding's structure key finds its node.
-        QCOMPARE(m.indexForKey("log[8192]").data().toString(), QString("Entry seq 2"));
-        QCOMPARE(m.indexForKey("metadata:File Parameters").data().toString(),
-                 QString("File Parameters"));
-        QCOMPARE(m.indexForKey("bat[12]").data().toString(), QString("BAT"));
-        QCOMPARE(m.indexForKey("header2").data().toString(), QString("Header 2"));
+        QCOMPARE(m.indexFor(ref::logEntry(8192)).data().toString(), QString("Entry seq 2"));
+        QCOMPARE(m.indexFor(ref::metadataItem(0)).data().toString(), QString("File Parameters"));
+        QCOMPARE(m.indexFor(ref::batEntry(12)).data().toString(), QString("BAT"));
+        QCOMPARE(m.indexFor(ref::header(2)).data().toString(), QString("Header 2"));
     }
 
     void xfsBatCounts() {
         auto image = openScanned(m_images.xfs());
         QVERIFY(image);
         StructureTreeModel m;
-        m.setImage(image.get(), true, image->findings().items());
+        m.setDocument(buildDocument(*image, image->findings().items()));
         const QModelIndex bat = child(m, {}, "BAT");
         const QModelIndex payload = child(m, bat, "Payload states");
         QCOMPARE(value(child(m, payload, "fully present")), QString("20"));
@@ -171,7 +170,7 @@ class TstStructureTree : public QObject {
         QCOMPARE(filter.rowCount(), 7);
         filter.setSeverityShown(Severity::Info, false);
         QCOMPARE(filter.rowCount(), 1);
-        QCOMPARE(filter.index(0, FindingsModel::StructureColumn).data().toString(), QString("log"));
+        QCOMPARE(filter.index(0, FindingsModel::StructureColumn).data().toString(), QString("Log"));
         filter.setSeverityShown(Severity::Warning, false);
         QCOMPARE(filter.rowCount(), 0);
         filter.setSeverityShown(Severity::Info, true);

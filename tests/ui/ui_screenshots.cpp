@@ -1,5 +1,6 @@
 // Renders the viewer's main views for an image into PNG files, for docs/screenshots and for
-// looking at the real thing: ui_screenshots IMAGE OUTPUT_PREFIX [--bat-offset N] [--zoom PX]
+// looking at the real thing: ui_screenshots IMAGE OUTPUT_PREFIX [--path P] [--bat-offset N]
+// [--zoom PX]
 #include <QApplication>
 #include <QSignalSpy>
 #include <QTabWidget>
@@ -22,8 +23,8 @@ int main(int argc, char** argv) {
     QApplication::setOrganizationName(QStringLiteral("vhdx-inspector-screenshots"));
     const QStringList args = app.arguments();
     if (args.size() < 3) {
-        qWarning("usage: ui_screenshots IMAGE OUTPUT_PREFIX [--select KEY] [--bat-offset N] "
-                 "[--zoom PX]");
+        qWarning("usage: ui_screenshots IMAGE OUTPUT_PREFIX [--path 'Header 2/Checksum'] "
+                 "[--expand] [--bat-offset N] [--zoom PX]");
         return 2;
     }
     const QString out = args[2];
@@ -40,10 +41,10 @@ int main(int argc, char** argv) {
     view->session()->waitForScan();
     QCoreApplication::processEvents();
     for (qsizetype i = 3; i + 1 < args.size(); i += 2) {
-        if (args[i] == QLatin1String("--select"))
-            view->selectStructure(args[i + 1]);
-        else if (args[i] == QLatin1String("--path")) {
-            const QModelIndex idx = view->treeModel()->indexForPath(args[i + 1]);
+        if (args[i] == QLatin1String("--path")) {
+            // Labels from the top, '/' between them (the document's paths use \x1f).
+            const QModelIndex idx = view->treeModel()->indexForPath(
+                QString(args[i + 1]).replace(QLatin1Char('/'), QChar(0x1f)));
             view->tree()->expand(idx.parent());
             view->selectIndex(idx);
         } else if (args[i] == QLatin1String("--expand"))

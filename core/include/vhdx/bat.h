@@ -9,35 +9,23 @@
 #include <string_view>
 #include <vector>
 
+#include "vhdx/schema/bat_states.h"
+#include "vhdx/schema/structures.h"
+
 namespace vhdx {
 
 class ByteSource;
 class Findings;
 
-enum class PayloadState : uint8_t {
-    NotPresent = 0,
-    Undefined = 1,
-    Zero = 2,
-    Unmapped = 3,
-    FullyPresent = 6,
-    PartiallyPresent = 7,
-};
-enum class BitmapState : uint8_t { NotPresent = 0, Present = 6 };
-
 struct BatEntry {
     uint64_t raw = 0;
-    [[nodiscard]] uint8_t state() const { return uint8_t(raw & 7); }
-    [[nodiscard]] uint32_t reservedBits() const { return uint32_t((raw >> 3) & 0x1FFFF); }
-    [[nodiscard]] uint64_t fileOffsetMB() const { return raw >> 20; }
+    [[nodiscard]] uint8_t state() const { return uint8_t(schema::bat_entry::state.of(raw)); }
+    [[nodiscard]] uint32_t reservedBits() const {
+        return uint32_t(schema::bat_entry::reserved.of(raw));
+    }
+    [[nodiscard]] uint64_t fileOffsetMB() const { return schema::bat_entry::fileOffsetMB.of(raw); }
     [[nodiscard]] uint64_t fileOffset() const { return fileOffsetMB() << 20; }
 };
-
-// Display name of a state for a slot kind: "fully present", "present"; "invalid" for an
-// undefined state (callers show the number beside it).
-[[nodiscard]] std::string_view payloadStateName(uint8_t state);
-[[nodiscard]] std::string_view bitmapStateName(uint8_t state);
-[[nodiscard]] bool payloadStateDefined(uint8_t state, bool hasParent);
-[[nodiscard]] bool bitmapStateDefined(uint8_t state);
 
 struct BatGeometry {
     bool valid = false;
@@ -52,18 +40,43 @@ struct BatGeometry {
 
     [[nodiscard]] static BatGeometry compute(uint64_t blockSize, uint64_t logicalSectorSize,
                                              uint64_t virtualDiskSize, bool hasParent);
+    // A chunk is ChunkRatio payload slots and, last, its sector-bitmap slot.
+    [[nodiscard]] uint64_t slotsPerChunk() const { return chunkRatio + 1; }
+    [[nodiscard]] uint64_t chunkOfIndex(uint64_t index) const { return index / slotsPerChunk(); }
     [[nodiscard]] bool isSectorBitmapIndex(uint64_t index) const {
-        return (index % (chunkRatio + 1)) == chunkRatio;
+        return (index % slotsPerChunk()) == chunkRatio;
+    }
+    // The payload blocks a slot covers: its own block, or all the blocks of a bitmap's chunk.
+    struct BlockSpan {
+        uint64_t first = 0;
+        uint64_t count = 0;
+    };
+    [[nodiscard]] BlockSpan blocksOfIndex(uint64_t index) const {
+        if (isSectorBitmapIndex(index))
+            return {chunkOfIndex(index) * chunkRatio, chunkRatio};
+        return {blockOfPayloadIndex(index), 1};
+    }
+    [[nodiscard]] SlotKind slotKind(uint64_t index) const {
+        return isSectorBitmapIndex(index) ? SlotKind::SectorBitmap : SlotKind::Payload;
+    }
+    // A payload slot past the last block: the trailing slots of a differencing disk's last
+    // chunk, which no block of the disk uses.
+    [[nodiscard]] bool isPaddingIndex(uint64_t index) const {
+        return !isSectorBitmapIndex(index) && blockOfPayloadIndex(index) >= dataBlocks;
+    }
+    // The class of an entry in this slot.
+    [[nodiscard]] BatClass classify(uint64_t index, BatEntry e) const {
+        return classifyBatState(e.state(), slotKind(index), hasParent);
     }
     [[nodiscard]] uint64_t payloadIndexOfBlock(uint64_t block) const {
         return block + block / chunkRatio;
     }
     // Block number of a payload slot (caller checks it is not a bitmap slot).
     [[nodiscard]] uint64_t blockOfPayloadIndex(uint64_t index) const {
-        return index - index / (chunkRatio + 1);
+        return index - chunkOfIndex(index);
     }
     [[nodiscard]] uint64_t sectorBitmapIndexOfChunk(uint64_t chunk) const {
-        return chunk * (chunkRatio + 1) + chunkRatio;
+        return chunk * slotsPerChunk() + chunkRatio;
     }
     // BAT index of the payload block covering a virtual byte offset.
     [[nodiscard]] std::optional<uint64_t> indexOfVirtualOffset(uint64_t virtualOffset) const;
@@ -95,12 +108,11 @@ class BatReader {
     mutable uint64_t m_clock = 0;
 };
 
+// Entries per class (schema/bat_states.h): each entry counted once, in its one class.
 struct BatStateCounts {
-    uint64_t payload[8] = {};
-    uint64_t bitmap[8] = {};
-    uint64_t payloadInvalid = 0;
-    uint64_t bitmapInvalid = 0;
+    uint64_t byClass[batClassCount] = {};
     uint64_t reservedBitsSet = 0;
+    [[nodiscard]] uint64_t of(BatClass c) const { return byClass[size_t(c)]; }
 };
 
 struct BatScanResult {

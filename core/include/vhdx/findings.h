@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "vhdx/structure_ref.h"
+
 namespace vhdx {
 
 enum class Severity { Info, Warning, Error };
@@ -76,15 +78,15 @@ struct FindingCodeInfo {
 struct Finding {
     Severity severity = Severity::Error;
     FindingCode code = FindingCode::NotVhdx;
-    std::string structure; // "header1", "metadata:File Parameters", "bat[12]", "log[4096]"
-    uint64_t offset = 0;   // file offset the finding concerns
+    StructureRef where;  // the structure it concerns
+    uint64_t offset = 0; // file offset the finding concerns
     std::string message;
     std::string spec; // MS-VHDX section, e.g. "2.2.2"
 };
 
 class Findings {
   public:
-    void add(Severity severity, FindingCode code, std::string structure, uint64_t offset,
+    void add(Severity severity, FindingCode code, StructureRef where, uint64_t offset,
              std::string message, std::string spec);
     void append(const Findings& other);
     template <class Pred> void removeIf(Pred pred) { std::erase_if(m_items, pred); }

@@ -37,7 +37,6 @@ class Image {
                                                       const ParseOptions& options = {});
 
     [[nodiscard]] const ByteSource& source() const { return *m_source; }
-    [[nodiscard]] std::shared_ptr<const ByteSource> sourcePtr() const { return m_source; }
     [[nodiscard]] uint64_t fileSize() const { return m_source->size(); }
     [[nodiscard]] std::string path() const { return m_source->path(); }
 
@@ -50,8 +49,6 @@ class Image {
     [[nodiscard]] const std::vector<ParentLink>& parentChain() const { return m_parentChain; }
     // Null when there is no usable BAT region or geometry.
     [[nodiscard]] const BatReader* batReader() const { return m_batReader.get(); }
-    // File ranges BAT blocks must not overlap.
-    [[nodiscard]] const std::vector<ReservedRange>& reservedRanges() const { return m_reserved; }
 
     // Findings of the parse (structure findings), plus the scan's once scanBat ran.
     [[nodiscard]] const Findings& findings() const { return m_findings; }

@@ -41,7 +41,7 @@ struct LogDescriptor {
     uint32_t trailingBytes = 0;
     uint64_t leadingBytes = 0;
     uint64_t zeroLength = 0;
-    uint64_t fileOffset = 0;
+    uint64_t targetOffset = 0; // FileOffset: where in the file its bytes go
     uint64_t sequenceNumber = 0;
 };
 

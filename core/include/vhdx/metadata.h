@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "vhdx/byte_source.h"
 #include "vhdx/guid.h"
 
 namespace vhdx {
@@ -20,10 +21,13 @@ struct MetadataEntry {
     uint32_t offset = 0; // relative to the region start
     uint32_t length = 0;
     uint32_t flagsRaw = 0;
-    bool inBounds = false; // lies inside the region (and, for known items, has the right size)
-    [[nodiscard]] bool isUser() const { return flagsRaw & 1u; }
-    [[nodiscard]] bool isVirtualDisk() const { return flagsRaw & 2u; }
-    [[nodiscard]] bool isRequired() const { return flagsRaw & 4u; }
+    // The item lies inside the region after the table and, for a known item, has its size.
+    bool placed = false;
+    // A placed known item's value was read (Ok), or why not; unknown items are not read.
+    ReadStatus valueRead = ReadStatus::PastEnd;
+    [[nodiscard]] bool isUser() const;
+    [[nodiscard]] bool isVirtualDisk() const;
+    [[nodiscard]] bool isRequired() const;
 };
 
 struct ParentLocatorEntry {
@@ -45,7 +49,8 @@ struct ParentLocator {
 };
 
 struct Metadata {
-    bool readable = false; // region present and its table read
+    bool readable = false;                      // region present and its table read
+    ReadStatus tableRead = ReadStatus::PastEnd; // why not, when a region exists
     uint64_t regionOffset = 0;
     uint64_t regionLength = 0;
     bool signatureValid = false;
@@ -69,6 +74,9 @@ struct Metadata {
 };
 
 [[nodiscard]] std::string metadataItemName(const Guid& id);
+
+// The index in md.entries of the first item with this id, or md.entries.size().
+[[nodiscard]] size_t metadataItemIndex(const Metadata& md, const Guid& id);
 
 // Decodes a parent locator item from its bytes (no I/O); problems go to the result.
 [[nodiscard]] ParentLocator decodeParentLocator(const uint8_t* item, size_t len);

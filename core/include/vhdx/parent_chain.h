@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "vhdx/guid.h"
+#include "vhdx/structure_ref.h"
 
 namespace vhdx {
 
@@ -31,13 +32,18 @@ struct ParentLink {
 [[nodiscard]] std::vector<std::pair<std::string, std::string>>
 parentCandidates(const ParentLocator& locator, const std::string& imageDir);
 
+// Where the child's parent locator is, for the findings about its parent.
+struct LocatorPlace {
+    StructureRef item = ref::metadata(); // the locator's metadata item
+    uint64_t fileOffset = 0;
+};
+
 // Follows the chain from an image at imagePath (depth-limited, cycles detected), adding
-// PARENT_NOT_FOUND / PARENT_LINKAGE_MISMATCH findings for the child at locatorOffset (the
-// file offset of the child's parent locator item). Every ancestor is parsed with `budget`,
-// the child's: the chain shares one open's budget.
+// PARENT_NOT_FOUND / PARENT_LINKAGE_MISMATCH findings for the child's locator. Every
+// ancestor is parsed with `budget`, the child's: the chain shares one open's budget.
 [[nodiscard]] std::vector<ParentLink>
 resolveParentChain(const std::string& imagePath, const ParentLocator& locator, Findings& findings,
-                   std::shared_ptr<WorkBudget> budget, uint64_t locatorOffset = 0,
+                   std::shared_ptr<WorkBudget> budget, const LocatorPlace& place = {},
                    int maxDepth = 16);
 
 } // namespace vhdx

@@ -1,0 +1,168 @@
+// The decoded document (issue 8): every node with its bytes, one status and its findings by
+// typed reference; nodeAt answers which field owns a byte. Includes the four defects the
+// hand-written tree builders had.
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "core_test_helpers.h"
+#include "log_test_helpers.h"
+#include "test_files.h"
+#include "vhdx/document/document.h"
+#include "vhdx/layout.h"
+#include "vhdx/schema/structures.h"
+
+using namespace vhdx;
+using namespace vhdx::test;
+
+namespace {
+
+std::shared_ptr<const Document> documentOf(const Image& img) {
+    return buildDocument(img, img.findings().items());
+}
+
+NodeId childNamed(const Document& d, NodeId parent, const std::string& label) {
+    for (NodeId c : d.node(parent).children)
+        if (d.node(c).label == label)
+            return c;
+    return noNode;
+}
+
+} // namespace
+
+class TestDocument : public QObject {
+    Q_OBJECT
+  private slots:
+    void headerFieldsFromTheSchema() {
+        namespace hs = schema::header;
+        const auto img = parseAndScan(buildImage({}));
+        const auto doc = documentOf(*img);
+        const NodeId h1 = doc->nodeFor(ref::header(1));
+        QVERIFY(h1 != noNode);
+        QCOMPARE(doc->node(h1).ranges, (std::vector<ByteRange>{{64 * KiB, 4096}}));
+        for (const schema::Field* f : hs::fields) {
+            if (f->type == schema::FieldType::Reserved)
+                continue;
+            const NodeId n = doc->childWithField(h1, *f);
+            QVERIFY2(n != noNode, f->key.data());
+            QCOMPARE(doc->node(n).ranges,
+                     (std::vector<ByteRange>{{64 * KiB + f->offset, f->size}}));
+            // Which field owns a byte: the field, for every byte of it.
+            QCOMPARE(doc->nodeAt(64 * KiB + f->offset + f->size - 1), n);
+        }
+        QCOMPARE(doc->node(doc->childWithField(h1, hs::sequenceNumber)).value, std::string("1"));
+        // A reserved byte belongs to the header itself; a byte of the first MiB outside
+        // every structure to the file.
+        QCOMPARE(doc->nodeAt(64 * KiB + 100), h1);
+        QCOMPARE(doc->node(doc->nodeAt(900 * KiB)).label, std::string("File"));
+        QCOMPARE(doc->nodeAt(img->fileSize()), noNode);
+    }
+
+    // Defect 1: a payload entry in state 7 on a disk without a parent was counted as
+    // "partially present" and again as "invalid" (33 of 32 entries).
+    void partiallyPresentWithoutParentCountsOnce() {
+        ImageSpec spec;
+        spec.rawBatEntries[5] = bat::entry(bat::PartiallyPresent, 0);
+        const auto img = parseAndScan(buildImage(spec));
+        const auto doc = documentOf(*img);
+        const NodeId states = childNamed(*doc, doc->nodeFor(ref::bat()), "Payload states");
+        QVERIFY(states != noNode);
+        uint64_t sum = 0;
+        for (NodeId c : doc->node(states).children)
+            sum += std::stoull(doc->node(c).value);
+        QCOMPARE(sum, uint64_t(32));
+        QCOMPARE(doc->node(childNamed(*doc, states, "partially present")).value, std::string("0"));
+        const NodeId invalid = childNamed(*doc, states, "invalid state");
+        QCOMPARE(doc->node(invalid).value, std::string("1"));
+        QCOMPARE(doc->node(invalid).status, NodeStatus::Error);
+        QCOMPARE(img->batScan()->counts.of(BatClass::PayloadPartiallyPresent), uint64_t(0));
+    }
+
+    // Defect 2: an entry that wraps around the end of the circular log claimed one
+    // contiguous range, so the bytes after the log (the BAT) showed as log bytes.
+    void wrappedLogEntryHasTwoRanges() {
+        LogEntrySpec e = entry(8);
+        e.offset = MiB - 4096; // 8 KiB: its second sector is the log's first
+        const BuiltImage b = buildImage(withLog({e}));
+        const auto img = parseAndScan(b);
+        QCOMPARE(int(img->log().replayState), int(LogReplayState::Needed));
+        const auto doc = documentOf(*img);
+        const NodeId n = doc->nodeFor(ref::logEntry(MiB - 4096));
+        QVERIFY(n != noNode);
+        const std::vector<ByteRange> expected{{b.logOffset + MiB - 4096, 4096},
+                                              {b.logOffset, 4096}};
+        QCOMPARE(doc->node(n).ranges, expected);
+        QCOMPARE(doc->node(n).size(), uint64_t(8192));
+        // The first byte after the log is the BAT's, not the entry's.
+        QCOMPARE(doc->nodeAt(b.logOffset + b.logLength), doc->nodeFor(ref::bat()));
+        QVERIFY(doc->node(n).contains(b.logOffset));
+        QVERIFY(!doc->node(n).contains(b.logOffset + 4096));
+        // Its descriptor lies in its first sector, at the end of the log.
+        const NodeId d0 = childNamed(*doc, n, "Descriptor 0");
+        QCOMPARE(doc->node(d0).ranges,
+                 (std::vector<ByteRange>{{b.logOffset + MiB - 4096 + 64, 32}}));
+    }
+
+    // Defect 3: a structure that could not be read for an I/O error was explained as lying
+    // beyond the end of the file.
+    void ioErrorIsSaid() {
+        const BuiltImage b = buildImage({});
+        const auto img = Image::parse(
+            std::make_shared<FailingSource>(b.bytes, b.headerOffset[0], b.headerOffset[0] + 8));
+        const Header& h = img->headers().headers[0];
+        QVERIFY(!h.readable);
+        QVERIFY2(h.problem().find("I/O error") != std::string::npos, h.problem().c_str());
+        const auto doc = documentOf(*img);
+        const DocNode& n = doc->node(doc->nodeFor(ref::header(1)));
+        QCOMPARE(n.value, std::string("unreadable"));
+        QVERIFY2(n.reason.find("I/O error") != std::string::npos, n.reason.c_str());
+        QVERIFY(n.reason.find("beyond") == std::string::npos);
+        QCOMPARE(n.status, NodeStatus::Error);
+    }
+
+    // One status per node, the finding's: a bad copy is a warning while the other is good.
+    void statusFollowsTheFindings() {
+        BuiltImage b = buildImage({});
+        std::fill_n(b.bytes.begin() + long(b.regionTableOffset[0]), 64 * KiB, uint8_t(0));
+        const auto img = parseAndScan(b);
+        const auto doc = documentOf(*img);
+        const NodeId t1 = doc->nodeFor(ref::regionTable(1));
+        QCOMPARE(doc->node(t1).status, NodeStatus::Warning);
+        QCOMPARE(doc->node(t1).findings.size(), size_t(2)); // signature and checksum
+        const NodeId sig = doc->childWithField(t1, schema::region_table::signature);
+        QCOMPARE(doc->node(sig).status, NodeStatus::Warning);
+        QCOMPARE(doc->node(sig).value, std::string("\\x00\\x00\\x00\\x00")); // what is there
+        QCOMPARE(doc->node(doc->nodeFor(ref::regionTable(2))).status, NodeStatus::Ok);
+        // The root carries the worst problem below it.
+        QCOMPARE(doc->node(doc->root()).status, NodeStatus::Warning);
+    }
+
+    // A parent that is not found is the chain's problem, not the (valid) locator's.
+    void missingParentMarksTheChain() {
+        QTemporaryDir dir;
+        ImageSpec spec;
+        spec.hasParent = true;
+        spec.parentLocator = {{"parent_linkage", "{00000000-0000-0000-0000-000000000001}"},
+                              {"relative_path", "gone.vhdx"}};
+        const QString path = writeImageFile(dir.path(), "child.vhdx", buildImage(spec).bytes);
+        std::string error;
+        const auto img = Image::open(path.toStdString(), error);
+        QVERIFY(img);
+        VHDX_REQUIRE_FINDING(*img, FindingCode::ParentNotFound, f);
+        QCOMPARE(key(*img, f), std::string("metadata:Parent Locator")); // the report's name
+        const auto doc = documentOf(*img);
+        QCOMPARE(doc->node(doc->nodeFor(ref::metadata())).status, NodeStatus::Ok);
+        QCOMPARE(doc->node(doc->nodeFor(ref::parentChain())).status, NodeStatus::Error);
+    }
+
+    void pathsRoundTrip() {
+        const auto img = parseAndScan(buildImage({}));
+        const auto doc = documentOf(*img);
+        const NodeId seq =
+            doc->childWithField(doc->nodeFor(ref::header(2)), schema::header::sequenceNumber);
+        QCOMPARE(doc->nodeForPath(doc->path(seq)), seq);
+        QCOMPARE(doc->nodeForPath("no such node"), noNode);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDocument)
+#include "tst_document.moc"
