@@ -7,6 +7,7 @@
 
 #include "header_update_internal.h"
 #include "vhdx/bytes.h"
+#include "vhdx/chain_forest.h"
 #include "vhdx/header.h"
 #include "vhdx/image.h"
 #include "vhdx/layout.h"
@@ -173,6 +174,23 @@ HeaderUpdatePlan planHeaderUpdate(const std::string& path, const HeaderUpdateOpt
     if (!detail::readForPlanning(path, options.budget, plan, read))
         return plan;
     detail::planFromRead(read, options, plan);
+    if (!plan.allowed || !options.newDataWriteGuid)
+        return plan;
+    // A new DataWriteGuid is what orphans a differencing disk (MS-VHDX 2.6.2.6.3): look for
+    // the children made from this image in its folder.
+    plan.orphanedChildren = childrenInFolder(path);
+    if (!plan.orphanedChildren.empty() && !options.allowOrphaningChildren) {
+        std::string names;
+        for (const std::string& c : plan.orphanedChildren)
+            names += (names.empty() ? "" : ", ") + c;
+        plan.allowed = false;
+        plan.refusal =
+            "a new DataWriteGuid would orphan " +
+            countOf(plan.orphanedChildren.size(), "differencing disk", "differencing disks") +
+            " of its folder made from this image (" + names +
+            "): they check the parent's DataWriteGuid and would no longer accept it. "
+            "Merge or remove them first, or add --force to orphan them anyway";
+    }
     return plan;
 }
 

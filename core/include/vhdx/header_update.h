@@ -103,6 +103,9 @@ enum class UpdateStep {
 
 struct HeaderUpdateOptions {
     bool newDataWriteGuid = false;
+    // A new DataWriteGuid orphans the differencing disks of the image's folder made from it:
+    // the plan refuses when there are any (it lists them in orphanedChildren) unless this is set.
+    bool allowOrphaningChildren = false;
     // The log writer's first step (format §9): the update also sets this non-zero LogGuid.
     std::optional<Guid> logGuid;
     std::string backupPath;            // empty: no backup of the first 1 MiB
@@ -137,6 +140,9 @@ struct HeaderUpdatePlan {
     int currentSlot = 0;
     HeaderSlotPlan steps[2];     // steps[0] is the non-current slot, written first
     FileFingerprint fingerprint; // the file as the plan saw it
+    // With newDataWriteGuid: the differencing disks of its folder that expect the current
+    // DataWriteGuid (relative paths), whom the update would orphan.
+    std::vector<std::string> orphanedChildren;
 };
 
 struct HeaderUpdateResult {
