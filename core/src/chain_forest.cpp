@@ -53,7 +53,6 @@ class ForestBuilder {
     void addFolderFiles(const std::vector<std::string>& relativePaths) {
         for (const std::string& rel : relativePaths)
             addNode(m_forest.folder + "/" + rel, rel, true, 0);
-        m_forest.imagesInFolder = m_forest.nodes.size();
     }
 
     // Follows every child's locator; a parent outside the folder becomes a node too, and its
@@ -238,6 +237,7 @@ std::optional<ChainForest> mapChains(const std::string& folder, std::string& err
     if (!detail::listImageFiles(forest.folder, options.recursive, options.maxImages, listing,
                                 error))
         return std::nullopt;
+    forest.imagesInFolder = listing.files.size() + listing.filesPastLimit;
     ForestBuilder builder(forest, options);
     builder.addFolderFiles(listing.files);
     builder.locateParents();

@@ -209,12 +209,14 @@ std::string chainsJson(const ChainForest& f) {
 
 std::string chainsText(const ChainForest& f) {
     TreeText t(f);
-    size_t skipped = 0;
-    for (const ChainNode& n : f.nodes)
+    size_t skipped = 0, opened = 0, outside = 0;
+    for (const ChainNode& n : f.nodes) {
         skipped += n.status == ChainNodeStatus::Skipped;
+        (n.inFolder ? opened : outside) += 1 + (n.inFolder ? n.aliases.size() : 0);
+    }
     t.out() << "Chains of " << terminalSafe(f.folder) << ": "
-            << countOf(f.imagesInFolder, "image", "images") << " in the folder, "
-            << f.nodes.size() - f.imagesInFolder << " outside it, " << skipped << " not mapped\n\n";
+            << countOf(f.imagesInFolder, "image", "images") << " below it (" << opened
+            << " opened), " << outside << " outside it, " << skipped << " not mapped\n\n";
     for (int root : f.roots())
         t.draw(root);
     if (skipped) {

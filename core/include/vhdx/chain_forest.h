@@ -87,7 +87,7 @@ struct ChainForest {
     std::vector<ChainEdge> edges;
     std::vector<std::vector<int>> loops; // each in parent order: [a, parent of a, ...]
     Findings findings;                   // structure = the node's displayPath
-    size_t imagesInFolder = 0;
+    size_t imagesInFolder = 0; // image files found below the folder, opened or not (the limit)
     // Roots of the drawing: mapped nodes without a parent, then the first node of each loop.
     [[nodiscard]] std::vector<int> roots() const;
     [[nodiscard]] bool hasErrors() const { return findings.hasErrors(); }
