@@ -143,8 +143,9 @@ void planFromRead(const PlanningRead& read, const HeaderUpdateOptions& options,
     if (log.replayNeeded)
         return refuse("log replay needed: the log holds " +
                       countOf(log.activeSequence.size(), "entry", "entries") +
-                      " not yet applied; replay it first (e.g. by opening the image read-write in "
-                      "QEMU or Hyper-V)");
+                      " not yet applied; replay it first (opening the image read-write in "
+                      "Hyper-V or QEMU replays it, and so does `qemu-img check -r all`, even "
+                      "for a differencing disk QEMU cannot use)");
 
     const Header& cur = plan.currentSlot == 1 ? h1 : h2;
     const Header& other = plan.currentSlot == 1 ? h2 : h1;

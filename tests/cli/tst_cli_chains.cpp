@@ -76,7 +76,7 @@ class TestCliChains : public QObject {
         QCOMPARE(r.json()["nodes"][0]["status"].toString(), QString("orphan"));
         const RunResult empty = runInspector({"--chains", m_root.filePath("empty")});
         QCOMPARE(empty.exitCode, 0);
-        QVERIFY(empty.out.contains("0 images in the folder"));
+        QVERIFY(empty.out.contains("0 images below it (0 opened)"));
     }
 
     void unreadableFolderIsExitTwo_data() {

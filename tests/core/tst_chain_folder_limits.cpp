@@ -248,6 +248,28 @@ class TestChainFolderLimits : public QObject {
             QCOMPARE(::unlink((QFile::encodeName(dir) + "/" + name).constData()), 0);
     }
 
+    // Names listed in a message: 10, then "and N more".
+    void namesListedLimit_data() {
+        QTest::addColumn<int>("children");
+        QTest::newRow("at the limit") << 10;
+        QTest::newRow("one past it") << 11;
+    }
+    void namesListedLimit() {
+        QFETCH(int, children);
+        const QString dir = fresh();
+        QVERIFY(!writeSpec(dir, "base.vhdx", baseImage(chainGuid(1))).isEmpty());
+        for (int i = 0; i < children; ++i)
+            QVERIFY(!writeSpec(dir, QString("c%1.avhdx").arg(i, 2, 10, QChar('0')),
+                               childImage(chainGuid(10 + i), chainGuid(1), ".\\base.vhdx"))
+                         .isEmpty());
+        const ChainForest f = map(dir);
+        VHDX_REQUIRE_FINDING(f.findings, FindingCode::ChainHasChildren, parent);
+        const QString message = qs(parent.message);
+        QVERIFY2(message.contains("c09.avhdx"), qPrintable(message));
+        QCOMPARE(message.contains("c10.avhdx"), false);
+        QCOMPARE(message.contains("and 1 more"), children == 11);
+    }
+
     // A chain deeper than the indentation cap: lines stop growing, each says its level.
     void deepChainIndentationIsBounded() {
         const QString dir = fresh();
@@ -268,6 +290,9 @@ class TestChainFolderLimits : public QObject {
             if (l.contains(".avhdx  ["))
                 longest = std::max(longest, int(l.indexOf("d")));
         QCOMPARE(longest, 4 * 32 + int(std::strlen("(level 39) ")));
+        // At the cap the line is indented and unlabelled; one past it, labelled.
+        QVERIFY(qs(chainsText(f)).contains(QString(4 * 31, ' ') + "`-- d32.avhdx  ["));
+        QVERIFY(qs(chainsText(f)).contains(QString(4 * 31, ' ') + "`-- (level 33) d33.avhdx"));
         QVERIFY(qs(chainsText(f)).contains("`-- (level 39) d39.avhdx"));
     }
 };

@@ -158,6 +158,35 @@ class TestSetParentGuards : public QObject {
         }
     }
 
+    // The log entry must fit the log (1 MiB here = 256 sectors: 2 descriptor sectors and 254
+    // data sectors). A locator of about 1 MiB of other keys, grown 2 KiB at a time: the last
+    // plan allowed has an entry of exactly the log's size, the next one is refused.
+    void logEntryLimit() {
+        const QString dir = fresh();
+        const QString parent = writeSpec(dir, "vms/base.vhdx", baseImage(chainGuid(1)));
+        std::string noise(32000, 'a');
+        for (size_t i = 0; i < noise.size(); ++i)
+            noise[i] = char('a' + (i * 7919 + i / 13) % 26); // no period a shift would hide
+        uint64_t lastAllowed = 0;
+        std::string refusal;
+        for (size_t tail = 0; tail <= 32000 && refusal.empty(); tail += 1024) {
+            ImageSpec spec = childImage(chainGuid(2), chainGuid(1), ".\\old\\base.vhdx");
+            for (int k = 0; k < 16; ++k)
+                spec.parentLocator.push_back({"vendor_" + std::to_string(k), noise});
+            spec.parentLocator.push_back({"vendor_tail", noise.substr(0, tail)});
+            const QString child = writeSpec(dir, "child.avhdx", spec);
+            const SetParentPlan plan = planSetParent(child.toStdString(), parent.toStdString(), {});
+            if (plan.allowed)
+                lastAllowed = plan.log.entry.size();
+            else
+                refusal = plan.refusal;
+        }
+        QVERIFY2(lastAllowed == 1024 * 1024,
+                 qPrintable(QString::number(lastAllowed) + ": " + QString::fromStdString(refusal)));
+        QVERIFY2(QString::fromStdString(refusal).contains("is larger than the log (1048576"),
+                 refusal.c_str());
+    }
+
     void lockedByAnotherProcess() {
         const ReconnectCase c = makeReconnectCase(fresh());
         const SetParentPlan plan = planSetParent(c.child.toStdString(), c.parent.toStdString(), {});
