@@ -139,7 +139,9 @@ void planFromRead(const PlanningRead& read, const HeaderUpdateOptions& options,
                       "pending log replay cannot be ruled out");
     if (log.replayState == LogReplayState::Unknown)
         return refuse("whether the log needs a replay is unknown (" + log.replayUnknownReason +
-                      "), so a pending replay cannot be ruled out");
+                      "), so a pending replay cannot be ruled out; replay the log first "
+                      "(opening the image read-write in Hyper-V or QEMU, or `qemu-img check -r "
+                      "all`)");
     if (log.replayNeeded)
         return refuse("log replay needed: the log holds " +
                       countOf(log.activeSequence.size(), "entry", "entries") +

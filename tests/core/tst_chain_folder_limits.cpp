@@ -12,6 +12,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "chain_builder.h"
@@ -89,6 +90,38 @@ class TestChainFolderLimits : public QObject {
         QVERIFY(qs(nodeAt(f, "noheader.vhdx")->problem).contains("no valid header"));
         QVERIFY(qs(nodeAt(f, "text.AVHDX")->problem).contains("not a VHDX"));
         QCOMPARE(f.roots(), std::vector<int>{3}); // good.vhdx only; the others are not drawn
+    }
+
+    // A subfolder that cannot be read is listed (CHAIN_FILE_SKIPPED), not fatal. As root every
+    // folder is readable: the mapping runs in a child process as nobody (uid 65534).
+    void unreadableSubfolder() {
+        const QString dir = fresh();
+        QVERIFY(!writeSpec(dir, "good.vhdx", baseImage(chainGuid(1))).isEmpty());
+        QVERIFY(!writeSpec(dir, "locked/hidden.vhdx", baseImage(chainGuid(2))).isEmpty());
+        QVERIFY(::chmod(QFile::encodeName(dir).constData(), 0755) == 0);
+        QVERIFY(::chmod(QFile::encodeName(dir + "/good.vhdx").constData(), 0644) == 0);
+        QVERIFY(::chmod(QFile::encodeName(dir + "/locked").constData(), 0) == 0);
+        const pid_t pid = ::fork();
+        QVERIFY(pid >= 0);
+        if (pid == 0) {
+            if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0))
+                ::_exit(10);
+            if (::access(QFile::encodeName(dir + "/locked").constData(), R_OK) == 0)
+                ::_exit(11); // still readable: the test would prove nothing
+            std::string error;
+            const auto f = mapChains(dir.toStdString(), error);
+            const bool good =
+                f && f->nodes.size() == 1 && f->nodes[0].vhdx && f->findings.items().size() == 1 &&
+                f->findings.items()[0].code == FindingCode::ChainFileSkipped &&
+                f->findings.items()[0].structure == "locked" &&
+                f->findings.items()[0].message.find("Permission denied") != std::string::npos;
+            ::_exit(good ? 0 : 12);
+        }
+        int status = 0;
+        QCOMPARE(::waitpid(pid, &status, 0), pid);
+        QVERIFY(::chmod(QFile::encodeName(dir + "/locked").constData(), 0755) == 0);
+        QVERIFY(WIFEXITED(status));
+        QCOMPARE(WEXITSTATUS(status), 0);
     }
 
     void unreadableFolder() {

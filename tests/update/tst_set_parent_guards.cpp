@@ -8,11 +8,13 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cstring>
 #include <fcntl.h>
 #include <limits>
 #include <unistd.h>
 
 #include "set_parent_fixture.h"
+#include "test_files.h"
 #include "update_test_util.h"
 #include "vhdx/image.h"
 
@@ -59,9 +61,11 @@ class TestSetParentGuards : public QObject {
     }
 
     // planSetParent refuses with `reason`; applying the refused plan writes nothing.
-    static void expectRefusal(const QString& child, const QString& parent, const char* reason) {
+    static void expectRefusal(const QString& child, const QString& parent, const char* reason,
+                              const SetParentOptions& options = {}) {
         const QByteArray before = digestWhole(child);
-        const SetParentPlan plan = planSetParent(child.toStdString(), parent.toStdString(), {});
+        const SetParentPlan plan =
+            planSetParent(child.toStdString(), parent.toStdString(), options);
         QVERIFY(!plan.allowed);
         QVERIFY2(QString::fromStdString(plan.refusal).contains(reason), plan.refusal.c_str());
         const SetParentResult r = applySetParent(plan, {});
@@ -104,6 +108,24 @@ class TestSetParentGuards : public QObject {
             s.logEntries.push_back({});
         });
         expectRefusal(c.child, c.parent, "replay it first");
+    }
+
+    // A log that cannot be checked to its end (the open's budget runs out) may hide a pending
+    // replay: refused as if one were known, "replay first".
+    void childLogReplayUnknown() {
+        const QString dir = fresh();
+        ImageSpec spec = childImage(chainGuid(2), chainGuid(1), ".\\old\\base.vhdx");
+        spec.logGuid = chainGuid(51);
+        BuiltImage b = buildImage(spec);
+        for (uint64_t at = b.logOffset; at < b.logOffset + b.logLength; at += 4096)
+            std::memcpy(b.bytes.data() + at, "loge", 4); // real bytes to read, no valid entry
+        const QString parent = writeSpec(dir, "vms/base.vhdx", baseImage(chainGuid(1)));
+        const QString child = writeImageFile(dir, "child.avhdx", b.bytes);
+        SetParentOptions options;
+        options.budget = std::make_shared<WorkBudget>(64 * 1024);
+        expectRefusal(child, parent, "replay the log first", options);
+        // With the whole log read, nothing is pending: allowed.
+        QVERIFY(planSetParent(child.toStdString(), parent.toStdString(), {}).allowed);
     }
 
     void childHasNoLog() {
