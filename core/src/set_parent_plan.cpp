@@ -62,6 +62,8 @@ class Planner {
         // The header update opening the log carries the guards: VHDX, valid and unambiguous
         // headers, no pending or unknown log replay, backup path free.
         m_logGuid = m_options.logGuid.value_or(Guid::random());
+        if (m_logGuid.isNull()) // a null LogGuid means "no log": the entry would be ignored
+            return refuse("internal error: the log writer needs a non-zero LogGuid");
         HeaderUpdateOptions open;
         open.fileWriteGuid = m_options.fileWriteGuid.value_or(Guid::random());
         open.logGuid = m_logGuid;

@@ -253,6 +253,14 @@ class TestSetParentGuards : public QObject {
         QVERIFY2(QString::fromStdString(r2.error).contains("changed on disk"), r2.error.c_str());
     }
 
+    // A null LogGuid would leave the entry ignored by every reader: never planned.
+    void nullLogGuidIsRefused() {
+        const ReconnectCase c = makeReconnectCase(fresh());
+        SetParentOptions options;
+        options.logGuid = Guid();
+        expectRefusal(c.child, c.parent, "non-zero LogGuid", options);
+    }
+
     void unopenable() {
         const ReconnectCase c = makeReconnectCase(fresh());
         const SetParentPlan noChild =
