@@ -18,13 +18,18 @@ const char* kUsage =
     "  vhdx-inspector [FILE...]                 open the viewer (on each FILE)\n"
     "  vhdx-inspector --json FILE               JSON report on stdout\n"
     "  vhdx-inspector --report FILE             text report on stdout\n"
-    "  vhdx-inspector --update-headers FILE [--yes] [--new-data-guid] [--backup PATH]\n"
+    "  vhdx-inspector --update-headers FILE [--yes] [--new-data-guid [--force]] [--backup PATH]\n"
     "                                           guarded two-step header update; without\n"
-    "                                           --yes it only prints the plan\n"
+    "                                           --yes it only prints the plan; --force lets\n"
+    "                                           --new-data-guid orphan the image's children\n"
+    "  vhdx-inspector --chains DIR [--json]     the differencing chains of the images below DIR\n"
+    "  vhdx-inspector --set-parent CHILD PARENT [--yes] [--backup PATH]\n"
+    "                                           point CHILD's parent locator at PARENT, through\n"
+    "                                           the log; without --yes it only prints the plan\n"
     "  vhdx-inspector --help | --version\n"
     "\n"
     "Exit codes: 0 read, no error finding (or update done); 1 error findings (or update\n"
-    "refused/failed); 2 usage error or the file could not be opened or read.\n";
+    "refused/failed); 2 usage error or the file or folder could not be opened or read.\n";
 
 CommandLine usageError(std::string why) {
     CommandLine c;
@@ -62,16 +67,23 @@ CommandLine parseCommandLine(int argc, char** argv) {
         }
         if (a == "--") {
             onlyFiles = true;
-        } else if (a == "--json" || a == "--report" || a == "--update-headers") {
-            const Mode m = a == "--json"     ? Mode::Json
-                           : a == "--report" ? Mode::Report
-                                             : Mode::UpdateHeaders;
+        } else if (a == "--json") {
+            c.json = true; // a mode of its own, or the format of --chains (resolved below)
+        } else if (a == "--report" || a == "--update-headers" || a == "--chains" ||
+                   a == "--set-parent") {
+            const Mode m = a == "--report"           ? Mode::Report
+                           : a == "--update-headers" ? Mode::UpdateHeaders
+                           : a == "--chains"         ? Mode::Chains
+                                                     : Mode::SetParent;
             if (!setMode(m))
-                return usageError("only one of --json, --report, --update-headers may be given");
+                return usageError("only one of --json, --report, --update-headers, --chains, "
+                                  "--set-parent may be given");
         } else if (a == "--yes") {
             c.yes = true;
         } else if (a == "--new-data-guid") {
             c.newDataGuid = true;
+        } else if (a == "--force") {
+            c.force = true;
         } else if (a == "--backup") {
             if (i + 1 >= argc || !*argv[i + 1])
                 return usageError("--backup needs a PATH (not empty)");
@@ -86,10 +98,25 @@ CommandLine parseCommandLine(int argc, char** argv) {
             return usageError("unknown option '" + a + "'");
         }
     }
-    const bool updateOnly = c.yes || c.newDataGuid || !c.backupPath.empty();
-    if (updateOnly && c.mode != Mode::UpdateHeaders)
-        return usageError("--yes, --new-data-guid and --backup go with --update-headers");
-    if (c.mode != Mode::Gui && c.files.size() != 1)
+    if (c.json && c.mode != Mode::Chains) {
+        if (modeSet && c.mode != Mode::Json)
+            return usageError("only one of --json, --report, --update-headers, --set-parent may "
+                              "be given");
+        c.mode = Mode::Json;
+    }
+    const bool writes = c.mode == Mode::UpdateHeaders || c.mode == Mode::SetParent;
+    if ((c.yes || !c.backupPath.empty()) && !writes)
+        return usageError("--yes and --backup go with --update-headers or --set-parent");
+    if (c.newDataGuid && c.mode != Mode::UpdateHeaders)
+        return usageError("--new-data-guid goes with --update-headers");
+    if (c.force && !c.newDataGuid)
+        return usageError("--force goes with --update-headers --new-data-guid");
+    if (c.mode == Mode::SetParent && c.files.size() != 2)
+        return usageError("--set-parent needs CHILD and PARENT");
+    if (c.mode == Mode::Chains && c.files.size() != 1)
+        return usageError(c.files.empty() ? "no DIR given" : "give exactly one DIR");
+    if (c.mode != Mode::Gui && c.mode != Mode::SetParent && c.mode != Mode::Chains &&
+        c.files.size() != 1)
         return usageError(c.files.empty() ? "no FILE given" : "give exactly one FILE");
     return c;
 }
@@ -110,6 +137,10 @@ int runHeadless(const CommandLine& cmd) {
         return 2;
     case Mode::UpdateHeaders:
         return runUpdateHeaders(cmd);
+    case Mode::Chains:
+        return runChains(cmd);
+    case Mode::SetParent:
+        return runSetParent(cmd);
     case Mode::Json:
     case Mode::Report:
         break;

@@ -1,11 +1,13 @@
-// vhdx-inspector --update-headers FILE [--yes] [--new-data-guid] [--backup PATH]
+// vhdx-inspector --update-headers FILE [--yes] [--new-data-guid [--force]] [--backup PATH]
 // (cli-contract.md): prints the plan; with --yes carries it out. Exit 0 done / dry run,
-// 1 refused or failed (reason on stderr), 2 usage error or file not openable.
+// 1 refused or failed (reason on stderr), 2 usage error or file not openable. A new
+// DataWriteGuid that would orphan differencing disks of the image's folder is refused unless
+// --force is given (then they are named in a warning).
 //
 // Test hook: when the environment variable VHDX_UPDATE_TEST_DELAY_US holds a number of
 // microseconds (at most 1,000,000), the update sleeps that long after each of its steps
-// (UpdateStep). It only slows the update down so that a test can kill the process at every
-// stage; it changes nothing written. Unset or invalid: no delay.
+// (UpdateStep; --set-parent: LogWriteStep). It only slows the update down so that a test can kill
+// the process at every stage; it changes nothing written. Unset or invalid: no delay.
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -18,8 +20,7 @@
 
 namespace vhdx::app {
 
-namespace {
-useconds_t testDelayMicroseconds() {
+unsigned testStepDelayMicroseconds() {
     const char* text = std::getenv("VHDX_UPDATE_TEST_DELAY_US");
     if (!text || !*text)
         return 0;
@@ -27,8 +28,10 @@ useconds_t testDelayMicroseconds() {
     const unsigned long v = std::strtoul(text, &end, 10);
     if (*end != '\0' || v > 1000000)
         return 0;
-    return useconds_t(v);
+    return unsigned(v);
 }
+
+namespace {
 
 const char* stepName(UpdateStep s) {
     switch (s) {
@@ -85,8 +88,9 @@ int runUpdateHeaders(const CommandLine& cmd) {
     }
     HeaderUpdateOptions options;
     options.newDataWriteGuid = cmd.newDataGuid;
+    options.allowOrphaningChildren = cmd.force;
     options.backupPath = cmd.backupPath;
-    if (const useconds_t delay = testDelayMicroseconds()) {
+    if (const useconds_t delay = testStepDelayMicroseconds()) {
         const bool trace = std::getenv("VHDX_UPDATE_TEST_TRACE") != nullptr;
         options.onStep = [delay, trace](UpdateStep s) {
             if (trace)
@@ -104,6 +108,14 @@ int runUpdateHeaders(const CommandLine& cmd) {
         std::cerr << "vhdx-inspector: header update refused: " << terminalSafe(plan.refusal)
                   << "\nNothing was written.\n";
         return 1;
+    }
+    if (!plan.orphanedChildren.empty()) {
+        std::cerr << "vhdx-inspector: warning: the new DataWriteGuid orphans "
+                  << plan.orphanedChildren.size()
+                  << " differencing disk(s) of its folder made from this image (--force):";
+        for (const std::string& c : plan.orphanedChildren)
+            std::cerr << " " << terminalSafe(c);
+        std::cerr << "\n";
     }
     printPlan(plan, options, cmd.yes);
     std::cout.flush();

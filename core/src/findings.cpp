@@ -107,6 +107,36 @@ constexpr std::array kCodes = {
                     "the BAT scan was cancelled: BAT findings are incomplete"},
     FindingCodeInfo{C::IoError, "IO_ERROR", S::Error,
                     "reading the file failed (the structure concerned could not be checked)"},
+    FindingCodeInfo{C::ChainFileSkipped, "CHAIN_FILE_SKIPPED", S::Warning,
+                    "--chains: a .vhdx/.avhdx file or a folder that could not be read, or a file "
+                    "that is not a usable VHDX (listed, not mapped)"},
+    FindingCodeInfo{C::ChainFolderLimited, "CHAIN_FOLDER_LIMITED", S::Warning,
+                    "--chains: the folder holds more images than are mapped (100,000); the "
+                    "first in path order are"},
+    FindingCodeInfo{C::ChainOrphan, "CHAIN_ORPHAN", S::Error,
+                    "--chains: a differencing disk whose parent (the DataWriteGuid in its "
+                    "parent_linkage) is nowhere: not where the locator leads, not in the folder; "
+                    "candidates of the same size are listed"},
+    FindingCodeInfo{C::ChainParentElsewhere, "CHAIN_PARENT_ELSEWHERE", S::Error,
+                    "--chains: the locator leads to no file or to one with another "
+                    "DataWriteGuid, while a file of the folder has the right one (reconnect "
+                    "with --set-parent)"},
+    FindingCodeInfo{C::ChainParentChanged, "CHAIN_PARENT_CHANGED", S::Error,
+                    "--chains: several children expect an older DataWriteGuid of the file "
+                    "their locators lead to: it was written after they were made"},
+    FindingCodeInfo{C::ChainLoop, "CHAIN_LOOP", S::Error,
+                    "--chains: following parents comes back to the same disk"},
+    FindingCodeInfo{C::ChainVirtualSizeMismatch, "CHAIN_VIRTUAL_SIZE_MISMATCH", S::Error,
+                    "--chains: a child's virtual size differs from its parent's"},
+    FindingCodeInfo{C::ChainSectorSizeMismatch, "CHAIN_SECTOR_SIZE_MISMATCH", S::Error,
+                    "--chains: a child's logical or physical sector size differs from its "
+                    "parent's"},
+    FindingCodeInfo{C::ChainBlockSizeMismatch, "CHAIN_BLOCK_SIZE_MISMATCH", S::Info,
+                    "--chains: a child's block size differs from its parent's (allowed: "
+                    "Hyper-V gives differencing disks 2 MiB blocks)"},
+    FindingCodeInfo{C::ChainHasChildren, "CHAIN_HAS_CHILDREN", S::Info,
+                    "--chains: a disk with children: writing to it or changing its "
+                    "DataWriteGuid would orphan them"},
 };
 } // namespace
 

@@ -4,6 +4,7 @@
 #include <uuid/uuid.h>
 
 #include "vhdx/bytes.h"
+#include "vhdx/printable.h"
 
 namespace vhdx {
 
@@ -130,6 +131,28 @@ std::string utf16leToUtf8(const uint8_t* p, size_t bytes, bool stopAtNul) {
             out += char(0x80 | ((c >> 6) & 0x3F));
             out += char(0x80 | (c & 0x3F));
         }
+    }
+    return out;
+}
+
+std::optional<std::vector<uint8_t>> utf8ToUtf16le(std::string_view text) {
+    std::vector<uint8_t> out;
+    out.reserve(2 * text.size());
+    auto unit = [&](uint32_t u) {
+        out.push_back(uint8_t(u));
+        out.push_back(uint8_t(u >> 8));
+    };
+    for (size_t i = 0; i < text.size();) {
+        const Utf8Char c = decodeUtf8(text, i);
+        if (c.length == 0)
+            return std::nullopt;
+        if (c.codePoint >= 0x10000) {
+            unit(0xD800 + ((c.codePoint - 0x10000) >> 10));
+            unit(0xDC00 + ((c.codePoint - 0x10000) & 0x3FF));
+        } else {
+            unit(c.codePoint);
+        }
+        i += c.length;
     }
     return out;
 }

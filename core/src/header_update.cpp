@@ -7,6 +7,7 @@
 
 #include "header_update_internal.h"
 #include "vhdx/bytes.h"
+#include "vhdx/chain_forest.h"
 #include "vhdx/header.h"
 #include "vhdx/image.h"
 #include "vhdx/layout.h"
@@ -14,32 +15,6 @@
 namespace vhdx {
 
 namespace {
-// The plan reads everything it checks through the one descriptor its fingerprint came from:
-// a second open by path could meet another file (a symlink swapped in between).
-class DescriptorSource final : public ByteSource {
-  public:
-    DescriptorSource(HeaderWriter& file, uint64_t size, std::string path)
-        : m_file(file), m_size(size), m_path(std::move(path)) {}
-    [[nodiscard]] uint64_t size() const override { return m_size; }
-    [[nodiscard]] ReadStatus read(uint64_t offset, void* buf, size_t len) const override {
-        if (!contains(offset, len))
-            return ReadStatus::PastEnd;
-        return len == 0 || m_file.pread(buf, len, offset) ? ReadStatus::Ok : ReadStatus::IoError;
-    }
-    [[nodiscard]] std::string path() const override { return m_path; }
-
-  private:
-    HeaderWriter& m_file;
-    uint64_t m_size;
-    std::string m_path;
-};
-
-HeaderUpdatePlan refuse(HeaderUpdatePlan plan, std::string why) {
-    plan.allowed = false;
-    plan.refusal = std::move(why);
-    return plan;
-}
-
 Header headerFromHead(const std::vector<uint8_t>& head, int index) {
     const uint64_t off = layout::headerOffset[index - 1];
     if (head.size() < off + layout::headerSize) {
@@ -51,7 +26,9 @@ Header headerFromHead(const std::vector<uint8_t>& head, int index) {
     return decodeHeader(head.data() + off, index, off);
 }
 
-HeaderSlotPlan slotPlan(const Header& old, const std::vector<uint8_t>& block) {
+} // namespace
+
+HeaderSlotPlan headerSlotPlan(const Header& old, const std::vector<uint8_t>& block) {
     const Header next = decodeHeader(block.data(), old.index, old.offset);
     HeaderSlotPlan s;
     s.slot = old.index;
@@ -61,17 +38,19 @@ HeaderSlotPlan slotPlan(const Header& old, const std::vector<uint8_t>& block) {
     s.oldSequence = old.sequenceNumber;
     s.oldFileWriteGuid = old.fileWriteGuid;
     s.oldDataWriteGuid = old.dataWriteGuid;
+    s.oldLogGuid = old.logGuid;
     s.newSequence = next.sequenceNumber;
     s.newFileWriteGuid = next.fileWriteGuid;
     s.newDataWriteGuid = next.dataWriteGuid;
+    s.newLogGuid = next.logGuid;
     s.newBlock = block;
     return s;
 }
-} // namespace
 
 std::array<std::vector<uint8_t>, 2> buildHeaderBlocks(const uint8_t* current4k,
                                                       const Guid& fileWriteGuid,
-                                                      const std::optional<Guid>& newDataGuid) {
+                                                      const std::optional<Guid>& newDataGuid,
+                                                      const std::optional<Guid>& newLogGuid) {
     std::array<std::vector<uint8_t>, 2> blocks;
     // Step 1-3 of §5: the current block with every byte kept (reserved ones included), the
     // sequence advanced, this session's FileWriteGuid, the checksum recomputed.
@@ -82,87 +61,139 @@ std::array<std::vector<uint8_t>, 2> buildHeaderBlocks(const uint8_t* current4k,
         h.fileWriteGuid = fileWriteGuid;
         if (newDataGuid)
             h.dataWriteGuid = *newDataGuid;
+        if (newLogGuid)
+            h.logGuid = *newLogGuid;
         encodeHeader(h, block.data()); // rewrites only the fields, then the checksum
         blocks[i] = block;
     }
     return blocks;
 }
 
-HeaderUpdatePlan planHeaderUpdate(const std::string& path, const HeaderUpdateOptions& options) {
-    HeaderUpdatePlan plan;
-    plan.path = path;
+namespace detail {
 
+PlanningRead::PlanningRead() = default;
+PlanningRead::~PlanningRead() = default;
+PlanningRead::PlanningRead(PlanningRead&&) noexcept = default;
+
+bool readForPlanning(const std::string& path, const std::shared_ptr<WorkBudget>& budget,
+                     HeaderUpdatePlan& plan, PlanningRead& out) {
+    plan.path = path;
     std::string error;
-    auto file = FileHeaderWriter::openReadOnly(path, error);
-    if (!file) {
+    out.file = FileHeaderWriter::openReadOnly(path, error);
+    if (!out.file) {
         plan.openFailed = true;
-        return refuse(std::move(plan), error);
+        plan.refusal = error;
+        return false;
     }
-    if (!detail::readFingerprint(*file, plan.fingerprint, error)) {
+    if (!readFingerprint(*out.file, plan.fingerprint, error)) {
         plan.openFailed = true;
-        return refuse(std::move(plan), "cannot read '" + path + "': " + error);
+        plan.refusal = "cannot read '" + path + "': " + error;
+        return false;
     }
     ParseOptions parseOptions;
-    parseOptions.resolveParent = false; // the update never concerns the parent
-    parseOptions.budget = options.budget;
-    auto image = Image::parse(
-        std::make_shared<DescriptorSource>(*file, plan.fingerprint.stat.size, path), parseOptions);
+    parseOptions.resolveParent = false; // a plan never concerns the parent's contents
+    parseOptions.budget = budget;
+    out.image = Image::parse(
+        std::make_shared<DescriptorSource>(*out.file, plan.fingerprint.stat.size, path),
+        parseOptions);
     // The structures below were parsed from the file in the state the fingerprint records.
     FileFingerprint after;
-    if (!detail::readFingerprint(*file, after, error))
-        return refuse(std::move(plan), error);
-    if (const std::string diff = detail::fingerprintDifference(plan.fingerprint, after);
-        !diff.empty())
-        return refuse(std::move(plan), "the file changed while it was being read: " + diff);
+    if (!readFingerprint(*out.file, after, error)) {
+        plan.refusal = error;
+        return false;
+    }
+    if (const std::string diff = fingerprintDifference(plan.fingerprint, after); !diff.empty()) {
+        plan.refusal = "the file changed while it was being read: " + diff;
+        return false;
+    }
+    return true;
+}
 
-    if (!image->identifier().signatureValid)
-        return refuse(std::move(plan), "not a VHDX file (no \"vhdxfile\" signature)");
+void planFromRead(const PlanningRead& read, const HeaderUpdateOptions& options,
+                  HeaderUpdatePlan& plan) {
+    auto refuse = [&](std::string why) {
+        plan.allowed = false;
+        plan.refusal = std::move(why);
+    };
+    const Image& image = *read.image;
+    if (!image.identifier().signatureValid)
+        return refuse("not a VHDX file (no \"vhdxfile\" signature)");
 
     const Header h1 = headerFromHead(plan.fingerprint.head, 1);
     const Header h2 = headerFromHead(plan.fingerprint.head, 2);
     if (!h1.readable || !h2.readable)
-        return refuse(std::move(plan), "the file is too short to hold both header slots");
+        return refuse("the file is too short to hold both header slots");
     bool tie = false;
     plan.currentSlot = chooseCurrentHeader(h1, h2, &tie);
     if (plan.currentSlot == 0)
-        return refuse(std::move(plan), "no valid header (header 1: " + h1.problem() +
-                                           "; header 2: " + h2.problem() + ")");
+        return refuse("no valid header (header 1: " + h1.problem() + "; header 2: " + h2.problem() +
+                      ")");
     if (tie)
-        return refuse(std::move(plan), "both headers are valid with sequence number " +
-                                           std::to_string(h1.sequenceNumber) +
-                                           " but differ: which one is current is ambiguous");
+        return refuse("both headers are valid with sequence number " +
+                      std::to_string(h1.sequenceNumber) +
+                      " but differ: which one is current is ambiguous");
 
-    const Log& log = image->log();
+    const Log& log = image.log();
     if (log.present && !log.readable)
-        return refuse(std::move(plan), "the log area named by the current header lies outside "
-                                       "the file, so a pending log replay cannot be ruled out");
+        return refuse("the log area named by the current header lies outside the file, so a "
+                      "pending log replay cannot be ruled out");
     if (log.replayState == LogReplayState::Unknown)
-        return refuse(std::move(plan), "whether the log needs a replay is unknown (" +
-                                           log.replayUnknownReason +
-                                           "), so a pending replay cannot be ruled out");
+        return refuse("whether the log needs a replay is unknown (" + log.replayUnknownReason +
+                      "), so a pending replay cannot be ruled out; replay the log first "
+                      "(opening the image read-write in Hyper-V or QEMU, or `qemu-img check -r "
+                      "all`)");
     if (log.replayNeeded)
-        return refuse(std::move(plan), "log replay needed: the log holds " +
-                                           countOf(log.activeSequence.size(), "entry", "entries") +
-                                           " not yet applied; replay it first (e.g. by opening the "
-                                           "image read-write in QEMU or Hyper-V)");
+        return refuse("log replay needed: the log holds " +
+                      countOf(log.activeSequence.size(), "entry", "entries") +
+                      " not yet applied; replay it first (opening the image read-write in "
+                      "Hyper-V or QEMU replays it, and so does `qemu-img check -r all`, even "
+                      "for a differencing disk QEMU cannot use)");
 
     const Header& cur = plan.currentSlot == 1 ? h1 : h2;
     const Header& other = plan.currentSlot == 1 ? h2 : h1;
     if (cur.sequenceNumber > std::numeric_limits<uint64_t>::max() - 2)
-        return refuse(std::move(plan), "the sequence number " + std::to_string(cur.sequenceNumber) +
-                                           " would overflow");
-    if (!options.backupPath.empty() && detail::pathExists(options.backupPath))
-        return refuse(std::move(plan), "backup '" + options.backupPath +
-                                           "' already exists (it is never overwritten)");
+        return refuse("the sequence number " + std::to_string(cur.sequenceNumber) +
+                      " would overflow");
+    if (!options.backupPath.empty() && pathExists(options.backupPath))
+        return refuse("backup '" + options.backupPath +
+                      "' already exists (it is never overwritten)");
 
     const Guid fileWriteGuid = options.fileWriteGuid.value_or(Guid::random());
     std::optional<Guid> dataWriteGuid;
     if (options.newDataWriteGuid)
         dataWriteGuid = options.dataWriteGuid.value_or(Guid::random());
-    const auto blocks = buildHeaderBlocks(cur.raw.data(), fileWriteGuid, dataWriteGuid);
-    plan.steps[0] = slotPlan(other, blocks[0]);
-    plan.steps[1] = slotPlan(cur, blocks[1]);
+    const auto blocks =
+        buildHeaderBlocks(cur.raw.data(), fileWriteGuid, dataWriteGuid, options.logGuid);
+    plan.steps[0] = headerSlotPlan(other, blocks[0]);
+    plan.steps[1] = headerSlotPlan(cur, blocks[1]);
     plan.allowed = true;
+}
+
+} // namespace detail
+
+HeaderUpdatePlan planHeaderUpdate(const std::string& path, const HeaderUpdateOptions& options) {
+    HeaderUpdatePlan plan;
+    detail::PlanningRead read;
+    if (!detail::readForPlanning(path, options.budget, plan, read))
+        return plan;
+    detail::planFromRead(read, options, plan);
+    if (!plan.allowed || !options.newDataWriteGuid)
+        return plan;
+    // A new DataWriteGuid is what orphans a differencing disk (MS-VHDX 2.6.2.6.3): look for
+    // the children made from this image in its folder.
+    plan.orphanedChildren = childrenInFolder(path);
+    if (!plan.orphanedChildren.empty() && !options.allowOrphaningChildren) {
+        std::string names;
+        for (const std::string& c : plan.orphanedChildren)
+            names += (names.empty() ? "" : ", ") + c;
+        plan.allowed = false;
+        plan.refusal =
+            "a new DataWriteGuid would orphan " +
+            countOf(plan.orphanedChildren.size(), "differencing disk", "differencing disks") +
+            " of its folder made from this image (" + names +
+            "): they check the parent's DataWriteGuid and would no longer accept it. "
+            "Merge or remove them first, or add --force to orphan them anyway";
+    }
     return plan;
 }
 

@@ -1,9 +1,7 @@
 // Carrying out a header update plan (format §5): open and lock, re-check that the file is the
-// one planned for, optional backup, then non-current slot write + flush, other slot write +
-// flush, re-read and verify. Every result is checked; the first failure stops the update.
-#include <cerrno>
-#include <cstring>
-
+// one planned for, optional backup, then the two slots (header_slot_writer.cpp: non-current
+// slot write + flush, other slot write + flush, re-read and verify). Every result is checked;
+// the first failure stops the update.
 #include "header_update_internal.h"
 #include "vhdx/header.h"
 #include "vhdx/layout.h"
@@ -23,26 +21,19 @@ class Update {
             return;
         if (!m_options.backupPath.empty()) {
             std::string error;
-            if (!detail::writeBackup(m_options.backupPath, m_plan.fingerprint.head, error))
+            if (!detail::writeBackup(m_options.backupPath, {{0, m_plan.fingerprint.head}}, error))
                 return refuse(error);
             m_result.backupWritten = true;
             step(UpdateStep::BackupWritten);
             if (!unchanged()) // immediately before the first write
                 return;
         }
-        for (int i = 0; i < 2; ++i) {
-            if (!writeSlot(m_plan.steps[i]))
-                return;
-            step(i == 0 ? UpdateStep::FirstWritten : UpdateStep::SecondWritten);
-            errno = 0;
-            if (!m_file.flush())
-                return fail("flushing header " + std::to_string(m_plan.steps[i].slot) +
-                            " to stable storage failed" + errnoText() +
-                            "; the update stopped, the write may not be durable");
-            step(i == 0 ? UpdateStep::FirstFlushed : UpdateStep::SecondFlushed);
-        }
-        if (verify())
+        std::string error;
+        if (detail::writeHeaderSlots(m_file, m_plan.steps, m_options.onStep, m_result.blocksWritten,
+                                     error))
             m_result.ok = true;
+        else
+            fail(error);
     }
 
   private:
@@ -55,69 +46,12 @@ class Update {
         m_result.error = why;
     }
     void fail(const std::string& why) { m_result.error = why; }
-    static std::string errnoText() {
-        return errno ? std::string(": ") + std::strerror(errno) : std::string();
-    }
 
     bool unchanged() {
-        FileFingerprint now;
-        std::string error;
-        if (!detail::readFingerprint(m_file, now, error)) {
-            refuse("cannot re-check the file before writing: " + error);
-            return false;
-        }
-        const std::string diff = detail::fingerprintDifference(m_plan.fingerprint, now);
-        if (!diff.empty()) {
-            refuse("the file changed on disk since it was read: " + diff +
-                   "; plan the update again");
-            return false;
-        }
-        return true;
-    }
-
-    bool writeSlot(const HeaderSlotPlan& s) {
-        const std::vector<uint8_t>& block = s.newBlock;
-        errno = 0;
-        ++m_result.blocksWritten;
-        const long long n = m_file.pwrite(block.data(), block.size(), s.offset);
-        if (n == static_cast<long long>(block.size()))
-            return true;
-        const std::string what = "writing header " + std::to_string(s.slot) + " at offset " +
-                                 std::to_string(s.offset) + " failed";
-        if (n < 0)
-            fail(what + errnoText());
-        else
-            fail(what + ": short write (" + std::to_string(n) + " of " +
-                 std::to_string(block.size()) + " bytes)");
-        return false;
-    }
-
-    bool verify() {
-        std::vector<uint8_t> got[2];
-        Header h[2];
-        for (int i = 0; i < 2; ++i) {
-            const HeaderSlotPlan& s = m_plan.steps[i];
-            got[i].assign(layout::headerSize, 0);
-            errno = 0;
-            if (!m_file.pread(got[i].data(), got[i].size(), s.offset)) {
-                fail("re-reading header " + std::to_string(s.slot) + " failed" + errnoText());
-                return false;
-            }
-            h[i] = decodeHeader(got[i].data(), s.slot, s.offset);
-            if (got[i] != s.newBlock || !h[i].valid() || h[i].sequenceNumber != s.newSequence) {
-                fail("verification failed: header " + std::to_string(s.slot) +
-                     " does not read back as written" +
-                     (h[i].valid() ? "" : " (" + h[i].problem() + ")"));
-                return false;
-            }
-        }
-        const Header& first = m_plan.steps[0].slot == 1 ? h[0] : h[1];
-        const Header& second = m_plan.steps[0].slot == 1 ? h[1] : h[0];
-        if (chooseCurrentHeader(first, second) != m_plan.steps[1].slot) {
-            fail("verification failed: the last written header is not the current one");
-            return false;
-        }
-        return true;
+        const std::string why = detail::changedSincePlan(m_file, m_plan.fingerprint);
+        if (!why.empty())
+            refuse(why);
+        return why.empty();
     }
 
     const HeaderUpdatePlan& m_plan;

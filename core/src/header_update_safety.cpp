@@ -1,5 +1,6 @@
-// The safety net around the header writes: the file fingerprint that detects a file changed
-// on disk since it was read, and the optional backup of the first 1 MiB.
+// The safety net around the guarded writes: the file fingerprint that detects a file changed
+// on disk since it was read, and the optional backup (the header update: the first 1 MiB; the
+// set-parent: that and the metadata region).
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -23,6 +24,12 @@ bool readFingerprint(HeaderWriter& file, FileFingerprint& out, std::string& erro
         error = "cannot read the first " + std::to_string(out.head.size()) + " bytes";
         return false;
     }
+    for (FileRange& r : out.ranges)
+        if (!r.bytes.empty() && !file.pread(r.bytes.data(), r.bytes.size(), r.offset)) {
+            error = "cannot read " + std::to_string(r.bytes.size()) + " bytes at offset " +
+                    std::to_string(r.offset);
+            return false;
+        }
     // The size again: a file that shrank or grew while its start was read is not stable.
     FileStat after;
     if (!file.stat(after) || !(after == out.stat)) {
@@ -45,10 +52,28 @@ std::string fingerprintDifference(const FileFingerprint& before, const FileFinge
         return "its first MiB changed (first difference at byte " +
                std::to_string(m.first - before.head.begin()) + ")";
     }
+    if (before.ranges.size() != now.ranges.size())
+        return "other bytes were compared (internal error)";
+    for (size_t i = 0; i < before.ranges.size(); ++i)
+        if (before.ranges[i] != now.ranges[i])
+            return "the " + std::to_string(before.ranges[i].bytes.size()) + " bytes at offset " +
+                   std::to_string(before.ranges[i].offset) + " changed";
     if (a.mtimeNs != b.mtimeNs)
         return "its modification time changed";
     if (a.ctimeNs != b.ctimeNs)
         return "its status-change time changed (written to, or its attributes changed)";
+    return {};
+}
+
+std::string changedSincePlan(HeaderWriter& file, const FileFingerprint& planned) {
+    FileFingerprint now;
+    now.ranges = planned.ranges; // the offsets and sizes to read again
+    std::string error;
+    if (!readFingerprint(file, now, error))
+        return "cannot re-check the file before writing: " + error;
+    const std::string diff = fingerprintDifference(planned, now);
+    if (!diff.empty())
+        return "the file changed on disk since it was read: " + diff + "; plan the update again";
     return {};
 }
 
@@ -62,10 +87,10 @@ std::string parentDirectory(const std::string& path) {
     return slash == 0 ? "/" : path.substr(0, slash);
 }
 
-bool writeAll(int fd, const uint8_t* p, size_t len) {
+bool writeAll(int fd, const uint8_t* p, size_t len, uint64_t offset) {
     size_t done = 0;
     while (done < len) {
-        const ssize_t n = ::write(fd, p + done, len - done);
+        const ssize_t n = ::pwrite(fd, p + done, len - done, off_t(offset + done));
         if (n < 0 && errno == EINTR)
             continue;
         if (n == 0)
@@ -83,7 +108,8 @@ bool pathExists(const std::string& path) {
     return ::lstat(path.c_str(), &st) == 0;
 }
 
-bool writeBackup(const std::string& path, const std::vector<uint8_t>& bytes, std::string& error) {
+bool writeBackup(const std::string& path, const std::vector<FileRange>& pieces,
+                 std::string& error) {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) {
         error = "cannot create backup '" + path + "': " + std::strerror(errno) +
@@ -92,9 +118,15 @@ bool writeBackup(const std::string& path, const std::vector<uint8_t>& bytes, std
     }
     const char* failed = nullptr;
     int e = 0;
-    if (!writeAll(fd, bytes.data(), bytes.size()))
-        failed = "write", e = errno;
-    else if (::fsync(fd) != 0)
+    uint64_t end = 0;
+    for (const FileRange& piece : pieces) {
+        end = std::max<uint64_t>(end, piece.offset + piece.bytes.size());
+        if (!failed && !writeAll(fd, piece.bytes.data(), piece.bytes.size(), piece.offset))
+            failed = "write", e = errno;
+    }
+    if (!failed && ::ftruncate(fd, off_t(end)) != 0) // the holes between pieces
+        failed = "truncate", e = errno;
+    if (!failed && ::fsync(fd) != 0)
         failed = "fsync", e = errno;
     if (::close(fd) != 0 && !failed)
         failed = "close", e = errno;

@@ -29,15 +29,6 @@ bool isRegularFile(const std::string& p) {
     return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-// A file's identity: hard links and symlinks give one file many names, so a loop is told
-// by device and inode, not by path.
-std::pair<uint64_t, uint64_t> fileIdentity(const std::string& p) {
-    struct stat st {};
-    if (::stat(p.c_str(), &st) != 0)
-        return {0, 0};
-    return {uint64_t(st.st_dev), uint64_t(st.st_ino)};
-}
-
 // "C:/dir/x.vhdx" -> "dir/x.vhdx"; "//?/Volume{...}/dir/x.vhdx" -> "dir/x.vhdx".
 std::string dropWindowsRoot(std::string p) {
     if (p.size() >= 2 && p[1] == ':')
@@ -51,7 +42,42 @@ std::string dropWindowsRoot(std::string p) {
     return p;
 }
 
+std::optional<Guid> linkageValue(const ParentLocator& locator, const char* key) {
+    const std::string* v = locator.value(key);
+    return v ? Guid::parse(*v) : std::nullopt;
+}
+
 } // namespace
+
+std::optional<FileIdentity> fileIdentity(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        return std::nullopt;
+    return FileIdentity{uint64_t(st.st_dev), uint64_t(st.st_ino)};
+}
+
+ParentLinkages parentLinkages(const ParentLocator& locator) {
+    ParentLinkages l{linkageValue(locator, "parent_linkage"),
+                     linkageValue(locator, "parent_linkage2")};
+    if (l.linkage2 && l.linkage2->isNull())
+        l.linkage2.reset(); // Hyper-V writes zeros when there is no second identity
+    return l;
+}
+
+LocatedParent locateParent(const ParentLocator& locator, const std::string& childPath) {
+    LocatedParent located;
+    const std::string dir = fs::path(childPath).parent_path().string();
+    for (const auto& [key, path] : parentCandidates(locator, dir)) {
+        located.tried.push_back(path);
+        if (isRegularFile(path)) {
+            located.found = true;
+            located.locatorKey = key;
+            located.path = path;
+            break;
+        }
+    }
+    return located;
+}
 
 std::vector<std::pair<std::string, std::string>> parentCandidates(const ParentLocator& locator,
                                                                   const std::string& imageDir) {
@@ -88,7 +114,7 @@ std::vector<ParentLink> resolveParentChain(const std::string& imagePath,
                                            std::shared_ptr<WorkBudget> budget,
                                            const LocatorPlace& place, int maxDepth) {
     std::vector<ParentLink> chain;
-    std::set<std::pair<uint64_t, uint64_t>> seen{fileIdentity(imagePath)};
+    std::set<std::optional<FileIdentity>> seen{fileIdentity(imagePath)};
     std::string childPath = imagePath;
     ParentLocator current = locator;
     for (int depth = 0; depth < maxDepth; ++depth) {
@@ -99,16 +125,12 @@ std::vector<ParentLink> resolveParentChain(const std::string& imagePath,
                 link.expectedLinkage = *g;
                 link.expectedLinkageValid = true;
             }
-        const std::string dir = fs::path(childPath).parent_path().string();
-        for (const auto& [key, path] : parentCandidates(current, dir)) {
-            link.tried.push_back(path);
-            if (isRegularFile(path)) {
-                link.found = true;
-                link.locatorKey = key;
-                link.path = path;
-                break;
-            }
-        }
+        const ParentLinkages accepted = parentLinkages(current);
+        const LocatedParent located = locateParent(current, childPath);
+        link.found = located.found;
+        link.locatorKey = located.locatorKey;
+        link.path = located.path;
+        link.tried = located.tried;
         const std::string who = depth == 0 ? "The parent" : "Ancestor " + std::to_string(depth + 1);
         if (!link.found) {
             std::string tried;
@@ -143,16 +165,20 @@ std::vector<ParentLink> resolveParentChain(const std::string& imagePath,
             break;
         }
         link.parentDataWriteGuid = ph->dataWriteGuid;
-        link.linkageMatches =
-            link.expectedLinkageValid && link.expectedLinkage == ph->dataWriteGuid;
+        // MS-VHDX 2.6.2.6.3: the parent's DataWriteGuid must equal parent_linkage or, when
+        // present, parent_linkage2.
+        link.linkageMatches = accepted.accepts(ph->dataWriteGuid);
         link.parentHasParent = parent->metadata().hasParent;
+        const std::string* linkage2 = current.value("parent_linkage2");
         if (!link.linkageMatches)
-            findings.add(
-                Severity::Error, FindingCode::ParentLinkageMismatch, place.item, place.fileOffset,
-                who + " " + link.path + " has DataWriteGuid " + ph->dataWriteGuid.toString() +
-                    " but parent_linkage is " + (linkage ? *linkage : std::string("missing")) +
-                    ": the parent changed since the child was made",
-                "2.6.2.6");
+            findings.add(Severity::Error, FindingCode::ParentLinkageMismatch, place.item,
+                         place.fileOffset,
+                         who + " " + link.path + " has DataWriteGuid " +
+                             ph->dataWriteGuid.toString() + " but parent_linkage is " +
+                             (linkage ? *linkage : std::string("missing")) +
+                             (accepted.linkage2 ? " and parent_linkage2 " + *linkage2 : "") +
+                             ": the parent changed since the child was made",
+                         "2.6.2.6");
         chain.push_back(link);
         if (!link.parentHasParent || !parent->metadata().parentLocator)
             break;

@@ -2,6 +2,7 @@
 #include <set>
 
 #include "vhdx/bytes.h"
+#include "vhdx/layout.h"
 #include "vhdx/metadata.h"
 #include "vhdx/schema/structures.h"
 
@@ -84,6 +85,43 @@ ParentLocator decodeParentLocator(const uint8_t* item, size_t len) {
     if (problems.size() > kMaxProblemsListed)
         pl.problem += "; and " + std::to_string(problems.size() - kMaxProblemsListed) + " more";
     return pl;
+}
+
+std::optional<std::vector<uint8_t>>
+encodeParentLocator(const Guid& type, const std::vector<std::pair<std::string, std::string>>& kv,
+                    std::string& why) {
+    constexpr size_t kHeader = 20, kEntry = 12;
+    std::vector<uint8_t> out(kHeader + kEntry * kv.size(), 0);
+    if (kv.size() > 0xFFFF) {
+        why = "more key/value pairs than a locator can count";
+        return std::nullopt;
+    }
+    type.toDisk(out.data());
+    putLe16(out.data() + 18, uint16_t(kv.size()));
+    for (size_t i = 0; i < kv.size(); ++i) {
+        const auto key = utf8ToUtf16le(kv[i].first);
+        const auto value = utf8ToUtf16le(kv[i].second);
+        if (!key || !value) {
+            why = "the " + kv[i].first + " value is not valid UTF-8 text";
+            return std::nullopt;
+        }
+        if (key->size() > 0xFFFF || value->size() > 0xFFFF) {
+            why = "the " + kv[i].first + " value is longer than a locator entry can hold";
+            return std::nullopt;
+        }
+        uint8_t* e = out.data() + kHeader + kEntry * i;
+        putLe32(e, uint32_t(out.size()));
+        putLe32(e + 4, uint32_t(out.size() + key->size()));
+        putLe16(e + 8, uint16_t(key->size()));
+        putLe16(e + 10, uint16_t(value->size()));
+        out.insert(out.end(), key->begin(), key->end());
+        out.insert(out.end(), value->begin(), value->end());
+        if (out.size() > layout::maxMetadataItemSize) {
+            why = "the locator would be larger than a metadata item may be (1 MiB)";
+            return std::nullopt;
+        }
+    }
+    return out;
 }
 
 } // namespace vhdx

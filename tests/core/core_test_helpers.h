@@ -10,6 +10,7 @@
 
 #include "image_builder.h"
 #include "vhdx/bytes.h"
+#include "vhdx/chain_forest.h"
 #include "vhdx/image.h"
 
 namespace vhdx::test {
@@ -71,6 +72,23 @@ inline std::vector<Finding> findingsWith(const Image& image, FindingCode code) {
     return findingsWith(image.findings(), code);
 }
 
+inline std::vector<ChainFinding> findingsWith(const ChainFindings& findings, FindingCode code) {
+    std::vector<ChainFinding> out;
+    for (const ChainFinding& f : findings.items())
+        if (f.code == code)
+            out.push_back(f);
+    return out;
+}
+
+inline QString describe(const ChainFindings& findings) {
+    QString out;
+    for (const ChainFinding& f : findings.items())
+        out += QStringLiteral("\n  %1 %2 %3: %4")
+                   .arg(qs(severityName(f.severity)), qs(codeName(f.code)), qs(f.path),
+                        qs(f.message));
+    return out.isEmpty() ? QStringLiteral(" (no findings)") : out;
+}
+
 // One line per finding, for failure messages.
 inline QString describe(const Findings& findings, const Metadata& md = {}) {
     QString out;
@@ -102,7 +120,7 @@ inline QString errorList(const Image& image) {
     QVERIFY2(!var##_all.empty(), qPrintable(QStringLiteral("expected %1, got:%2")                  \
                                                 .arg(::vhdx::test::qs(::vhdx::codeName(code)),     \
                                                      ::vhdx::test::describe(image))));             \
-    const ::vhdx::Finding& var = var##_all.front()
+    const auto& var = var##_all.front()
 
 #define VHDX_REQUIRE_NO_FINDING(image, code)                                                       \
     QVERIFY2(::vhdx::test::findingsWith(image, code).empty(),                                      \

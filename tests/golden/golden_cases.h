@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "image_builder.h"
+#include "vhdx/chain_forest.h"
 #include "vhdx/image.h"
 
 namespace vhdx::test::golden {
@@ -52,6 +53,16 @@ class FailingRangeSource final : public ByteSource {
 [[nodiscard]] std::unique_ptr<Image> matrixCase(const std::string& name);
 // A fixed GUID for the cases ("00000000-0000-0000-0000-0000000000<nn>").
 [[nodiscard]] Guid fixedGuid(int n);
+
+// The chains of a folder (--chains), mapped in-process as the CLI does (mapChains, then
+// chainsJson, chainsText, exitCodeFor), with the options the case needs.
+struct ChainCase {
+    std::string name;
+    // Writes the case's folder into dir (empty, its own); false on failure.
+    std::function<bool(const QString& dir)> write;
+    ForestOptions options;
+};
+[[nodiscard]] std::vector<ChainCase> chainCases();
 
 void addFrontCases(std::vector<MemoryCase>& out); // identifier, headers, region tables, metadata
 void addBackCases(std::vector<MemoryCase>& out);  // parent locator, BAT, log, I/O, cancel

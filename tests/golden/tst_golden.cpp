@@ -14,6 +14,7 @@
 #include "cli_runner.h"
 #include "golden_cases.h"
 #include "golden_files.h"
+#include "vhdx/chain_report.h"
 #include "vhdx/findings.h"
 #include "vhdx/report.h"
 
@@ -25,6 +26,11 @@ namespace {
 
 const std::vector<MemoryCase>& memory() {
     static const std::vector<MemoryCase> all = memoryCases();
+    return all;
+}
+
+const std::vector<ChainCase>& chains() {
+    static const std::vector<ChainCase> all = chainCases();
     return all;
 }
 
@@ -130,6 +136,29 @@ class TestGolden : public QObject {
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
 
+    // The chains of a folder, mapped in-process as --chains does.
+    void chainCase_data() {
+        QTest::addColumn<int>("index");
+        for (size_t i = 0; i < chains().size(); ++i)
+            QTest::newRow(chains()[i].name.c_str()) << int(i);
+    }
+    void chainCase() {
+        QFETCH(int, index);
+        const ChainCase& c = chains()[size_t(index)];
+        const QString dir = m_dir.filePath(QString::fromStdString(c.name));
+        QVERIFY(QDir().mkpath(dir));
+        QVERIFY2(c.write(dir), "writing the case's folder failed");
+        std::string error;
+        const auto forest = mapChains(dir.toStdString(), error, c.options);
+        QVERIFY2(forest, error.c_str());
+        const QString problem =
+            checkCase(QString::fromStdString(c.name),
+                      normalise(QByteArray::fromStdString(chainsJson(*forest)), m_dir.path()),
+                      normalise(QByteArray::fromStdString(chainsText(*forest)), m_dir.path()),
+                      exitCodeFor(*forest));
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    }
+
     // Every finding code, every structure and every parent chain outcome is pinned somewhere.
     void coverage() {
         const Seen seen = readGoldens();
@@ -155,6 +184,8 @@ class TestGolden : public QObject {
         for (const FileCase& c : files())
             names << QString::fromStdString(c.name);
         for (const MemoryCase& c : memory())
+            names << QString::fromStdString(c.name);
+        for (const ChainCase& c : chains())
             names << QString::fromStdString(c.name);
         QSet<QString> wanted;
         for (const QString& name : names)

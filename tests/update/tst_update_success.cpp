@@ -197,6 +197,48 @@ class TestUpdateSuccess : public QObject {
             QCOMPARE(n.logGuid, h.logGuid);
             QVERIFY(std::equal(block.begin() + 64, block.end(), blocks[i].begin() + 64));
         }
+        const Guid logGuid = Guid::random();
+        const auto withLog = buildHeaderBlocks(block.data(), fwg, std::nullopt, logGuid);
+        for (int i = 0; i < 2; ++i) {
+            const Header n = decodeHeader(withLog[i].data(), 1, layout::headerOffset[0]);
+            QVERIFY(n.valid());
+            QCOMPARE(n.logGuid, logGuid);
+            QCOMPARE(n.dataWriteGuid, h.dataWriteGuid);
+            QVERIFY(std::equal(block.begin() + 64, block.end(), withLog[i].begin() + 64));
+        }
+    }
+
+    // The log writer's first and last steps: the same two-step update setting a LogGuid, then
+    // clearing it; every other field kept, both slots valid each time.
+    void setAndClearLogGuid() {
+        QTemporaryDir dir;
+        QString error;
+        const QString path = makeQemuImage(dir.path(), "log.vhdx", "1G", "32M", &error);
+        QVERIFY2(!path.isEmpty(), qPrintable(error));
+        const Header before = *readHeaderPair(path).currentHeader();
+        QVERIFY(before.logGuid.isNull());
+        const QByteArray outside = digestOutsideHeaders(path);
+        const Guid logGuid = Guid::random();
+        for (const Guid& target : {logGuid, Guid()}) {
+            HeaderUpdateOptions options;
+            options.logGuid = target;
+            const HeaderUpdateResult r = updateHeaders(path.toStdString(), options);
+            QVERIFY2(r.ok, r.error.c_str());
+            QCOMPARE(r.plan.steps[0].newLogGuid, target);
+            QCOMPARE(r.plan.steps[1].oldLogGuid, target == logGuid ? Guid() : logGuid);
+            const HeaderPair after = readHeaderPair(path);
+            for (const Header& h : after.headers) {
+                QVERIFY(h.valid());
+                QCOMPARE(h.logGuid, target);
+                QCOMPARE(h.dataWriteGuid, before.dataWriteGuid);
+                QCOMPARE(h.logOffset, before.logOffset);
+                QCOMPARE(h.logLength, before.logLength);
+            }
+            // An empty log under a new LogGuid holds nothing to replay.
+            QCOMPARE(checkStillConsistent(path, outside), QString());
+        }
+        QCOMPARE(readHeaderPair(path).currentHeader()->sequenceNumber, before.sequenceNumber + 4);
+        QCOMPARE(qemuImgCheck(path), QString());
     }
 };
 

@@ -80,7 +80,11 @@ bool copyFile(const QString& from, const QString& to) {
 }
 
 namespace {
-QByteArray digest(const QString& path, bool skipHeaders) {
+QByteArray digest(const QString& path, bool skipHeaders,
+                  std::vector<std::pair<uint64_t, uint64_t>> masked = {}) {
+    if (skipHeaders)
+        for (uint64_t off : layout::headerOffset)
+            masked.emplace_back(off, layout::headerSize);
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
         return {};
@@ -93,10 +97,10 @@ QByteArray digest(const QString& path, bool skipHeaders) {
         if (buf.isEmpty())
             break;
         const uint64_t end = pos + uint64_t(buf.size());
-        // The header blocks count as zeros: both files of a comparison get the same mask.
-        for (uint64_t off : layout::headerOffset) {
-            const uint64_t from = std::max(pos, off), to = std::min(end, off + layout::headerSize);
-            if (skipHeaders && from < to)
+        // Masked ranges count as zeros: both files of a comparison get the same mask.
+        for (const auto& [off, len] : masked) {
+            const uint64_t from = std::max(pos, off), to = std::min(end, off + len);
+            if (from < to)
                 std::memset(buf.data() + (from - pos), 0, size_t(to - from));
         }
         h.addData(buf);
@@ -108,6 +112,10 @@ QByteArray digest(const QString& path, bool skipHeaders) {
 
 QByteArray digestOutsideHeaders(const QString& path) {
     return digest(path, true);
+}
+QByteArray digestOutside(const QString& path,
+                         const std::vector<std::pair<uint64_t, uint64_t>>& ranges) {
+    return digest(path, true, ranges);
 }
 QByteArray digestWhole(const QString& path) {
     return digest(path, false);

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <utility>
 #include <vector>
 
 #include "vhdx/header.h"
@@ -42,6 +43,10 @@ struct ToolResult {
 
 // MD5 of the file size and of every byte outside [64K, 68K) and [128K, 132K).
 [[nodiscard]] QByteArray digestOutsideHeaders(const QString& path);
+// MD5 of the file size and of every byte outside the header blocks and the given ranges
+// (offset, length): they count as zeros.
+[[nodiscard]] QByteArray digestOutside(const QString& path,
+                                       const std::vector<std::pair<uint64_t, uint64_t>>& ranges);
 // MD5 of the whole file.
 [[nodiscard]] QByteArray digestWhole(const QString& path);
 

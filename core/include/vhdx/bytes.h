@@ -3,7 +3,10 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace vhdx {
 
@@ -56,6 +59,8 @@ constexpr uint64_t TiB = 1024 * GiB;
 
 // UTF-16LE (NUL-terminated or not) to UTF-8; invalid surrogates become U+FFFD.
 [[nodiscard]] std::string utf16leToUtf8(const uint8_t* p, size_t bytes, bool stopAtNul);
+// UTF-8 to UTF-16LE (no NUL); nullopt when the text is not valid UTF-8.
+[[nodiscard]] std::optional<std::vector<uint8_t>> utf8ToUtf16le(std::string_view text);
 // "0x1234abcd"
 [[nodiscard]] std::string hex32(uint32_t v);
 [[nodiscard]] std::string hex64(uint64_t v);

@@ -62,6 +62,17 @@ enum class FindingCode {
     LogReplayUnknown,
     ScanCancelled,
     IoError,
+    // Chains of a folder (--chains): findings of the forest, not of one image.
+    ChainFileSkipped,
+    ChainFolderLimited,
+    ChainOrphan,
+    ChainParentElsewhere,
+    ChainParentChanged,
+    ChainLoop,
+    ChainVirtualSizeMismatch,
+    ChainSectorSizeMismatch,
+    ChainBlockSizeMismatch,
+    ChainHasChildren,
 };
 
 struct FindingCodeInfo {

@@ -24,6 +24,8 @@
 
 namespace vhdx {
 
+struct Header;
+
 // What identifies the file's state when it was read; equal fingerprints = unchanged file.
 struct FileStat {
     uint64_t size = 0;
@@ -34,13 +36,23 @@ struct FileStat {
     bool operator==(const FileStat&) const = default;
 };
 
+// Bytes of the file at an offset (a fingerprint's extra ranges, a backup's pieces).
+struct FileRange {
+    uint64_t offset = 0;
+    std::vector<uint8_t> bytes;
+    bool operator==(const FileRange&) const = default;
+};
+
 struct FileFingerprint {
     FileStat stat;
     std::vector<uint8_t> head; // the first min(size, 1 MiB) bytes
+    // Further bytes a writer relies on (the set-parent plan: the metadata sectors it read).
+    std::vector<FileRange> ranges;
     bool operator==(const FileFingerprint&) const = default;
 };
 
-// The writer seam: tests inject failing writes, flushes, short writes and altered reads.
+// The writer seam of every guarded writer (header update, log writer): tests inject failing
+// writes, flushes, short writes and altered reads.
 class HeaderWriter {
   public:
     virtual ~HeaderWriter() = default;
@@ -91,6 +103,11 @@ enum class UpdateStep {
 
 struct HeaderUpdateOptions {
     bool newDataWriteGuid = false;
+    // A new DataWriteGuid orphans the differencing disks of the image's folder made from it:
+    // the plan refuses when there are any (it lists them in orphanedChildren) unless this is set.
+    bool allowOrphaningChildren = false;
+    // The log writer's first step (format §9): the update also sets this non-zero LogGuid.
+    std::optional<Guid> logGuid;
     std::string backupPath;            // empty: no backup of the first 1 MiB
     std::optional<Guid> fileWriteGuid; // for tests; a new random one otherwise
     std::optional<Guid> dataWriteGuid; // for tests, with newDataWriteGuid
@@ -111,6 +128,7 @@ struct HeaderSlotPlan {
     std::string oldProblem; // why the old header is not valid ("" when it is)
     Guid oldFileWriteGuid, newFileWriteGuid;
     Guid oldDataWriteGuid, newDataWriteGuid;
+    Guid oldLogGuid, newLogGuid;
     std::vector<uint8_t> newBlock; // the 4 KiB that will be written
 };
 
@@ -122,6 +140,9 @@ struct HeaderUpdatePlan {
     int currentSlot = 0;
     HeaderSlotPlan steps[2];     // steps[0] is the non-current slot, written first
     FileFingerprint fingerprint; // the file as the plan saw it
+    // With newDataWriteGuid: the differencing disks of its folder that expect the current
+    // DataWriteGuid (relative paths), whom the update would orphan.
+    std::vector<std::string> orphanedChildren;
 };
 
 struct HeaderUpdateResult {
@@ -134,11 +155,15 @@ struct HeaderUpdateResult {
 };
 
 // The two 4 KiB blocks of an update, built from the current header's block: sequence +1 and
-// +2, the given FileWriteGuid, DataWriteGuid replaced when newDataWriteGuid is set, every
-// other byte kept, checksum recomputed. Pure; the caller checks the sequence for overflow.
+// +2, the given FileWriteGuid, DataWriteGuid replaced when newDataWriteGuid is set, LogGuid
+// when newLogGuid is set (a null GUID clears it), every other byte kept, checksum
+// recomputed. Pure; the caller checks the sequence for overflow.
 [[nodiscard]] std::array<std::vector<uint8_t>, 2>
 buildHeaderBlocks(const uint8_t* current4k, const Guid& fileWriteGuid,
-                  const std::optional<Guid>& newDataWriteGuid);
+                  const std::optional<Guid>& newDataWriteGuid,
+                  const std::optional<Guid>& newLogGuid = std::nullopt);
+// The plan of one slot: old header -> the block that will replace it.
+[[nodiscard]] HeaderSlotPlan headerSlotPlan(const Header& old, const std::vector<uint8_t>& block);
 
 // What an update would do, and whether the guards allow it (reads the file, writes nothing).
 [[nodiscard]] HeaderUpdatePlan planHeaderUpdate(const std::string& path,

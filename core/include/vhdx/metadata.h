@@ -80,6 +80,13 @@ struct Metadata {
 
 // Decodes a parent locator item from its bytes (no I/O); problems go to the result.
 [[nodiscard]] ParentLocator decodeParentLocator(const uint8_t* item, size_t len);
+// Encodes a parent locator item (MS-VHDX 2.6.2.6): the 20-byte header, one 12-byte entry per
+// pair in the given order, then each key and value as UTF-16LE. nullopt (with why set) when
+// a key or value is not valid UTF-8, longer than 65535 bytes as UTF-16, or the item would
+// exceed 1 MiB.
+[[nodiscard]] std::optional<std::vector<uint8_t>>
+encodeParentLocator(const Guid& type, const std::vector<std::pair<std::string, std::string>>& kv,
+                    std::string& why);
 
 // Reads the metadata table and items of the region (if any) and adds findings.
 [[nodiscard]] Metadata readMetadata(const ByteSource& src, const std::optional<RegionEntry>& region,

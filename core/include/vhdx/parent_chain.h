@@ -1,7 +1,9 @@
 #pragma once
 // Differencing disks: finding the parent from the locator and checking the linkage.
+#include <compare>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +39,36 @@ struct LocatorPlace {
     StructureRef item = ref::metadata(); // the locator's metadata item
     uint64_t fileOffset = 0;
 };
+// Where a child's locator leads on this machine: the first candidate that is a regular file.
+struct LocatedParent {
+    bool found = false;
+    std::string locatorKey; // the key whose path exists
+    std::string path;       // "" when none does
+    std::vector<std::string> tried;
+};
+[[nodiscard]] LocatedParent locateParent(const ParentLocator& locator,
+                                         const std::string& childPath);
+
+// The GUIDs a parent's DataWriteGuid may equal (MS-VHDX 2.6.2.6.3: parent_linkage, or
+// parent_linkage2 when present); null when the key is absent or not a GUID, and
+// parent_linkage2 also when it is all zeros (Hyper-V writes it so when it has none).
+struct ParentLinkages {
+    std::optional<Guid> linkage;
+    std::optional<Guid> linkage2;
+    [[nodiscard]] bool accepts(const Guid& dataWriteGuid) const {
+        return (linkage && *linkage == dataWriteGuid) || (linkage2 && *linkage2 == dataWriteGuid);
+    }
+};
+[[nodiscard]] ParentLinkages parentLinkages(const ParentLocator& locator);
+
+// A file's identity: hard links and symlinks give one file many names, so sameness is told
+// by device and inode, not by path. Null when the path cannot be stat'ed.
+struct FileIdentity {
+    uint64_t device = 0;
+    uint64_t inode = 0;
+    auto operator<=>(const FileIdentity&) const = default;
+};
+[[nodiscard]] std::optional<FileIdentity> fileIdentity(const std::string& path);
 
 // Follows the chain from an image at imagePath (depth-limited, cycles detected), adding
 // PARENT_NOT_FOUND / PARENT_LINKAGE_MISMATCH findings for the child's locator. Every

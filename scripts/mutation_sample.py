@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Mutation sampling for core (issue 13): apply one operator mutation at a time to core/src,
+rebuild, run the core/cli/robustness/golden/update suites, and count the mutants the tests
+kill. Not part of CI (it rebuilds once per mutant); docs/ROBUSTNESS.md has the last score.
+
+Usage: scripts/mutation_sample.py [--count N] [--seed S] [--build DIR] [--files GLOB...]
+       [--list] [--timeout SECONDS]
+
+Each mutant: one site in one file of core/src, one operator swapped (< <=, > >=, == !=,
+&& ||, + -, a literal k to k+1, true false), chosen at random (seeded) among all sites. A
+mutant is killed when the build fails to compile (counted apart) or any test fails or times
+out; it survives when every test passes. The source is restored after each mutant, also on
+Ctrl-C.
+"""
+import argparse
+import glob
+import os
+import random
+import re
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# (name, pattern, replacement): the pattern must match exactly the operator token.
+OPERATORS = [
+    ("< to <=", re.compile(r"(?<![<>=!-])<(?![<=])"), "<="),
+    ("<= to <", re.compile(r"<="), "<"),
+    ("> to >=", re.compile(r"(?<![<>=-])>(?![>=])"), ">="),
+    (">= to >", re.compile(r">="), ">"),
+    ("== to !=", re.compile(r"=="), "!="),
+    ("!= to ==", re.compile(r"!="), "=="),
+    ("&& to ||", re.compile(r"&&"), "||"),
+    ("|| to &&", re.compile(r"\|\|"), "&&"),
+    ("+ to -", re.compile(r"(?<=\s)\+(?=\s)"), "-"),
+    ("- to +", re.compile(r"(?<=\s)-(?=\s)"), "+"),
+    ("true to false", re.compile(r"\btrue\b"), "false"),
+    ("false to true", re.compile(r"\bfalse\b"), "true"),
+]
+LITERAL = re.compile(r"(?<![\w.])([1-9][0-9]{0,6})(?![\w.])")
+
+SKIP_LINE = re.compile(r"^\s*(#|//|\*|/\*)|static_assert|std::string\(|\"")
+
+
+def sites(path):
+    """Every (line index, column, length, replacement, operator name) of a file."""
+    out = []
+    lines = open(path, encoding="utf-8").read().split("\n")
+    for i, line in enumerate(lines):
+        code = line.split("//")[0]
+        if SKIP_LINE.search(code) or "template" in code or "#include" in code:
+            continue
+        for name, pattern, repl in OPERATORS:
+            for m in pattern.finditer(code):
+                if name.startswith(("< ", "> ")) and ("<" in code and ">" in code and "::" in code):
+                    continue  # likely a template argument list
+                out.append((i, m.start(), len(m.group(0)), repl, name))
+        for m in LITERAL.finditer(code):
+            k = int(m.group(1))
+            out.append((i, m.start(1), len(m.group(1)), str(k + 1), "literal +1"))
+    return out
+
+
+def run(cmd, cwd, timeout):
+    try:
+        r = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           timeout=timeout, text=True)
+        return r.returncode, r.stdout
+    except subprocess.TimeoutExpired:
+        return -1, "timeout"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--count", type=int, default=60)
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--build", default=os.path.join(ROOT, "build-mutation"))
+    ap.add_argument("--files", nargs="*", default=["core/src/*.cpp", "core/src/*/*.cpp"])
+    ap.add_argument("--timeout", type=int, default=900)
+    ap.add_argument("--list", action="store_true", help="print the sample, change nothing")
+    args = ap.parse_args()
+
+    files = sorted({f for g in args.files for f in glob.glob(os.path.join(ROOT, g))})
+    all_sites = [(f,) + s for f in files for s in sites(f)]
+    rng = random.Random(args.seed)
+    sample = rng.sample(all_sites, min(args.count, len(all_sites)))
+    print(f"{len(all_sites)} mutation sites in {len(files)} files; sampling {len(sample)} "
+          f"(seed {args.seed})", flush=True)
+    if args.list:
+        for f, i, col, n, repl, name in sample:
+            print(f"{os.path.relpath(f, ROOT)}:{i + 1}:{col + 1} {name}")
+        return 0
+
+    if not os.path.exists(os.path.join(args.build, "CMakeCache.txt")):
+        rc, out = run(["cmake", "-S", ROOT, "-B", args.build, "-DVHDX_BUILD_GUI=OFF",
+                       "-DCMAKE_BUILD_TYPE=RelWithDebInfo"], ROOT, 600)
+        if rc:
+            print(out)
+            return 2
+    rc, out = run(["cmake", "--build", args.build, "-j2"], ROOT, 3600)
+    if rc:
+        print("the unmutated tree does not build:\n" + out[-3000:])
+        return 2
+
+    killed = survived = uncompiled = 0
+    survivors = []
+    started = time.time()
+    for n, (f, i, col, length, repl, name) in enumerate(sample, 1):
+        original = open(f, encoding="utf-8").read()
+        lines = original.split("\n")
+        line = lines[i]
+        lines[i] = line[:col] + repl + line[col + length:]
+        where = f"{os.path.relpath(f, ROOT)}:{i + 1}"
+        try:
+            open(f, "w", encoding="utf-8").write("\n".join(lines))
+            rc, out = run(["cmake", "--build", args.build, "-j2"], ROOT, 3600)
+            if rc:
+                uncompiled += 1
+                verdict = "does not compile"
+            else:
+                rc, out = run(["ctest", "--test-dir", args.build, "-j2", "--stop-on-failure",
+                               "-L", "core|cli|robustness|golden|update", "-LE", "bench",
+                               "--timeout", "300"], ROOT, args.timeout)
+                if rc:
+                    killed += 1
+                    verdict = "killed"
+                else:
+                    survived += 1
+                    verdict = "SURVIVED"
+                    survivors.append(f"{where} {name}: {line.strip()}")
+        finally:
+            open(f, "w", encoding="utf-8").write(original)
+        print(f"[{n}/{len(sample)}] {where} {name}: {verdict}", flush=True)
+    # Leave the build matching the unmutated source.
+    run(["cmake", "--build", args.build, "-j2"], ROOT, 3600)
+    compiled = killed + survived
+    score = 100.0 * killed / compiled if compiled else 0.0
+    print(f"\n{killed} killed, {survived} survived, {uncompiled} did not compile; "
+          f"score {score:.1f}% of compiled mutants killed; {time.time() - started:.0f} s")
+    for s in survivors:
+        print("  survived: " + s)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
