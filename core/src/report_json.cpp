@@ -5,6 +5,7 @@
 #include "vhdx/image.h"
 #include "vhdx/json_writer.h"
 #include "vhdx/report.h"
+#include "vhdx/report_replay.h"
 
 namespace vhdx {
 
@@ -150,7 +151,7 @@ void writeBat(JsonWriter& w, const Image& img) {
     w.endObject();
 }
 
-void writeLog(JsonWriter& w, const Log& log) {
+void writeLog(JsonWriter& w, const Log& log, const Image& img) {
     w.beginObject()
         .field("present", log.present)
         .field("offset", log.offset)
@@ -183,7 +184,10 @@ void writeLog(JsonWriter& w, const Log& log) {
     w.key("active_sequence").beginArray();
     for (uint64_t s : log.activeSequence)
         w.value(s);
-    w.endArray().endObject();
+    w.endArray();
+    w.key("replay");
+    writeReplayJson(w, img);
+    w.endObject();
 }
 
 void writeParentChain(JsonWriter& w, const std::vector<ParentLink>& chain) {
@@ -214,6 +218,7 @@ std::string reportJson(const Image& img) {
     JsonWriter w;
     w.beginObject();
     w.key("file").beginObject().field("path", img.path()).field("size", img.fileSize()).endObject();
+    w.field("view", viewName(img));
     const bool vhdx = img.identifier().signatureValid;
     w.key("identifier");
     if (img.identifier().readable)
@@ -255,7 +260,7 @@ std::string reportJson(const Image& img) {
     writeBat(w, img);
     w.key("log");
     if (vhdx && img.headers().current)
-        writeLog(w, img.log());
+        writeLog(w, img.log(), img);
     else
         w.null();
     w.key("parent_chain");

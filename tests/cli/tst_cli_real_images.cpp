@@ -27,8 +27,9 @@ struct Facts {
 static const Facts kFacts[] = {
     {"iotest-dynamic-1G.vhdx.bz2", 104857600, 14, 15, 2, 1LL << 30, 32 << 20, 512, 4096, true, 128,
      32, 32, 0, 3, 29, 0, "Microsoft Windows 6.2.9200.16384"},
+    // As after the pending log replay (the default view); --stored: 17 and 10223.
     {"iotest-dirtylog-10G-4M.vhdx.bz2", 31457280, 932638740, 932638741, 2, 10LL << 30, 1 << 20, 512,
-     512, false, 4096, 10242, 10240, 2, 17, 0, 10223, "QEMU v1.6.50"},
+     512, false, 4096, 10242, 10240, 2, 18, 0, 10222, "QEMU v1.6.50"},
     {"xfs.vhdx.gz", 675282944, 116, 117, 2, 10LL << 30, 32 << 20, 512, 4096, true, 128, 322, 320, 2,
      20, 58, 242, "Microsoft Windows 10.0.14393.0"},
     {"btrfs.vhdx.gz", 71303168, 18, 19, 2, 1LL << 30, 32 << 20, 512, 4096, true, 128, 32, 32, 0, 2,

@@ -58,6 +58,10 @@ enum class FindingCode {
     LogInvalid,
     LogEntriesLimited,
     LogReplayUnknown,
+    LogReplayNotApplied,
+    LogReplayWritesHeaderSection,
+    LogReplayWritesLog,
+    LogReplayBeyondLastFileOffset,
     ScanCancelled,
     IoError,
 };
