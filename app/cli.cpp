@@ -16,11 +16,17 @@ namespace {
 const char* kUsage =
     "Usage:\n"
     "  vhdx-inspector [FILE...]                 open the viewer (on each FILE)\n"
-    "  vhdx-inspector --json FILE               JSON report on stdout\n"
-    "  vhdx-inspector --report FILE             text report on stdout\n"
+    "  vhdx-inspector --json FILE [--stored]    JSON report on stdout\n"
+    "  vhdx-inspector --report FILE [--stored]  text report on stdout (--stored: the bytes as\n"
+    "                                           stored, not as after the pending log replay)\n"
     "  vhdx-inspector --update-headers FILE [--yes] [--new-data-guid] [--backup PATH]\n"
     "                                           guarded two-step header update; without\n"
     "                                           --yes it only prints the plan\n"
+    "  vhdx-inspector --replay-log FILE [--yes] [--backup PATH]\n"
+    "                                           guarded log replay; without --yes it only\n"
+    "                                           prints the plan\n"
+    "  vhdx-inspector --restore-backup BACKUP FILE [--yes]\n"
+    "                                           puts back what a --replay-log backup saved\n"
     "  vhdx-inspector --help | --version\n"
     "\n"
     "Exit codes: 0 read, no error finding (or update done); 1 error findings (or update\n"
@@ -62,12 +68,18 @@ CommandLine parseCommandLine(int argc, char** argv) {
         }
         if (a == "--") {
             onlyFiles = true;
-        } else if (a == "--json" || a == "--report" || a == "--update-headers") {
-            const Mode m = a == "--json"     ? Mode::Json
-                           : a == "--report" ? Mode::Report
-                                             : Mode::UpdateHeaders;
+        } else if (a == "--json" || a == "--report" || a == "--update-headers" ||
+                   a == "--replay-log" || a == "--restore-backup") {
+            const Mode m = a == "--json"             ? Mode::Json
+                           : a == "--report"         ? Mode::Report
+                           : a == "--update-headers" ? Mode::UpdateHeaders
+                           : a == "--replay-log"     ? Mode::ReplayLog
+                                                     : Mode::RestoreBackup;
             if (!setMode(m))
-                return usageError("only one of --json, --report, --update-headers may be given");
+                return usageError("only one of --json, --report, --update-headers, --replay-log, "
+                                  "--restore-backup may be given");
+        } else if (a == "--stored") {
+            c.stored = true;
         } else if (a == "--yes") {
             c.yes = true;
         } else if (a == "--new-data-guid") {
@@ -86,9 +98,19 @@ CommandLine parseCommandLine(int argc, char** argv) {
             return usageError("unknown option '" + a + "'");
         }
     }
-    const bool updateOnly = c.yes || c.newDataGuid || !c.backupPath.empty();
-    if (updateOnly && c.mode != Mode::UpdateHeaders)
-        return usageError("--yes, --new-data-guid and --backup go with --update-headers");
+    const bool writes = c.mode == Mode::UpdateHeaders || c.mode == Mode::ReplayLog;
+    if ((c.yes && !writes && c.mode != Mode::RestoreBackup) || (!c.backupPath.empty() && !writes))
+        return usageError("--yes and --backup go with --update-headers or --replay-log (--yes "
+                          "also with --restore-backup)");
+    if (c.newDataGuid && c.mode != Mode::UpdateHeaders)
+        return usageError("--new-data-guid goes with --update-headers");
+    if (c.stored && c.mode != Mode::Json && c.mode != Mode::Report)
+        return usageError("--stored goes with --json or --report");
+    if (c.mode == Mode::RestoreBackup) {
+        if (c.files.size() != 2)
+            return usageError("--restore-backup needs BACKUP and FILE");
+        return c;
+    }
     if (c.mode != Mode::Gui && c.files.size() != 1)
         return usageError(c.files.empty() ? "no FILE given" : "give exactly one FILE");
     return c;
@@ -110,12 +132,18 @@ int runHeadless(const CommandLine& cmd) {
         return 2;
     case Mode::UpdateHeaders:
         return runUpdateHeaders(cmd);
+    case Mode::ReplayLog:
+        return runReplayLog(cmd);
+    case Mode::RestoreBackup:
+        return runRestoreBackup(cmd);
     case Mode::Json:
     case Mode::Report:
         break;
     }
     std::string error;
-    auto image = Image::openAndScan(cmd.files.front(), error);
+    ParseOptions options;
+    options.view = cmd.stored ? ImageView::Stored : ImageView::Replayed;
+    auto image = Image::openAndScan(cmd.files.front(), error, options);
     if (!image) {
         std::fprintf(stderr, "vhdx-inspector: %s\n", terminalSafe(error).c_str());
         return 2;

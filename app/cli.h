@@ -5,13 +5,24 @@
 
 namespace vhdx::app {
 
-enum class Mode { Gui, Json, Report, UpdateHeaders, Help, Version, UsageError };
+enum class Mode {
+    Gui,
+    Json,
+    Report,
+    UpdateHeaders,
+    ReplayLog,
+    RestoreBackup,
+    Help,
+    Version,
+    UsageError
+};
 
 struct CommandLine {
     Mode mode = Mode::Gui;
     std::vector<std::string> files;
     bool yes = false;
     bool newDataGuid = false;
+    bool stored = false; // --stored: report the bytes as stored, not as after a log replay
     std::string backupPath;
     std::string error; // for UsageError
 };
@@ -20,6 +31,9 @@ struct CommandLine {
 [[nodiscard]] int runHeadless(const CommandLine& cmd);
 // --update-headers (app/update_command.cpp).
 [[nodiscard]] int runUpdateHeaders(const CommandLine& cmd);
+// --replay-log and --restore-backup (app/replay_command.cpp).
+[[nodiscard]] int runReplayLog(const CommandLine& cmd);
+[[nodiscard]] int runRestoreBackup(const CommandLine& cmd);
 // Flushes stdout; true (and a message on stderr) when anything written to it was lost, or
 // when the caller saw a write fail.
 [[nodiscard]] bool stdoutFailed(bool writeFailed = false);

@@ -2,10 +2,7 @@
 // (cli-contract.md): prints the plan; with --yes carries it out. Exit 0 done / dry run,
 // 1 refused or failed (reason on stderr), 2 usage error or file not openable.
 //
-// Test hook: when the environment variable VHDX_UPDATE_TEST_DELAY_US holds a number of
-// microseconds (at most 1,000,000), the update sleeps that long after each of its steps
-// (UpdateStep). It only slows the update down so that a test can kill the process at every
-// stage; it changes nothing written. Unset or invalid: no delay.
+// Test hook: VHDX_UPDATE_TEST_DELAY_US (update_hook.h).
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -13,41 +10,13 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "update_hook.h"
 #include "vhdx/header_update.h"
 #include "vhdx/printable.h"
 
 namespace vhdx::app {
 
 namespace {
-useconds_t testDelayMicroseconds() {
-    const char* text = std::getenv("VHDX_UPDATE_TEST_DELAY_US");
-    if (!text || !*text)
-        return 0;
-    char* end = nullptr;
-    const unsigned long v = std::strtoul(text, &end, 10);
-    if (*end != '\0' || v > 1000000)
-        return 0;
-    return useconds_t(v);
-}
-
-const char* stepName(UpdateStep s) {
-    switch (s) {
-    case UpdateStep::Opened:
-        return "opened";
-    case UpdateStep::BackupWritten:
-        return "backup written";
-    case UpdateStep::FirstWritten:
-        return "first header written";
-    case UpdateStep::FirstFlushed:
-        return "first header flushed";
-    case UpdateStep::SecondWritten:
-        return "second header written";
-    case UpdateStep::SecondFlushed:
-        return "second header flushed";
-    }
-    return "?";
-}
-
 std::string change(const Guid& from, const Guid& to) {
     return from == to ? to.toString() + " (unchanged)" : from.toString() + " -> " + to.toString();
 }
@@ -86,14 +55,7 @@ int runUpdateHeaders(const CommandLine& cmd) {
     HeaderUpdateOptions options;
     options.newDataWriteGuid = cmd.newDataGuid;
     options.backupPath = cmd.backupPath;
-    if (const useconds_t delay = testDelayMicroseconds()) {
-        const bool trace = std::getenv("VHDX_UPDATE_TEST_TRACE") != nullptr;
-        options.onStep = [delay, trace](UpdateStep s) {
-            if (trace)
-                std::fprintf(stderr, "step: %s\n", stepName(s));
-            ::usleep(delay);
-        };
-    }
+    options.onStep = testHook();
 
     const HeaderUpdatePlan plan = planHeaderUpdate(cmd.files.front(), options);
     if (plan.openFailed) {

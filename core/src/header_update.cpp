@@ -64,6 +64,8 @@ HeaderSlotPlan slotPlan(const Header& old, const std::vector<uint8_t>& block) {
     s.newSequence = next.sequenceNumber;
     s.newFileWriteGuid = next.fileWriteGuid;
     s.newDataWriteGuid = next.dataWriteGuid;
+    s.oldLogGuid = old.logGuid;
+    s.newLogGuid = next.logGuid;
     s.newBlock = block;
     return s;
 }
@@ -71,7 +73,8 @@ HeaderSlotPlan slotPlan(const Header& old, const std::vector<uint8_t>& block) {
 
 std::array<std::vector<uint8_t>, 2> buildHeaderBlocks(const uint8_t* current4k,
                                                       const Guid& fileWriteGuid,
-                                                      const std::optional<Guid>& newDataGuid) {
+                                                      const std::optional<Guid>& newDataGuid,
+                                                      bool clearLogGuid) {
     std::array<std::vector<uint8_t>, 2> blocks;
     // Step 1-3 of §5: the current block with every byte kept (reserved ones included), the
     // sequence advanced, this session's FileWriteGuid, the checksum recomputed.
@@ -82,56 +85,118 @@ std::array<std::vector<uint8_t>, 2> buildHeaderBlocks(const uint8_t* current4k,
         h.fileWriteGuid = fileWriteGuid;
         if (newDataGuid)
             h.dataWriteGuid = *newDataGuid;
+        if (clearLogGuid)
+            h.logGuid = Guid();
         encodeHeader(h, block.data()); // rewrites only the fields, then the checksum
         blocks[i] = block;
     }
     return blocks;
 }
 
-HeaderUpdatePlan planHeaderUpdate(const std::string& path, const HeaderUpdateOptions& options) {
-    HeaderUpdatePlan plan;
-    plan.path = path;
+namespace detail {
 
+std::shared_ptr<ByteSource> descriptorSource(HeaderWriter& file, uint64_t size, std::string path) {
+    return std::make_shared<DescriptorSource>(file, size, std::move(path));
+}
+
+PlannedImage::PlannedImage() = default;
+PlannedImage::PlannedImage(PlannedImage&&) noexcept = default;
+PlannedImage::~PlannedImage() = default;
+
+PlannedImage readImageForPlan(const std::string& path, const HeaderUpdateOptions& options,
+                              HeaderUpdatePlan& plan) {
+    plan.path = path;
+    PlannedImage out;
     std::string error;
-    auto file = FileHeaderWriter::openReadOnly(path, error);
-    if (!file) {
+    out.file = FileHeaderWriter::openReadOnly(path, error);
+    if (!out.file) {
         plan.openFailed = true;
-        return refuse(std::move(plan), error);
+        plan.refusal = error;
+        return out;
     }
-    if (!detail::readFingerprint(*file, plan.fingerprint, error)) {
+    HeaderWriter& file = *out.file;
+    if (!readFingerprint(file, plan.fingerprint, error)) {
         plan.openFailed = true;
-        return refuse(std::move(plan), "cannot read '" + path + "': " + error);
+        plan.refusal = "cannot read '" + path + "': " + error;
+        return out;
     }
     ParseOptions parseOptions;
     parseOptions.resolveParent = false; // the update never concerns the parent
     parseOptions.budget = options.budget;
-    auto image = Image::parse(
-        std::make_shared<DescriptorSource>(*file, plan.fingerprint.stat.size, path), parseOptions);
-    // The structures below were parsed from the file in the state the fingerprint records.
+    auto image =
+        Image::parse(descriptorSource(file, plan.fingerprint.stat.size, path), parseOptions);
+    // The structures were parsed from the file in the state the fingerprint records.
     FileFingerprint after;
-    if (!detail::readFingerprint(*file, after, error))
-        return refuse(std::move(plan), error);
-    if (const std::string diff = detail::fingerprintDifference(plan.fingerprint, after);
-        !diff.empty())
-        return refuse(std::move(plan), "the file changed while it was being read: " + diff);
+    if (!readFingerprint(file, after, error)) {
+        plan.refusal = error;
+        return out;
+    }
+    if (const std::string diff = fingerprintDifference(plan.fingerprint, after); !diff.empty()) {
+        plan.refusal = "the file changed while it was being read: " + diff;
+        return out;
+    }
+    out.image = std::move(image);
+    return out;
+}
 
-    if (!image->identifier().signatureValid)
-        return refuse(std::move(plan), "not a VHDX file (no \"vhdxfile\" signature)");
-
+bool planHeaderSteps(const Image& image, const HeaderUpdateOptions& options,
+                     HeaderUpdatePlan& plan) {
+    auto refuse = [&](std::string why) {
+        plan.allowed = false;
+        plan.refusal = std::move(why);
+        return false;
+    };
+    if (!image.identifier().signatureValid)
+        return refuse("not a VHDX file (no \"vhdxfile\" signature)");
     const Header h1 = headerFromHead(plan.fingerprint.head, 1);
     const Header h2 = headerFromHead(plan.fingerprint.head, 2);
     if (!h1.readable || !h2.readable)
-        return refuse(std::move(plan), "the file is too short to hold both header slots");
+        return refuse("the file is too short to hold both header slots");
     bool tie = false;
     plan.currentSlot = chooseCurrentHeader(h1, h2, &tie);
     if (plan.currentSlot == 0)
-        return refuse(std::move(plan), "no valid header (header 1: " + h1.problem() +
-                                           "; header 2: " + h2.problem() + ")");
+        return refuse("no valid header (header 1: " + h1.problem() + "; header 2: " + h2.problem() +
+                      ")");
     if (tie)
-        return refuse(std::move(plan), "both headers are valid with sequence number " +
-                                           std::to_string(h1.sequenceNumber) +
-                                           " but differ: which one is current is ambiguous");
+        return refuse("both headers are valid with sequence number " +
+                      std::to_string(h1.sequenceNumber) +
+                      " but differ: which one is current is ambiguous");
+    const Header& cur = plan.currentSlot == 1 ? h1 : h2;
+    const Header& other = plan.currentSlot == 1 ? h2 : h1;
+    if (cur.sequenceNumber > std::numeric_limits<uint64_t>::max() - 2)
+        return refuse("the sequence number " + std::to_string(cur.sequenceNumber) +
+                      " would overflow");
+    if (!options.backupPath.empty() && pathExists(options.backupPath))
+        return refuse("backup '" + options.backupPath +
+                      "' already exists (it is never overwritten)");
 
+    const Guid fileWriteGuid = options.fileWriteGuid.value_or(Guid::random());
+    std::optional<Guid> dataWriteGuid;
+    if (options.newDataWriteGuid)
+        dataWriteGuid = options.dataWriteGuid.value_or(Guid::random());
+    const auto blocks =
+        buildHeaderBlocks(cur.raw.data(), fileWriteGuid, dataWriteGuid, options.clearLogGuid);
+    plan.steps[0] = slotPlan(other, blocks[0]);
+    plan.steps[1] = slotPlan(cur, blocks[1]);
+    plan.allowed = true;
+    return true;
+}
+
+} // namespace detail
+
+HeaderUpdatePlan planHeaderUpdate(const std::string& path, const HeaderUpdateOptions& options) {
+    HeaderUpdatePlan plan;
+    const detail::PlannedImage planned = detail::readImageForPlan(path, options, plan);
+    const Image* image = planned.image.get();
+    if (!image)
+        return plan;
+    // The header guards first: a file that is no VHDX is refused as such.
+    if (!image->identifier().signatureValid || !detail::planHeaderSteps(*image, options, plan)) {
+        plan.allowed = false;
+        if (plan.refusal.empty())
+            plan.refusal = "not a VHDX file (no \"vhdxfile\" signature)";
+        return plan;
+    }
     const Log& log = image->log();
     if (log.present && !log.readable)
         return refuse(std::move(plan), "the log area named by the current header lies outside "
@@ -141,28 +206,11 @@ HeaderUpdatePlan planHeaderUpdate(const std::string& path, const HeaderUpdateOpt
                                            log.replayUnknownReason +
                                            "), so a pending replay cannot be ruled out");
     if (log.replayNeeded)
-        return refuse(std::move(plan), "log replay needed: the log holds " +
-                                           countOf(log.activeSequence.size(), "entry", "entries") +
-                                           " not yet applied; replay it first (e.g. by opening the "
-                                           "image read-write in QEMU or Hyper-V)");
-
-    const Header& cur = plan.currentSlot == 1 ? h1 : h2;
-    const Header& other = plan.currentSlot == 1 ? h2 : h1;
-    if (cur.sequenceNumber > std::numeric_limits<uint64_t>::max() - 2)
-        return refuse(std::move(plan), "the sequence number " + std::to_string(cur.sequenceNumber) +
-                                           " would overflow");
-    if (!options.backupPath.empty() && detail::pathExists(options.backupPath))
-        return refuse(std::move(plan), "backup '" + options.backupPath +
-                                           "' already exists (it is never overwritten)");
-
-    const Guid fileWriteGuid = options.fileWriteGuid.value_or(Guid::random());
-    std::optional<Guid> dataWriteGuid;
-    if (options.newDataWriteGuid)
-        dataWriteGuid = options.dataWriteGuid.value_or(Guid::random());
-    const auto blocks = buildHeaderBlocks(cur.raw.data(), fileWriteGuid, dataWriteGuid);
-    plan.steps[0] = slotPlan(other, blocks[0]);
-    plan.steps[1] = slotPlan(cur, blocks[1]);
-    plan.allowed = true;
+        return refuse(std::move(plan),
+                      "log replay needed: the log holds " +
+                          countOf(log.activeSequence.size(), "entry", "entries") +
+                          " not yet applied; replay it first with --replay-log (it shows its "
+                          "plan and changes nothing without --yes)");
     return plan;
 }
 

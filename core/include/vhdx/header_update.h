@@ -51,6 +51,9 @@ class HeaderWriter {
     [[nodiscard]] virtual bool pread(void* buf, size_t len, uint64_t offset) = 0;
     // fstat of the open file (for the changed-on-disk guard).
     [[nodiscard]] virtual bool stat(FileStat& out) = 0;
+    // Sets the file's size (ftruncate; the log replay extends the file with it). The default
+    // fails with ENOTSUP.
+    [[nodiscard]] virtual bool resize(uint64_t size);
     // Takes an exclusive advisory lock for the update (an OFD lock over the whole file, which
     // conflicts with the image locks QEMU holds while it uses the file); false + error when
     // another process holds a lock.
@@ -72,6 +75,7 @@ class FileHeaderWriter final : public HeaderWriter {
     [[nodiscard]] bool flush() override;
     [[nodiscard]] bool pread(void* buf, size_t len, uint64_t offset) override;
     [[nodiscard]] bool stat(FileStat& out) override;
+    [[nodiscard]] bool resize(uint64_t size) override;
     [[nodiscard]] bool lock(std::string& error) override;
 
   private:
@@ -79,11 +83,15 @@ class FileHeaderWriter final : public HeaderWriter {
     int m_fd;
 };
 
-// The points applyHeaderUpdate passes, in order (for HeaderUpdateOptions::onStep).
+// The points applyHeaderUpdate passes, in order (for HeaderUpdateOptions::onStep). The log
+// replay (log_replay.h) passes the Replay* steps between BackupWritten and FirstWritten.
 enum class UpdateStep {
-    Opened,        // file open for writing and locked; nothing checked or written yet
-    BackupWritten, // only with a backup path: backup written and synced
-    FirstWritten,  // non-current slot written, not yet flushed
+    Opened,         // file open for writing and locked; nothing checked or written yet
+    BackupWritten,  // only with a backup path: backup written and synced
+    ReplayWritten,  // log replay: one descriptor written (once per descriptor)
+    ReplayExtended, // log replay: the file extended to the size the log needs
+    ReplayFlushed,  // log replay: the written descriptors flushed (fdatasync)
+    FirstWritten,   // non-current slot written, not yet flushed
     FirstFlushed,
     SecondWritten,
     SecondFlushed, // before the re-read verification
@@ -91,6 +99,9 @@ enum class UpdateStep {
 
 struct HeaderUpdateOptions {
     bool newDataWriteGuid = false;
+    // Set the LogGuid to zero in both new headers (the last step of a log replay: the log is
+    // inactive once the current header has a null LogGuid).
+    bool clearLogGuid = false;
     std::string backupPath;            // empty: no backup of the first 1 MiB
     std::optional<Guid> fileWriteGuid; // for tests; a new random one otherwise
     std::optional<Guid> dataWriteGuid; // for tests, with newDataWriteGuid
@@ -111,6 +122,7 @@ struct HeaderSlotPlan {
     std::string oldProblem; // why the old header is not valid ("" when it is)
     Guid oldFileWriteGuid, newFileWriteGuid;
     Guid oldDataWriteGuid, newDataWriteGuid;
+    Guid oldLogGuid, newLogGuid;
     std::vector<uint8_t> newBlock; // the 4 KiB that will be written
 };
 
@@ -134,11 +146,12 @@ struct HeaderUpdateResult {
 };
 
 // The two 4 KiB blocks of an update, built from the current header's block: sequence +1 and
-// +2, the given FileWriteGuid, DataWriteGuid replaced when newDataWriteGuid is set, every
-// other byte kept, checksum recomputed. Pure; the caller checks the sequence for overflow.
+// +2, the given FileWriteGuid, DataWriteGuid replaced when newDataWriteGuid is set, LogGuid
+// zeroed when clearLogGuid, every other byte kept, checksum recomputed. Pure; the caller
+// checks the sequence for overflow.
 [[nodiscard]] std::array<std::vector<uint8_t>, 2>
 buildHeaderBlocks(const uint8_t* current4k, const Guid& fileWriteGuid,
-                  const std::optional<Guid>& newDataWriteGuid);
+                  const std::optional<Guid>& newDataWriteGuid, bool clearLogGuid = false);
 
 // What an update would do, and whether the guards allow it (reads the file, writes nothing).
 [[nodiscard]] HeaderUpdatePlan planHeaderUpdate(const std::string& path,
