@@ -145,7 +145,8 @@ void compareStructures(ReplayEffects& fx, const ByteSource& stored, const ByteSo
 }
 
 template <class Pred>
-void report(Findings& f, const ReplayEffects& fx, FindingCode code, const std::string& what,
+void report(Findings& f, const ReplayEffects& fx, FindingCode code,
+            const std::pair<std::string, std::string>& what, // singular, plural verb phrase
             uint64_t& count, Pred matches) {
     const ReplayWrite* first = nullptr;
     for (size_t i = 0; i < fx.targets.size(); ++i)
@@ -155,11 +156,12 @@ void report(Findings& f, const ReplayEffects& fx, FindingCode code, const std::s
         return;
     f.add(Severity::Warning, code, "log[" + std::to_string(first->entryLogOffset) + "]",
           first->fileOffset,
-          countOf(count, "descriptor", "descriptors") + " of the active log sequence " + what +
-              " (first: entry " + std::to_string(first->sequenceNumber) + ", descriptor " +
+          countOf(count, "descriptor", "descriptors") + " of the active log sequence " +
+              (count == 1 ? what.first : what.second) + " (first: entry " +
+              std::to_string(first->sequenceNumber) + ", descriptor " +
               std::to_string(first->descriptorIndex) + ", " + std::to_string(first->length) +
               " bytes at file offset " + std::to_string(first->fileOffset) +
-              "). The replayed view applies them as a replay would",
+              "). The replayed view applies such descriptors as a replay would",
           "2.3.3");
 }
 
@@ -212,14 +214,19 @@ void describeReplay(ReplayEffects& fx, const ByteSource& stored, const ByteSourc
     };
     // The region tables are part of the header section: one finding for the first 1 MiB.
     report(findings, fx, FindingCode::LogReplayWritesHeaderSection,
-           "write into the header section (the first 1 MiB: identifier, headers, region tables)",
+           {"writes into the header section (the first 1 MiB: identifier, headers, region "
+            "tables)",
+            "write into the header section (the first 1 MiB: identifier, headers, region "
+            "tables)"},
            fx.writesIntoHeaderSection, [&](const ReplayWrite& w, const auto& targets) {
                return lands(K::HeaderSection)(w, targets) || lands(K::RegionTable)(w, targets);
            });
-    report(findings, fx, FindingCode::LogReplayWritesLog, "write into the log itself",
-           fx.writesIntoLog, lands(K::Log));
+    report(findings, fx, FindingCode::LogReplayWritesLog,
+           {"writes into the log itself", "write into the log itself"}, fx.writesIntoLog,
+           lands(K::Log));
     report(findings, fx, FindingCode::LogReplayBeyondLastFileOffset,
-           "write past their entry's LastFileOffset (the file size the writer declared)",
+           {"writes past its entry's LastFileOffset (the file size the writer declared)",
+            "write past their entry's LastFileOffset (the file size the writer declared)"},
            fx.writesBeyondLastFileOffset,
            [](const ReplayWrite& w, const auto&) { return w.end() > w.lastFileOffset; });
 }
