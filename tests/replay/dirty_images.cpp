@@ -22,7 +22,9 @@
 #include "test_files.h"
 #include "update_test_util.h"
 #include "vhdx/bytes.h"
+#include "vhdx/image.h"
 #include "vhdx/layout.h"
+#include "vhdx/log_replay.h"
 
 namespace vhdx::test {
 
@@ -255,6 +257,54 @@ QString bytesAgree(const QString& a, const QString& b) {
                 .arg(fb.size());
         }
     }
+    return {};
+}
+
+QString checkInterrupted(const QString& path, const QString& original, const QString& reference,
+                         int* state) {
+    std::string error;
+    ParseOptions stored;
+    stored.view = ImageView::Stored;
+    stored.resolveParent = false;
+    const auto image = Image::open(path.toStdString(), error, stored);
+    if (!image)
+        return "cannot open: " + QString::fromStdString(error);
+    if (image->headers().current == 0)
+        return "no valid current header";
+    if (image->findings().has(FindingCode::HeaderSequenceTie))
+        return "ambiguous current header";
+    if (digestWhole(path) == digestWhole(original)) {
+        if (state)
+            *state = 0;
+        return {};
+    }
+    const Log& log = image->log();
+    if (!log.present) {
+        if (state)
+            *state = 2;
+        const QString diff = bytesAgree(path, reference);
+        return diff.isEmpty() ? QString()
+                              : "the log is cleared but the file is not replayed: " + diff;
+    }
+    if (!log.replayNeeded)
+        return "the LogGuid is set but no active sequence is left";
+    if (state)
+        *state = 1;
+    const QString ours = path + ".ours", theirs = path + ".qemu";
+    QFile::remove(ours);
+    if (!copyFile(path, ours))
+        return "cannot copy";
+    const LogReplayResult r = replayLog(ours.toStdString(), {});
+    if (!r.ok)
+        return "our replay of the interrupted file failed: " + QString::fromStdString(r.error);
+    if (const QString diff = bytesAgree(ours, reference); !diff.isEmpty())
+        return "our replay of the interrupted file differs: " + diff;
+    if (const QString q = qemuReplay(path, theirs); !q.isEmpty())
+        return q;
+    if (const QString diff = bytesAgree(theirs, reference); !diff.isEmpty())
+        return "QEMU's replay of the interrupted file differs: " + diff;
+    QFile::remove(ours);
+    QFile::remove(theirs);
     return {};
 }
 

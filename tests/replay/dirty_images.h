@@ -38,4 +38,12 @@ struct DirtyCase {
 // counting as zeros (a file extended by ftruncate reads as zeros); else where they differ.
 [[nodiscard]] QString bytesAgree(const QString& a, const QString& b);
 
+// After an interrupted replay of a copy of `original` (a failed write or flush, a killed
+// process): "" when the file at path is unchanged, or fully replayed (no log to replay, the
+// bytes of `reference`, an uninterrupted replay of original, outside the header slots), or
+// still dirty with a log whose replay, ours and `qemu-img check -r all` each on a copy, gives
+// the bytes of `reference`. *state: 0 unchanged, 1 still dirty, 2 fully replayed.
+[[nodiscard]] QString checkInterrupted(const QString& path, const QString& original,
+                                       const QString& reference, int* state = nullptr);
+
 } // namespace vhdx::test
