@@ -154,6 +154,27 @@ class TestCliRealImages : public QObject {
         }
         QCOMPARE(stale, 6);
         QCOMPARE(replay, 1);
+
+        // Issue 9: shown as after the replay; its one descriptor rewrites the first BAT
+        // sector and sets entry 17 fully present. --stored shows the table as on disk.
+        QCOMPARE(r.json()["view"].toString(), QString("replayed"));
+        const QJsonObject rp = log["replay"].toObject();
+        QCOMPARE(rp["descriptor_count"].toInt(), 1);
+        QCOMPARE(rp["descriptors"][0]["file_offset"].toInteger(), 2097152);
+        QCOMPARE(rp["descriptors"][0]["lands_in"][0]["kind"].toString(), QString("bat"));
+        QCOMPARE(rp["bat_changes"]["count"].toInt(), 1);
+        QCOMPARE(rp["bat_changes"]["listed"][0]["index"].toInt(), 17);
+        QCOMPARE(rp["bat_changes"]["listed"][0]["after_state"].toString(),
+                 QString("fully present"));
+        const RunResult stored = runInspector({"--json", "--stored", path});
+        QCOMPARE(stored.exitCode, 0);
+        QCOMPARE(stored.json()["view"].toString(), QString("stored"));
+        QCOMPARE(stored.json()["bat"]["payload_states"]["fully_present"].toInt(), 17);
+        QCOMPARE(stored.json()["log"]["replay"]["applied"].toBool(), false);
+        const RunResult text = runInspector({"--report", path});
+        QVERIFY(text.out.contains("Verdict: log replay needed"));
+        QVERIFY(!text.out.contains("clean"));
+        QVERIFY(text.out.contains("BAT entry 17:"));
     }
 
     void textReport() {
