@@ -21,6 +21,9 @@ namespace vhdx::app {
 
 namespace {
 
+// Descriptors the plan lists one per line; --json lists up to 4096.
+constexpr size_t kPlanLines = 64;
+
 void printPlan(const LogReplayPlan& plan, const LogReplayOptions& options, bool yes) {
     const ReplayPlan& r = *plan.replay;
     std::cout << "Log replay for " << terminalSafe(plan.path) << "\n"
@@ -31,8 +34,8 @@ void printPlan(const LogReplayPlan& plan, const LogReplayOptions& options, bool 
               << " bytes written)\n";
     size_t shown = 0;
     for (const ReplayWrite& w : r.writes()) {
-        if (shown++ == 64) {
-            std::cout << "  ... " << r.writes().size() - 64
+        if (shown++ == kPlanLines) {
+            std::cout << "  ... " << r.writes().size() - kPlanLines
                       << " more (--json lists them under log.replay)\n";
             break;
         }

@@ -198,6 +198,28 @@ class TestReplayGuards : public QObject {
         QVERIFY2(r.ok, r.error.c_str());
         QVERIFY(r.backupWritten);
     }
+    // The dry run lists 64 descriptors one per line, then says how many more there are.
+    void planListing_data() {
+        QTest::addColumn<int>("descriptors");
+        QTest::newRow("at the limit") << 64;
+        QTest::newRow("one past") << 65;
+    }
+    void planListing() {
+        QFETCH(int, descriptors);
+        ImageSpec s = dirtySpec();
+        s.logEntries[0].data.clear();
+        for (int i = 0; i < descriptors; ++i)
+            s.logEntries[0].data.push_back({3 * MiB, {}});
+        const QString path = built(s);
+        const QByteArray before = digestWhole(path);
+        const RunResult r = runInspector({"--replay-log", path});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(int(r.out.count(": data 4096 bytes at offset 3145728")),
+                 std::min(descriptors, 64));
+        QCOMPARE(r.out.contains("... 1 more"), descriptors > 64);
+        QVERIFY(r.out.contains("Dry run"));
+        QCOMPARE(digestWhole(path), before);
+    }
     void headerUpdateOffersTheReplay() {
         const RunResult r = runInspector({"--update-headers", dirty(), "--yes"});
         QCOMPARE(r.exitCode, 1);
