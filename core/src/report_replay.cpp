@@ -83,8 +83,9 @@ void writeReplayJson(JsonWriter& w, const Image& img) {
         .field("size_before", fx->sizeBefore)
         .field("size_after", fx->sizeAfter);
     w.key("descriptors").beginArray();
-    const size_t listed = std::min(plan.writes().size(), maxListedReplayDescriptors);
-    for (size_t i = 0; i < listed && i < fx->targets.size(); ++i) {
+    // targets is empty when the plan could not be built: nothing is listed then.
+    const size_t listed = std::min(fx->targets.size(), maxListedReplayDescriptors);
+    for (size_t i = 0; i < listed; ++i) {
         const ReplayWrite& d = plan.writes()[i];
         w.beginObject()
             .field("kind", d.isData ? "data" : "zero")
@@ -146,8 +147,9 @@ std::string replayText(const Image& img) {
     line("descriptors", std::to_string(plan.writes().size()) + " (" +
                             std::to_string(plan.bytesWritten()) + " bytes written)");
     line("file size", std::to_string(fx->sizeBefore) + " -> " + std::to_string(fx->sizeAfter));
-    const size_t listed = std::min(plan.writes().size(), maxListedReplayDescriptors);
-    for (size_t i = 0; i < listed && i < fx->targets.size(); ++i) {
+    // targets is empty when the plan could not be built: nothing is listed then.
+    const size_t listed = std::min(fx->targets.size(), maxListedReplayDescriptors);
+    for (size_t i = 0; i < listed; ++i) {
         const ReplayWrite& d = plan.writes()[i];
         std::string where;
         for (const ReplayTarget& t : fx->targets[i])
@@ -158,7 +160,8 @@ std::string replayText(const Image& img) {
                  std::to_string(d.fileOffset) + " -> " + where);
     }
     if (listed < plan.writes().size())
-        line("not listed", std::to_string(plan.writes().size() - listed) + " more descriptors");
+        line("not listed",
+             countOf(plan.writes().size() - listed, "more descriptor", "more descriptors"));
     line("BAT entries changed",
          fx->batCompared ? std::to_string(fx->batChangeCount) : std::string("not compared"));
     for (const BatEntryChange& c : fx->batChanges)
