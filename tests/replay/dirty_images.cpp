@@ -9,7 +9,12 @@
 //   two sequences back to back lose the second's first entry: here a wrapped case has one
 //   entry crossing the end, and sequences are apart;
 // - it extends the file to LastFileOffset only when that is not a 1 MiB multiple, and then
-//   to the next 1 MiB: sizes may differ, bytes (zeros) do not (bytesAgree).
+//   to the next 1 MiB: sizes may differ, bytes (zeros) do not (bytesAgree);
+// - its vhdx_log_read_sectors reads every sector into the same 4 KiB of its buffer, so an
+//   entry with more than one descriptor sector (more than 126 descriptors) fails its checks
+//   and the open fails with EINVAL: every entry here has at most 126 descriptors;
+// - its search validates, from every entry start, the whole run that follows: quadratic in
+//   the entries of a full log (tens of minutes for 129 entries in 64 MiB, docs/PERFORMANCE.md).
 #include "dirty_images.h"
 
 #include <QCryptographicHash>
