@@ -13,8 +13,9 @@
 // - its vhdx_log_read_sectors reads every sector into the same 4 KiB of its buffer, so an
 //   entry with more than one descriptor sector (more than 126 descriptors) fails its checks
 //   and the open fails with EINVAL: every entry here has at most 126 descriptors;
-// - its search validates, from every entry start, the whole run that follows: quadratic in
-//   the entries of a full log (tens of minutes for 129 entries in 64 MiB, docs/PERFORMANCE.md).
+// - its search never ends when a run of entries stops exactly one sector before the end of
+//   the log (its read index wraps to the run's start, which the loop takes for progress):
+//   no case here fills a log that way (docs/PERFORMANCE.md).
 #include "dirty_images.h"
 
 #include <QCryptographicHash>
