@@ -16,12 +16,18 @@ namespace {
 const char* kUsage =
     "Usage:\n"
     "  vhdx-inspector [FILE...]                 open the viewer (on each FILE)\n"
-    "  vhdx-inspector --json FILE               JSON report on stdout\n"
-    "  vhdx-inspector --report FILE             text report on stdout\n"
+    "  vhdx-inspector --json FILE [--stored]    JSON report on stdout\n"
+    "  vhdx-inspector --report FILE [--stored]  text report on stdout (--stored: the bytes as\n"
+    "                                           stored, not as after the pending log replay)\n"
     "  vhdx-inspector --update-headers FILE [--yes] [--new-data-guid [--force]] [--backup PATH]\n"
     "                                           guarded two-step header update; without\n"
     "                                           --yes it only prints the plan; --force lets\n"
     "                                           --new-data-guid orphan the image's children\n"
+    "  vhdx-inspector --replay-log FILE [--yes] [--backup PATH]\n"
+    "                                           guarded log replay; without --yes it only\n"
+    "                                           prints the plan\n"
+    "  vhdx-inspector --restore-backup BACKUP FILE [--yes]\n"
+    "                                           puts back what a --replay-log backup saved\n"
     "  vhdx-inspector --chains DIR [--json]     the differencing chains of the images below DIR\n"
     "  vhdx-inspector --set-parent CHILD PARENT [--yes] [--backup PATH]\n"
     "                                           point CHILD's parent locator at PARENT, through\n"
@@ -30,6 +36,9 @@ const char* kUsage =
     "\n"
     "Exit codes: 0 read, no error finding (or update done); 1 error findings (or update\n"
     "refused/failed); 2 usage error or the file or folder could not be opened or read.\n";
+
+const char* kOneMode = "only one of --json, --report, --update-headers, --replay-log, "
+                       "--restore-backup, --chains, --set-parent may be given";
 
 CommandLine usageError(std::string why) {
     CommandLine c;
@@ -69,15 +78,18 @@ CommandLine parseCommandLine(int argc, char** argv) {
             onlyFiles = true;
         } else if (a == "--json") {
             c.json = true; // a mode of its own, or the format of --chains (resolved below)
-        } else if (a == "--report" || a == "--update-headers" || a == "--chains" ||
-                   a == "--set-parent") {
+        } else if (a == "--report" || a == "--update-headers" || a == "--replay-log" ||
+                   a == "--restore-backup" || a == "--chains" || a == "--set-parent") {
             const Mode m = a == "--report"           ? Mode::Report
                            : a == "--update-headers" ? Mode::UpdateHeaders
+                           : a == "--replay-log"     ? Mode::ReplayLog
+                           : a == "--restore-backup" ? Mode::RestoreBackup
                            : a == "--chains"         ? Mode::Chains
                                                      : Mode::SetParent;
             if (!setMode(m))
-                return usageError("only one of --json, --report, --update-headers, --chains, "
-                                  "--set-parent may be given");
+                return usageError(kOneMode);
+        } else if (a == "--stored") {
+            c.stored = true;
         } else if (a == "--yes") {
             c.yes = true;
         } else if (a == "--new-data-guid") {
@@ -100,23 +112,28 @@ CommandLine parseCommandLine(int argc, char** argv) {
     }
     if (c.json && c.mode != Mode::Chains) {
         if (modeSet && c.mode != Mode::Json)
-            return usageError("only one of --json, --report, --update-headers, --set-parent may "
-                              "be given");
+            return usageError(kOneMode);
         c.mode = Mode::Json;
     }
-    const bool writes = c.mode == Mode::UpdateHeaders || c.mode == Mode::SetParent;
-    if ((c.yes || !c.backupPath.empty()) && !writes)
-        return usageError("--yes and --backup go with --update-headers or --set-parent");
+    const bool writes = c.mode == Mode::UpdateHeaders || c.mode == Mode::ReplayLog ||
+                        c.mode == Mode::SetParent;
+    if ((c.yes && !writes && c.mode != Mode::RestoreBackup) || (!c.backupPath.empty() && !writes))
+        return usageError("--yes and --backup go with --update-headers, --replay-log or "
+                          "--set-parent (--yes also with --restore-backup)");
     if (c.newDataGuid && c.mode != Mode::UpdateHeaders)
         return usageError("--new-data-guid goes with --update-headers");
     if (c.force && !c.newDataGuid)
         return usageError("--force goes with --update-headers --new-data-guid");
+    if (c.stored && c.mode != Mode::Json && c.mode != Mode::Report)
+        return usageError("--stored goes with --json or --report");
+    if (c.mode == Mode::RestoreBackup && c.files.size() != 2)
+        return usageError("--restore-backup needs BACKUP and FILE");
     if (c.mode == Mode::SetParent && c.files.size() != 2)
         return usageError("--set-parent needs CHILD and PARENT");
     if (c.mode == Mode::Chains && c.files.size() != 1)
         return usageError(c.files.empty() ? "no DIR given" : "give exactly one DIR");
-    if (c.mode != Mode::Gui && c.mode != Mode::SetParent && c.mode != Mode::Chains &&
-        c.files.size() != 1)
+    const bool twoFiles = c.mode == Mode::RestoreBackup || c.mode == Mode::SetParent;
+    if (c.mode != Mode::Gui && c.mode != Mode::Chains && !twoFiles && c.files.size() != 1)
         return usageError(c.files.empty() ? "no FILE given" : "give exactly one FILE");
     return c;
 }
@@ -137,6 +154,10 @@ int runHeadless(const CommandLine& cmd) {
         return 2;
     case Mode::UpdateHeaders:
         return runUpdateHeaders(cmd);
+    case Mode::ReplayLog:
+        return runReplayLog(cmd);
+    case Mode::RestoreBackup:
+        return runRestoreBackup(cmd);
     case Mode::Chains:
         return runChains(cmd);
     case Mode::SetParent:
@@ -146,7 +167,9 @@ int runHeadless(const CommandLine& cmd) {
         break;
     }
     std::string error;
-    auto image = Image::openAndScan(cmd.files.front(), error);
+    ParseOptions options;
+    options.view = cmd.stored ? ReadView::Stored : ReadView::Replayed;
+    auto image = Image::openAndScan(cmd.files.front(), error, options);
     if (!image) {
         std::fprintf(stderr, "vhdx-inspector: %s\n", terminalSafe(error).c_str());
         return 2;

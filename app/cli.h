@@ -5,7 +5,19 @@
 
 namespace vhdx::app {
 
-enum class Mode { Gui, Json, Report, UpdateHeaders, Chains, SetParent, Help, Version, UsageError };
+enum class Mode {
+    Gui,
+    Json,
+    Report,
+    UpdateHeaders,
+    ReplayLog,
+    RestoreBackup,
+    Chains,
+    SetParent,
+    Help,
+    Version,
+    UsageError
+};
 
 struct CommandLine {
     Mode mode = Mode::Gui;
@@ -14,6 +26,7 @@ struct CommandLine {
     bool newDataGuid = false;
     bool force = false; // --update-headers --new-data-guid: orphan the image's children
     bool json = false;  // --chains --json
+    bool stored = false; // --stored: report the bytes as stored, not as after a log replay
     std::string backupPath;
     std::string error; // for UsageError
 };
@@ -26,9 +39,9 @@ struct CommandLine {
 [[nodiscard]] int runChains(const CommandLine& cmd);
 // --set-parent CHILD PARENT [--yes] [--backup PATH] (app/set_parent_command.cpp).
 [[nodiscard]] int runSetParent(const CommandLine& cmd);
-// The test hook of the guarded writers: VHDX_UPDATE_TEST_DELAY_US microseconds (at most
-// 1,000,000; 0 when unset or invalid) to sleep after each step (app/update_command.cpp).
-[[nodiscard]] unsigned testStepDelayMicroseconds();
+// --replay-log and --restore-backup (app/replay_command.cpp).
+[[nodiscard]] int runReplayLog(const CommandLine& cmd);
+[[nodiscard]] int runRestoreBackup(const CommandLine& cmd);
 // Flushes stdout; true (and a message on stderr) when anything written to it was lost, or
 // when the caller saw a write fail.
 [[nodiscard]] bool stdoutFailed(bool writeFailed = false);

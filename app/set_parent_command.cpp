@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "update_hook.h"
 #include "vhdx/printable.h"
 #include "vhdx/set_parent.h"
 
@@ -94,7 +95,7 @@ int runSetParent(const CommandLine& cmd) {
     SetParentOptions options;
     options.backupPath = cmd.backupPath;
     if (const useconds_t delay = testStepDelayMicroseconds()) {
-        const bool trace = std::getenv("VHDX_UPDATE_TEST_TRACE") != nullptr;
+        const bool trace = testStepTrace();
         options.onStep = [delay, trace](LogWriteStep s) {
             if (trace)
                 std::fprintf(stderr, "step: %s\n", logWriteStepName(s));

@@ -4,10 +4,7 @@
 // DataWriteGuid that would orphan differencing disks of the image's folder is refused unless
 // --force is given (then they are named in a warning).
 //
-// Test hook: when the environment variable VHDX_UPDATE_TEST_DELAY_US holds a number of
-// microseconds (at most 1,000,000), the update sleeps that long after each of its steps
-// (UpdateStep; --set-parent: LogWriteStep). It only slows the update down so that a test can kill
-// the process at every stage; it changes nothing written. Unset or invalid: no delay.
+// Test hook: VHDX_UPDATE_TEST_DELAY_US (update_hook.h).
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -15,42 +12,13 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "update_hook.h"
 #include "vhdx/header_update.h"
 #include "vhdx/printable.h"
 
 namespace vhdx::app {
 
-unsigned testStepDelayMicroseconds() {
-    const char* text = std::getenv("VHDX_UPDATE_TEST_DELAY_US");
-    if (!text || !*text)
-        return 0;
-    char* end = nullptr;
-    const unsigned long v = std::strtoul(text, &end, 10);
-    if (*end != '\0' || v > 1000000)
-        return 0;
-    return unsigned(v);
-}
-
 namespace {
-
-const char* stepName(UpdateStep s) {
-    switch (s) {
-    case UpdateStep::Opened:
-        return "opened";
-    case UpdateStep::BackupWritten:
-        return "backup written";
-    case UpdateStep::FirstWritten:
-        return "first header written";
-    case UpdateStep::FirstFlushed:
-        return "first header flushed";
-    case UpdateStep::SecondWritten:
-        return "second header written";
-    case UpdateStep::SecondFlushed:
-        return "second header flushed";
-    }
-    return "?";
-}
-
 std::string change(const Guid& from, const Guid& to) {
     return from == to ? to.toString() + " (unchanged)" : from.toString() + " -> " + to.toString();
 }
@@ -90,14 +58,7 @@ int runUpdateHeaders(const CommandLine& cmd) {
     options.newDataWriteGuid = cmd.newDataGuid;
     options.allowOrphaningChildren = cmd.force;
     options.backupPath = cmd.backupPath;
-    if (const useconds_t delay = testStepDelayMicroseconds()) {
-        const bool trace = std::getenv("VHDX_UPDATE_TEST_TRACE") != nullptr;
-        options.onStep = [delay, trace](UpdateStep s) {
-            if (trace)
-                std::fprintf(stderr, "step: %s\n", stepName(s));
-            ::usleep(delay);
-        };
-    }
+    options.onStep = testHook();
 
     const HeaderUpdatePlan plan = planHeaderUpdate(cmd.files.front(), options);
     if (plan.openFailed) {

@@ -49,6 +49,7 @@ struct Scanner {
     const ByteSource& src;
     const BatGeometry& geo;
     const std::vector<ReservedRange>& reserved;
+    const std::vector<uint64_t>* locate; // sorted offsets to find in present blocks
     BatScanResult result;
     OccupancyMap occupancy;
     Tally payloadState, bitmapState, reservedBits, beyondEof, overlapBlock, overlapStructure,
@@ -56,9 +57,13 @@ struct Scanner {
     bool partialInChunk = false;
     uint64_t blocks = 0; // payload slots walked so far
 
-    void block(uint64_t index, const BatEntry& e, uint64_t bytes) {
+    void block(uint64_t index, const BatEntry& e, uint64_t bytes, bool isBitmap) {
         const uint64_t start = e.fileOffset();
         uint64_t end = 0;
+        if (locate && !locate->empty() && !addOverflows(start, bytes, end))
+            for (auto it = std::lower_bound(locate->begin(), locate->end(), start);
+                 it != locate->end() && *it < end; ++it)
+                result.located.push_back({*it, index, isBitmap});
         if (addOverflows(start, bytes, end) || end > src.size()) {
             beyondEof.note(index, e.raw,
                            "ends at " + std::to_string(start) + " + " + std::to_string(bytes));
@@ -86,7 +91,7 @@ struct Scanner {
             if (cls == BatClass::BitmapInvalid)
                 bitmapState.note(index, e.raw);
             else if (cls == BatClass::BitmapPresent)
-                block(index, e, MiB);
+                block(index, e, MiB, true);
             else if (partialInChunk)
                 bitmapMissing.note(index, e.raw);
             partialInChunk = false;
@@ -98,7 +103,7 @@ struct Scanner {
         if (cls == BatClass::PayloadPartiallyPresent)
             partialInChunk = true;
         if (batClassHasBlock(cls))
-            block(index, e, geo.blockSize);
+            block(index, e, geo.blockSize, false);
     }
 
     // Hot loop: most entries only need counting. Payload states 0..3 are always defined and
@@ -175,7 +180,8 @@ void report(Findings& f, const Tally& t, Severity sev, FindingCode code, uint64_
 BatScanResult scanBat(const ByteSource& src, uint64_t batOffset, uint64_t batLength,
                       const BatGeometry& geo, const std::vector<ReservedRange>& reserved,
                       Findings& findings, const BatScanOptions& options) {
-    Scanner s{src, geo, reserved, {}, OccupancyMap(src.size()), {}, {}, {}, {}, {}, {}, {}};
+    Scanner s{src, geo, reserved, options.locate, {}, OccupancyMap(src.size()), {}, {}, {}, {},
+              {},  {},  {}};
     if (!geo.valid)
         return s.result;
     const uint64_t inFile = batOffset < src.size() ? (src.size() - batOffset) / 8 : 0;

@@ -103,6 +103,19 @@ constexpr std::array kCodes = {
     FindingCodeInfo{C::LogReplayUnknown, "LOG_REPLAY_UNKNOWN", S::Error,
                     "the log could not be checked to its end (read failed, the open's read "
                     "budget ran out, too many entries): a pending replay cannot be ruled out"},
+    FindingCodeInfo{C::LogReplayNotApplied, "LOG_REPLAY_NOT_APPLIED", S::Error,
+                    "the active sequence is too large or malformed to replay in memory (more "
+                    "descriptors than the limit, a range past 2^64 or a file above 128 TiB): "
+                    "the structures shown are the stored ones, not the disk's"},
+    FindingCodeInfo{C::LogReplayWritesHeaderSection, "LOG_REPLAY_WRITES_HEADER_SECTION", S::Warning,
+                    "a descriptor of the active sequence writes into the first 1 MiB "
+                    "(identifier, headers, region tables)"},
+    FindingCodeInfo{C::LogReplayWritesLog, "LOG_REPLAY_WRITES_LOG", S::Warning,
+                    "a descriptor of the active sequence writes into the log itself"},
+    FindingCodeInfo{C::LogReplayBeyondLastFileOffset, "LOG_REPLAY_BEYOND_LAST_FILE_OFFSET",
+                    S::Warning,
+                    "a descriptor of the active sequence writes past its entry's LastFileOffset "
+                    "(the file size the writer declared)"},
     FindingCodeInfo{C::ScanCancelled, "SCAN_CANCELLED", S::Info,
                     "the BAT scan was cancelled: BAT findings are incomplete"},
     FindingCodeInfo{C::IoError, "IO_ERROR", S::Error,

@@ -107,6 +107,19 @@ bool FileHeaderWriter::stat(FileStat& out) {
     return true;
 }
 
+bool HeaderWriter::resize(uint64_t) {
+    errno = ENOTSUP;
+    return false;
+}
+
+bool FileHeaderWriter::resize(uint64_t size) {
+    int rc;
+    do {
+        rc = ::ftruncate(m_fd, off_t(size));
+    } while (rc != 0 && errno == EINTR);
+    return rc == 0;
+}
+
 bool FileHeaderWriter::lock(std::string& error) {
     // An open-file-description lock: held by this descriptor until it is closed, and
     // conflicting with QEMU's per-byte image locks (also OFD locks) and with another updater.

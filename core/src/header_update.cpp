@@ -109,55 +109,46 @@ bool readForPlanning(const std::string& path, const std::shared_ptr<WorkBudget>&
     return true;
 }
 
-void planFromRead(const PlanningRead& read, const HeaderUpdateOptions& options,
-                  HeaderUpdatePlan& plan) {
-    auto refuse = [&](std::string why) {
-        plan.allowed = false;
-        plan.refusal = std::move(why);
-    };
-    const Image& image = *read.image;
-    if (!image.identifier().signatureValid)
-        return refuse("not a VHDX file (no \"vhdxfile\" signature)");
+namespace {
+bool refused(HeaderUpdatePlan& plan, std::string why) {
+    plan.allowed = false;
+    plan.refusal = std::move(why);
+    return false;
+}
 
+// The guards on the headers themselves: a VHDX with both slots, a valid current header that
+// is not ambiguous.
+bool headerGuards(const Image& image, HeaderUpdatePlan& plan) {
+    if (!image.identifier().signatureValid)
+        return refused(plan, "not a VHDX file (no \"vhdxfile\" signature)");
     const Header h1 = headerFromHead(plan.fingerprint.head, 1);
     const Header h2 = headerFromHead(plan.fingerprint.head, 2);
     if (!h1.readable || !h2.readable)
-        return refuse("the file is too short to hold both header slots");
+        return refused(plan, "the file is too short to hold both header slots");
     bool tie = false;
     plan.currentSlot = chooseCurrentHeader(h1, h2, &tie);
     if (plan.currentSlot == 0)
-        return refuse("no valid header (header 1: " + h1.problem() + "; header 2: " + h2.problem() +
-                      ")");
+        return refused(plan, "no valid header (header 1: " + h1.problem() +
+                                 "; header 2: " + h2.problem() + ")");
     if (tie)
-        return refuse("both headers are valid with sequence number " +
-                      std::to_string(h1.sequenceNumber) +
-                      " but differ: which one is current is ambiguous");
+        return refused(plan, "both headers are valid with sequence number " +
+                                 std::to_string(h1.sequenceNumber) +
+                                 " but differ: which one is current is ambiguous");
+    return true;
+}
 
-    const Log& log = image.log();
-    if (log.present && !log.readable)
-        return refuse("the log area named by the current header lies outside the file, so a "
-                      "pending log replay cannot be ruled out");
-    if (log.replayState == LogReplayState::Unknown)
-        return refuse("whether the log needs a replay is unknown (" + log.replayUnknownReason +
-                      "), so a pending replay cannot be ruled out; replay the log first "
-                      "(opening the image read-write in Hyper-V or QEMU, or `qemu-img check -r "
-                      "all`)");
-    if (log.replayNeeded)
-        return refuse("log replay needed: the log holds " +
-                      countOf(log.activeSequence.size(), "entry", "entries") +
-                      " not yet applied; replay it first (opening the image read-write in "
-                      "Hyper-V or QEMU replays it, and so does `qemu-img check -r all`, even "
-                      "for a differencing disk QEMU cannot use)");
-
+// The two blocks of the update, and the guards on writing them.
+bool buildSteps(const HeaderUpdateOptions& options, HeaderUpdatePlan& plan) {
+    const Header h1 = headerFromHead(plan.fingerprint.head, 1);
+    const Header h2 = headerFromHead(plan.fingerprint.head, 2);
     const Header& cur = plan.currentSlot == 1 ? h1 : h2;
     const Header& other = plan.currentSlot == 1 ? h2 : h1;
     if (cur.sequenceNumber > std::numeric_limits<uint64_t>::max() - 2)
-        return refuse("the sequence number " + std::to_string(cur.sequenceNumber) +
-                      " would overflow");
+        return refused(plan, "the sequence number " + std::to_string(cur.sequenceNumber) +
+                                 " would overflow");
     if (!options.backupPath.empty() && pathExists(options.backupPath))
-        return refuse("backup '" + options.backupPath +
-                      "' already exists (it is never overwritten)");
-
+        return refused(plan, "backup '" + options.backupPath +
+                                 "' already exists (it is never overwritten)");
     const Guid fileWriteGuid = options.fileWriteGuid.value_or(Guid::random());
     std::optional<Guid> dataWriteGuid;
     if (options.newDataWriteGuid)
@@ -167,6 +158,41 @@ void planFromRead(const PlanningRead& read, const HeaderUpdateOptions& options,
     plan.steps[0] = headerSlotPlan(other, blocks[0]);
     plan.steps[1] = headerSlotPlan(cur, blocks[1]);
     plan.allowed = true;
+    return true;
+}
+} // namespace
+
+bool logAllowsWrite(const Image& image, HeaderUpdatePlan& plan) {
+    const Log& log = image.log();
+    if (log.present && !log.readable)
+        return refused(plan, "the log area named by the current header lies outside the file, "
+                             "so a pending log replay cannot be ruled out");
+    if (log.replayState == LogReplayState::Unknown)
+        return refused(plan, "whether the log needs a replay is unknown (" +
+                                 log.replayUnknownReason +
+                                 "), so a pending replay cannot be ruled out; replay the log "
+                                 "first (--replay-log, or opening the image read-write in "
+                                 "Hyper-V or QEMU, or `qemu-img check -r all`)");
+    if (log.replayNeeded)
+        return refused(plan, "log replay needed: the log holds " +
+                                 countOf(log.activeSequence.size(), "entry", "entries") +
+                                 " not yet applied; replay it first with --replay-log (it shows "
+                                 "its plan and changes nothing without --yes; opening the image "
+                                 "read-write in Hyper-V or QEMU, or `qemu-img check -r all`, "
+                                 "replays it too)");
+    return true;
+}
+
+bool planHeaderSteps(const Image& image, const HeaderUpdateOptions& options,
+                     HeaderUpdatePlan& plan) {
+    return headerGuards(image, plan) && buildSteps(options, plan);
+}
+
+void planFromRead(const PlanningRead& read, const HeaderUpdateOptions& options,
+                  HeaderUpdatePlan& plan) {
+    const Image& image = *read.image;
+    if (headerGuards(image, plan) && logAllowsWrite(image, plan))
+        buildSteps(options, plan);
 }
 
 } // namespace detail

@@ -72,6 +72,12 @@ struct PlanningRead {
 // plan.allowed, or plan.refusal.
 void planFromRead(const PlanningRead& read, const HeaderUpdateOptions& options,
                   HeaderUpdatePlan& plan);
+// Its parts, for writers with guards of their own (the log replay): the header guards and the
+// two blocks (the log is the caller's to check), and the log's guard for a writer that needs
+// a log with nothing pending. False with plan.refusal set.
+[[nodiscard]] bool planHeaderSteps(const Image& image, const HeaderUpdateOptions& options,
+                                   HeaderUpdatePlan& plan);
+[[nodiscard]] bool logAllowsWrite(const Image& image, HeaderUpdatePlan& plan);
 
 // Writes the two planned blocks in order, each followed by a flush, then re-reads and
 // verifies both and that the second is current. onStep gets FirstWritten .. SecondFlushed.

@@ -5,6 +5,7 @@
 #include "vhdx/bytes.h"
 #include "vhdx/layout.h"
 #include "vhdx/schema/structures.h"
+#include "vhdx/replayed_source.h"
 
 namespace vhdx {
 
@@ -23,8 +24,9 @@ std::unique_ptr<Image> Image::parse(std::shared_ptr<const ByteSource> source,
     return img;
 }
 
-std::unique_ptr<Image> Image::openAndScan(const std::string& path, std::string& error) {
-    auto img = open(path, error);
+std::unique_ptr<Image> Image::openAndScan(const std::string& path, std::string& error,
+                                          const ParseOptions& options) {
+    auto img = open(path, error, options);
     if (img)
         img->scanBat();
     return img;
@@ -54,24 +56,61 @@ void checkLogFields(const ByteSource& src, const Header& h, Findings& f) {
 
 } // namespace
 
+void Image::prepareReplay(ReadView wanted, Findings& logFindings) {
+    if (!m_log.replayNeeded)
+        return;
+    m_replay = std::make_unique<ReplayEffects>();
+    ReplayEffects& fx = *m_replay;
+    fx.plan = ReplayPlan::build(*m_source, m_log);
+    fx.sizeBefore = fx.plan->storedSize();
+    fx.sizeAfter = fx.plan->replayedSize();
+    if (!fx.plan->buildable()) {
+        fx.notReplayable = fx.plan->problem();
+        logFindings.add(Severity::Error, FindingCode::LogReplayNotApplied, ref::log(), m_log.offset,
+                        "The log cannot be replayed in memory: " + fx.notReplayable +
+                            ". The structures shown are as stored, not the disk's",
+                        "2.3.3");
+        return;
+    }
+    m_replayed = std::make_shared<ReplayedSource>(m_source, fx.plan);
+    // Format §9: a replay needs FlushedFileOffset <= file size (LOG_INVALID says so).
+    if (fx.plan->headFlushedFileOffset() > m_source->size()) {
+        fx.notReplayable = "the head entry's FlushedFileOffset " +
+                           std::to_string(fx.plan->headFlushedFileOffset()) +
+                           " lies beyond end of file (" + std::to_string(m_source->size()) +
+                           " bytes)";
+        return;
+    }
+    fx.replayable = true;
+    if (wanted == ReadView::Replayed) {
+        m_view = m_replayed;
+        fx.applied = true;
+    }
+}
+
 void Image::parseAll(const ParseOptions& givenOptions) {
     ParseOptions options = givenOptions;
     if (!options.budget)
         options.budget = std::make_shared<WorkBudget>();
-    const ByteSource& src = *m_source;
-    m_identifier = readFileIdentifier(src, m_findings);
+    m_identifier = readFileIdentifier(*m_source, m_findings);
     if (!m_identifier.signatureValid)
         return; // NOT_VHDX: nothing else of the file can be interpreted
-    m_headers = readHeaders(src, m_findings);
+    m_headers = readHeaders(*m_source, m_findings);
     const Header* cur = m_headers.currentHeader();
     if (cur)
-        checkLogFields(src, *cur, m_findings);
+        checkLogFields(*m_source, *cur, m_findings);
     const uint64_t logOffset = cur ? cur->logOffset : 0;
     const uint64_t logLength = cur ? cur->logLength : 0;
+    // The log is read from the file; what follows it, through the replay when there is one.
+    // Its findings keep their place after the metadata's.
+    Findings logFindings;
+    if (cur)
+        m_log = readLog(*m_source, *cur, logFindings, *options.budget);
+    prepareReplay(options.view, logFindings);
+    const ByteSource& src = *m_view;
     m_regions = readRegions(src, logOffset, logLength, m_findings);
     m_metadata = readMetadata(src, m_regions.metadata, m_findings);
-    if (cur)
-        m_log = readLog(src, *cur, m_findings, *options.budget);
+    m_findings.append(logFindings);
 
     m_reserved.push_back({0, layout::headerSectionSize, "the header section"});
     if (logLength)
@@ -104,6 +143,9 @@ void Image::parseAll(const ParseOptions& givenOptions) {
                            "2.5");
         m_batReader = std::make_unique<BatReader>(src, bat.fileOffset, bat.length, m_batGeometry);
     }
+    if (m_replay && m_replayed)
+        describeReplay(*m_replay, *m_source, *m_replayed, m_regions, m_metadata, m_batGeometry,
+                       m_findings);
     if (options.resolveParent && m_metadata.hasParent && m_metadata.parentLocator &&
         !src.path().empty()) {
         const size_t item = metadataItemIndex(m_metadata, guids::parentLocator);
@@ -123,8 +165,16 @@ const BatScanResult& Image::scanBat(const BatScanOptions& options) {
     }
     Findings scanFindings;
     const RegionEntry& bat = *m_regions.bat;
-    BatScanResult r = vhdx::scanBat(*m_source, bat.fileOffset, bat.length, m_batGeometry,
-                                    m_reserved, scanFindings, options);
+    // The scan also finds the payload and sector-bitmap blocks the replay writes into.
+    const std::vector<uint64_t> unplaced =
+        m_replay ? unplacedReplayOffsets(*m_replay) : std::vector<uint64_t>();
+    BatScanOptions scanOptions = options;
+    if (!unplaced.empty())
+        scanOptions.locate = &unplaced;
+    BatScanResult r = vhdx::scanBat(*m_view, bat.fileOffset, bat.length, m_batGeometry, m_reserved,
+                                    scanFindings, scanOptions);
+    if (m_replay && r.completed)
+        placeReplayInBlocks(*m_replay, r.located, m_batGeometry);
     // A cancelled scan leaves no BAT findings behind; a later scan starts over.
     if (m_batScan && !m_batScan->completed) {
         m_findings.removeIf([](const Finding& f) {

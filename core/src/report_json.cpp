@@ -7,6 +7,7 @@
 #include "vhdx/image.h"
 #include "vhdx/json_writer.h"
 #include "vhdx/report.h"
+#include "vhdx/report_replay.h"
 #include "vhdx/schema/bat_states.h"
 #include "vhdx/schema/structures.h"
 
@@ -161,7 +162,7 @@ void writeBat(JsonWriter& w, const Image& img) {
     w.endObject();
 }
 
-void writeLog(JsonWriter& w, const Log& log) {
+void writeLog(JsonWriter& w, const Log& log, const Image& img) {
     namespace le = schema::log_entry;
     w.beginObject()
         .field("present", log.present)
@@ -195,7 +196,10 @@ void writeLog(JsonWriter& w, const Log& log) {
     w.key("active_sequence").beginArray();
     for (uint64_t s : log.activeSequence)
         w.value(s);
-    w.endArray().endObject();
+    w.endArray();
+    w.key("replay");
+    writeReplayJson(w, img);
+    w.endObject();
 }
 
 void writeParentChain(JsonWriter& w, const std::vector<ParentLink>& chain) {
@@ -245,6 +249,7 @@ std::string reportJson(const Image& img) {
     JsonWriter w;
     w.beginObject();
     w.key("file").beginObject().field("path", img.path()).field("size", img.fileSize()).endObject();
+    w.field("view", viewName(img));
     const bool vhdx = img.identifier().signatureValid;
     w.key("identifier");
     if (img.identifier().readable)
@@ -286,7 +291,7 @@ std::string reportJson(const Image& img) {
     writeBat(w, img);
     w.key("log");
     if (vhdx && img.headers().current)
-        writeLog(w, img.log());
+        writeLog(w, img.log(), img);
     else
         w.null();
     w.key("parent_chain");

@@ -6,6 +6,7 @@
 #include "vhdx/image.h"
 #include "vhdx/printable.h"
 #include "vhdx/report.h"
+#include "vhdx/report_replay.h"
 #include "vhdx/schema/bat_states.h"
 
 namespace vhdx {
@@ -31,6 +32,7 @@ class TextReport {
               << terminalSafe(value.str()) << '\n';
     }
     void raw(const std::string& s) { m_out << terminalSafe(s) << '\n'; }
+    void sectionText(const std::string& safeText) { m_out << safeText; } // already escaped
     std::string str() const { return m_out.str(); }
 
   private:
@@ -173,6 +175,7 @@ std::string reportText(const Image& img) {
         bat(r, img);
         if (img.headers().current)
             log(r, img.log());
+        r.sectionText(replayText(img));
         for (const auto& l : img.parentChain()) {
             r.section("Parent");
             r.line("path", l.found ? l.path : "NOT FOUND");
@@ -189,7 +192,11 @@ std::string reportText(const Image& img) {
         r.raw("  " + std::string(severityName(x.severity)) + "  " + std::string(codeName(x.code)) +
               "  " + structureKey(x.where, img.metadata()) + " @" + std::to_string(x.offset) +
               "  " + x.message + (x.spec.empty() ? "" : " [MS-VHDX " + x.spec + "]"));
-    r.section(std::string("Verdict: ") + (f.hasErrors() ? "ERRORS FOUND" : "clean"));
+    const bool replay = img.log().replayNeeded;
+    r.section(std::string("Verdict: ") +
+              (f.hasErrors() ? (replay ? "ERRORS FOUND, log replay needed" : "ERRORS FOUND")
+               : replay      ? "log replay needed"
+                             : "clean"));
     return r.str();
 }
 

@@ -1,5 +1,7 @@
 // Runs commands side by side, several times each, and prints the median wall time and the
-// peak resident set size (from wait4's rusage) of each, plus the ratio of the medians.
+// peak resident set size (from wait4's rusage) of each, plus the ratio of the medians. The
+// runs are interleaved (1, 2, 1, 2, ...) so that a load that comes and goes on a shared
+// machine weighs on every command alike.
 // Usage: bench_commands RUNS -- CMD1 ARGS... -- CMD2 ARGS...
 // Output is a Markdown table, pasted into docs/PERFORMANCE.md.
 #include <algorithm>
@@ -65,27 +67,29 @@ int main(int argc, char** argv) {
     }
     std::printf("| command | median wall time | min | max | peak RSS | exit |\n");
     std::printf("|---|---|---|---|---|---|\n");
-    std::vector<double> medians;
-    for (const auto& cmd : cmds) {
+    for (const auto& cmd : cmds)
         runOnce(cmd); // warm-up: page cache
-        std::vector<double> times;
-        long rss = 0;
-        int status = 0;
-        for (int r = 0; r < runs; ++r) {
-            const Sample s = runOnce(cmd);
-            times.push_back(s.seconds);
-            rss = std::max(rss, s.maxRssKiB);
-            status = s.status;
+    std::vector<std::vector<double>> times(cmds.size());
+    std::vector<long> rss(cmds.size(), 0);
+    std::vector<int> status(cmds.size(), 0);
+    for (int r = 0; r < runs; ++r)
+        for (size_t c = 0; c < cmds.size(); ++c) {
+            const Sample s = runOnce(cmds[c]);
+            times[c].push_back(s.seconds);
+            rss[c] = std::max(rss[c], s.maxRssKiB);
+            status[c] = s.status;
         }
+    std::vector<double> medians;
+    for (size_t c = 0; c < cmds.size(); ++c) {
         std::string line;
-        for (const auto& a : cmd)
+        for (const auto& a : cmds[c])
             line += (line.empty() ? "" : " ") + a;
-        const double med = median(times);
+        const double med = median(times[c]);
         medians.push_back(med);
         std::printf("| `%s` | %.1f ms | %.1f ms | %.1f ms | %.1f MiB | %d |\n", line.c_str(),
-                    med * 1e3, *std::min_element(times.begin(), times.end()) * 1e3,
-                    *std::max_element(times.begin(), times.end()) * 1e3, rss / 1024.0,
-                    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+                    med * 1e3, *std::min_element(times[c].begin(), times[c].end()) * 1e3,
+                    *std::max_element(times[c].begin(), times[c].end()) * 1e3, rss[c] / 1024.0,
+                    WIFEXITED(status[c]) ? WEXITSTATUS(status[c]) : -1);
     }
     for (size_t i = 1; i < medians.size(); ++i)
         std::printf("\nmedian ratio command 1 / command %zu: %.2f\n", i + 1,

@@ -153,6 +153,15 @@ class TestCliErrors : public QObject {
         QTest::newRow("two files") << QStringList{"--json", "a.vhdx", "b.vhdx"};
         QTest::newRow("yes without update") << QStringList{"--json", "--yes", "a.vhdx"};
         QTest::newRow("backup without path") << QStringList{"--update-headers", "a", "--backup"};
+        QTest::newRow("stored without report") << QStringList{"--replay-log", "--stored", "a"};
+        QTest::newRow("backup with json") << QStringList{"--json", "a", "--backup", "b"};
+        QTest::newRow("new data guid with replay")
+            << QStringList{"--replay-log", "a", "--new-data-guid"};
+        QTest::newRow("replay and update") << QStringList{"--replay-log", "--update-headers", "a"};
+        QTest::newRow("replay without file") << QStringList{"--replay-log"};
+        QTest::newRow("restore with one file") << QStringList{"--restore-backup", "b"};
+        QTest::newRow("restore with backup option")
+            << QStringList{"--restore-backup", "b", "a", "--backup", "c"};
     }
 
     void usageErrors() {
@@ -167,6 +176,9 @@ class TestCliErrors : public QObject {
         const RunResult h = runInspector({"--help"});
         QCOMPARE(h.exitCode, 0);
         QVERIFY(h.out.contains("--update-headers"));
+        QVERIFY(h.out.contains("--replay-log"));
+        QVERIFY(h.out.contains("--restore-backup"));
+        QVERIFY(h.out.contains("--stored"));
         const RunResult v = runInspector({"--version"});
         QCOMPARE(v.exitCode, 0);
         QVERIFY(v.out.startsWith("vhdx-inspector "));

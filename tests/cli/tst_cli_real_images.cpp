@@ -27,8 +27,9 @@ struct Facts {
 static const Facts kFacts[] = {
     {"iotest-dynamic-1G.vhdx.bz2", 104857600, 14, 15, 2, 1LL << 30, 32 << 20, 512, 4096, true, 128,
      32, 32, 0, 3, 29, 0, "Microsoft Windows 6.2.9200.16384"},
+    // As after the pending log replay (the default view); --stored: 17 and 10223.
     {"iotest-dirtylog-10G-4M.vhdx.bz2", 31457280, 932638740, 932638741, 2, 10LL << 30, 1 << 20, 512,
-     512, false, 4096, 10242, 10240, 2, 17, 0, 10223, "QEMU v1.6.50"},
+     512, false, 4096, 10242, 10240, 2, 18, 0, 10222, "QEMU v1.6.50"},
     {"xfs.vhdx.gz", 675282944, 116, 117, 2, 10LL << 30, 32 << 20, 512, 4096, true, 128, 322, 320, 2,
      20, 58, 242, "Microsoft Windows 10.0.14393.0"},
     {"btrfs.vhdx.gz", 71303168, 18, 19, 2, 1LL << 30, 32 << 20, 512, 4096, true, 128, 32, 32, 0, 2,
@@ -153,6 +154,27 @@ class TestCliRealImages : public QObject {
         }
         QCOMPARE(stale, 6);
         QCOMPARE(replay, 1);
+
+        // Issue 9: shown as after the replay; its one descriptor rewrites the first BAT
+        // sector and sets entry 17 fully present. --stored shows the table as on disk.
+        QCOMPARE(r.json()["view"].toString(), QString("replayed"));
+        const QJsonObject rp = log["replay"].toObject();
+        QCOMPARE(rp["descriptor_count"].toInt(), 1);
+        QCOMPARE(rp["descriptors"][0]["file_offset"].toInteger(), 2097152);
+        QCOMPARE(rp["descriptors"][0]["lands_in"][0]["kind"].toString(), QString("bat"));
+        QCOMPARE(rp["bat_changes"]["count"].toInt(), 1);
+        QCOMPARE(rp["bat_changes"]["listed"][0]["index"].toInt(), 17);
+        QCOMPARE(rp["bat_changes"]["listed"][0]["after_state"].toString(),
+                 QString("fully_present"));
+        const RunResult stored = runInspector({"--json", "--stored", path});
+        QCOMPARE(stored.exitCode, 0);
+        QCOMPARE(stored.json()["view"].toString(), QString("stored"));
+        QCOMPARE(stored.json()["bat"]["payload_states"]["fully_present"].toInt(), 17);
+        QCOMPARE(stored.json()["log"]["replay"]["applied"].toBool(), false);
+        const RunResult text = runInspector({"--report", path});
+        QVERIFY(text.out.contains("Verdict: log replay needed"));
+        QVERIFY(!text.out.contains("clean"));
+        QVERIFY(text.out.contains("BAT entry 17:"));
     }
 
     void textReport() {

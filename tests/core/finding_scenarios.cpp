@@ -310,10 +310,44 @@ const std::map<std::string, Scenario>& findingScenarios() {
              s.logGuid = Guid::random();
              s.logEntries.push_back(logEntry(1));
              const BuiltImage b = buildImage(s);
-             auto img = Image::parse(std::make_shared<FailingSource>(
-                 b.bytes, b.logOffset + 4096, b.logOffset + 8192));
+             auto img = Image::parse(
+                 std::make_shared<FailingSource>(b.bytes, b.logOffset + 4096, b.logOffset + 8192));
              img->scanBat();
              return img;
+         }},
+        {"LOG_REPLAY_NOT_APPLIED",
+         [](auto&) {
+             // A zero descriptor whose range reaches past 2^64: no view can be built from it.
+             ImageSpec s;
+             s.logGuid = Guid::random();
+             s.logEntries = {logEntry(1)};
+             s.logEntries[0].zeros = {{~uint64_t(0) - 4095, 8192}};
+             return scan(buildImage(s));
+         }},
+        {"LOG_REPLAY_WRITES_HEADER_SECTION",
+         [](auto&) {
+             ImageSpec s; // 512 KiB: the unused part of the header section
+             s.logGuid = Guid::random();
+             s.logEntries = {logEntry(1)};
+             s.logEntries[0].data = {{512 * KiB, {}}};
+             return scan(buildImage(s));
+         }},
+        {"LOG_REPLAY_WRITES_LOG",
+         [](auto&) {
+             ImageSpec s; // the log is at 1 MiB; its second half holds no entry
+             s.logGuid = Guid::random();
+             s.logEntries = {logEntry(1)};
+             s.logEntries[0].data = {{MiB + 512 * KiB, {}}};
+             return scan(buildImage(s));
+         }},
+        {"LOG_REPLAY_BEYOND_LAST_FILE_OFFSET",
+         [](auto&) {
+             ImageSpec s; // LastFileOffset defaults to the file size: 4 KiB past it
+             s.logGuid = Guid::random();
+             s.logEntries = {logEntry(1)};
+             const uint64_t fileSize = buildImage({}).bytes.size();
+             s.logEntries[0].data = {{fileSize, {}}};
+             return scan(buildImage(s));
          }},
         {"SCAN_CANCELLED",
          [](auto&) {

@@ -29,8 +29,10 @@ struct Facts {
 const Facts kFacts[] = {
     {"iotest-dynamic-1G.vhdx.bz2", 104857600, 14, 15, 2, "Microsoft Windows 6.2.9200.16384",
      1 * GiB, 32 * MiB, 512, 4096, true, 128, 32, 0, 3, 29, 0, false},
+    // BAT counts as after the pending log replay, the default view (a copy replayed by
+    // `qemu-img check -r all` has the same); as stored: 17 fully present, 10223 not present.
     {"iotest-dirtylog-10G-4M.vhdx.bz2", 31457280, 932638740, 932638741, 2, "QEMU v1.6.50", 10 * GiB,
-     1 * MiB, 512, 512, false, 4096, 10240, 2, 17, 0, 10223, true},
+     1 * MiB, 512, 512, false, 4096, 10240, 2, 18, 0, 10222, true},
     {"xfs.vhdx.gz", 675282944, 116, 117, 2, "Microsoft Windows 10.0.14393.0", 10 * GiB, 32 * MiB,
      512, 4096, true, 128, 320, 2, 20, 58, 242, false},
     {"btrfs.vhdx.gz", 71303168, 18, 19, 2, "Microsoft Windows 10.0.15063.0", 1 * GiB, 32 * MiB, 512,

@@ -82,6 +82,45 @@ void addBackCases(std::vector<MemoryCase>& out) {
                        s.logEntries[0].data.push_back({5 * MiB, {}});
                        return scanned(buildImage(s));
                    }});
+    // Issue 9: the stored BAT lacks blocks 0..2 that the log's BAT sector has, and the log
+    // rewrites the Virtual Disk ID item: log.replay lists both changes.
+    out.push_back(
+        {"log-replay-bat-and-metadata", [] {
+             ImageSpec s = withLog();
+             s.blocks = {{0, bat::FullyPresent}, {1, bat::FullyPresent}, {2, bat::FullyPresent}};
+             const BuiltImage plain = buildImage(s);
+             std::vector<uint8_t> batSector(plain.bytes.begin() + long(plain.batOffset),
+                                            plain.bytes.begin() + long(plain.batOffset + 4096));
+             ImageSpec other = s;
+             other.virtualDiskId = fixedGuid(13);
+             const BuiltImage changed = buildImage(other);
+             const uint64_t at = changed.item(guids::page83Data)->dataOffset / 4096 * 4096;
+             std::vector<uint8_t> mdSector(changed.bytes.begin() + long(at),
+                                           changed.bytes.begin() + long(at + 4096));
+             LogEntrySpec e;
+             e.sequenceNumber = 3;
+             e.data = {{plain.batOffset, batSector}, {at, mdSector}};
+             e.zeros = {{plain.blockOffsets.at(1), 8192}};
+             s.logEntries = {e};
+             BuiltImage b = buildImage(s);
+             for (uint64_t block = 0; block < 3; ++block)
+                 setBatEntry(b, b.batIndexOfBlock(block), 0);
+             return scanned(b);
+         }});
+    // A zero descriptor reaching past 2^64: the view cannot be built, stored bytes shown.
+    out.push_back({"log-replay-not-applied", [] {
+                       ImageSpec s = withLog();
+                       s.logEntries = {entry(2)};
+                       s.logEntries[0].zeros = {{~uint64_t(0) - 4095, 8192}};
+                       return scanned(buildImage(s));
+                   }});
+    // Descriptors into the header section (512 KiB) and into the log (1.5 MiB).
+    out.push_back({"log-replay-writes-header-and-log", [] {
+                       ImageSpec s = withLog();
+                       s.logEntries = {entry(2)};
+                       s.logEntries[0].data = {{512 * KiB, {}}, {MiB + 512 * KiB, {}}};
+                       return scanned(buildImage(s));
+                   }});
     // Two entries of an older log (another LogGuid), an old valid entry 5 that no longer
     // chains, then the active sequence 8..9.
     out.push_back({"log-stale-entries", [] {

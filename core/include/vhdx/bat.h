@@ -115,12 +115,20 @@ struct BatStateCounts {
     [[nodiscard]] uint64_t of(BatClass c) const { return byClass[size_t(c)]; }
 };
 
+// A file offset found inside a present payload or sector-bitmap block by the scan.
+struct BatBlockHit {
+    uint64_t offset = 0;
+    uint64_t index = 0; // BAT index of the block's entry
+    bool sectorBitmap = false;
+};
+
 struct BatScanResult {
     bool completed = false; // false when cancelled or the table could not be read
     uint64_t entriesScanned = 0;
     uint64_t payloadEntries = 0;
     uint64_t sectorBitmapEntries = 0;
     BatStateCounts counts;
+    std::vector<BatBlockHit> located; // the options' locate offsets found in present blocks
 };
 
 // A file range that BAT blocks must not overlap (header section, log, BAT, metadata).
@@ -134,6 +142,8 @@ struct BatScanOptions {
     std::function<void(uint64_t done, uint64_t total)> progress; // may be empty
     const std::atomic<bool>* cancel = nullptr;
     uint64_t chunkBytes = 256 * 1024; // fits in L2 while it is scanned
+    // Sorted file offsets to find in present blocks (the log replay's targets); may be null.
+    const std::vector<uint64_t>* locate = nullptr;
 };
 
 // Reads the whole table in chunks (constant memory apart from a bitmap of the file's MiB

@@ -60,6 +60,10 @@ enum class FindingCode {
     LogInvalid,
     LogEntriesLimited,
     LogReplayUnknown,
+    LogReplayNotApplied,
+    LogReplayWritesHeaderSection,
+    LogReplayWritesLog,
+    LogReplayBeyondLastFileOffset,
     ScanCancelled,
     IoError,
     // Chains of a folder (--chains): findings of the forest, not of one image.

@@ -63,6 +63,9 @@ class HeaderWriter {
     [[nodiscard]] virtual bool pread(void* buf, size_t len, uint64_t offset) = 0;
     // fstat of the open file (for the changed-on-disk guard).
     [[nodiscard]] virtual bool stat(FileStat& out) = 0;
+    // Sets the file's size (ftruncate; the log replay extends the file with it). The default
+    // fails with ENOTSUP.
+    [[nodiscard]] virtual bool resize(uint64_t size);
     // Takes an exclusive advisory lock for the update (an OFD lock over the whole file, which
     // conflicts with the image locks QEMU holds while it uses the file); false + error when
     // another process holds a lock.
@@ -84,6 +87,7 @@ class FileHeaderWriter final : public HeaderWriter {
     [[nodiscard]] bool flush() override;
     [[nodiscard]] bool pread(void* buf, size_t len, uint64_t offset) override;
     [[nodiscard]] bool stat(FileStat& out) override;
+    [[nodiscard]] bool resize(uint64_t size) override;
     [[nodiscard]] bool lock(std::string& error) override;
 
   private:
@@ -92,10 +96,15 @@ class FileHeaderWriter final : public HeaderWriter {
 };
 
 // The points applyHeaderUpdate passes, in order (for HeaderUpdateOptions::onStep).
+// The log replay (log_replay.h) passes the Replay* steps between BackupWritten and
+// FirstWritten.
 enum class UpdateStep {
-    Opened,        // file open for writing and locked; nothing checked or written yet
-    BackupWritten, // only with a backup path: backup written and synced
-    FirstWritten,  // non-current slot written, not yet flushed
+    Opened,         // file open for writing and locked; nothing checked or written yet
+    BackupWritten,  // only with a backup path: backup written and synced
+    ReplayWritten,  // log replay: one descriptor written (once per descriptor)
+    ReplayExtended, // log replay: the file extended to the size the log needs
+    ReplayFlushed,  // log replay: the written descriptors flushed (fdatasync)
+    FirstWritten,   // non-current slot written, not yet flushed
     FirstFlushed,
     SecondWritten,
     SecondFlushed, // before the re-read verification
@@ -106,7 +115,9 @@ struct HeaderUpdateOptions {
     // A new DataWriteGuid orphans the differencing disks of the image's folder made from it:
     // the plan refuses when there are any (it lists them in orphanedChildren) unless this is set.
     bool allowOrphaningChildren = false;
-    // The log writer's first step (format §9): the update also sets this non-zero LogGuid.
+    // The update also sets this LogGuid: a new non-zero one is the log writer's first step
+    // (format §9), the null GUID the last step of a log replay (the log is inactive once the
+    // current header has a null LogGuid).
     std::optional<Guid> logGuid;
     std::string backupPath;            // empty: no backup of the first 1 MiB
     std::optional<Guid> fileWriteGuid; // for tests; a new random one otherwise
