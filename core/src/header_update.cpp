@@ -115,8 +115,11 @@ HeaderUpdatePlan planHeaderUpdate(const std::string& path, const HeaderUpdateOpt
         !diff.empty())
         return refuse(std::move(plan), "the file changed while it was being read: " + diff);
 
-    if (!image->identifier().signatureValid)
+    if (!image->isVhdx())
         return refuse(std::move(plan), "not a VHDX file (no \"vhdxfile\" signature)");
+    if (!image->identifier().signatureValid)
+        return refuse(std::move(plan), "the file identifier is damaged (no \"vhdxfile\" "
+                                       "signature at offset 0): write it back first");
 
     const Header h1 = headerFromHead(plan.fingerprint.head, 1);
     const Header h2 = headerFromHead(plan.fingerprint.head, 2);

@@ -149,7 +149,7 @@ std::vector<ParentLink> resolveParentChain(const std::string& imagePath,
         if (!link.linkageMatches)
             findings.add(
                 Severity::Error, FindingCode::ParentLinkageMismatch, place.item, place.fileOffset,
-                who + " " + link.path + " has DataWriteGuid " + ph->dataWriteGuid.toString() +
+                who + " " + link.path + " has Data write GUID " + ph->dataWriteGuid.toString() +
                     " but parent_linkage is " + (linkage ? *linkage : std::string("missing")) +
                     ": the parent changed since the child was made",
                 "2.6.2.6");

@@ -4,6 +4,7 @@
 #include <set>
 #include <string_view>
 
+#include "report_verdict.h"
 #include "vhdx/image.h"
 #include "vhdx/json_writer.h"
 #include "vhdx/report.h"
@@ -235,6 +236,7 @@ void writeFindings(JsonWriter& w, const Image& img) {
             .field("offset", f.offset)
             .field("message", f.message)
             .field("spec", f.spec)
+            .field("advice", codeAdvice(f.code))
             .endObject();
     w.endArray();
 }
@@ -245,11 +247,13 @@ std::string reportJson(const Image& img) {
     JsonWriter w;
     w.beginObject();
     w.key("file").beginObject().field("path", img.path()).field("size", img.fileSize()).endObject();
-    const bool vhdx = img.identifier().signatureValid;
+    w.key("verdict");
+    detail::writeVerdictJson(w, img, assessImage(img, img.findings().items()));
+    const bool vhdx = img.isVhdx();
     w.key("identifier");
     if (img.identifier().readable)
         w.beginObject()
-            .field("signature_valid", vhdx)
+            .field("signature_valid", img.identifier().signatureValid)
             .field(schema::identifier::creator.key, img.identifier().creator)
             .endObject();
     else

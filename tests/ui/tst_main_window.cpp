@@ -138,14 +138,14 @@ class TstMainWindow : public QObject {
         QModelIndex target;
         for (int r = 0; r < findings->model()->rowCount(); ++r)
             if (findings->model()->index(r, FindingsModel::StructureColumn).data().toString() ==
-                "Log entry at log offset 0x2000")
+                "Log entry +0x2000")
                 target = findings->model()->index(r, FindingsModel::MessageColumn);
         QVERIFY(target.isValid());
         findings->scrollTo(target);
         QTest::mouseClick(findings->viewport(), Qt::LeftButton, {},
                           findings->visualRect(target).center());
         const QModelIndex current = w.imageView()->tree()->currentIndex();
-        QCOMPARE(current.data().toString(), QString("Entry seq 2"));
+        QCOMPARE(current.data().toString(), QString("Log entry +0x2000"));
         QCOMPARE(current.data(StructureTreeModel::OffsetRole).toULongLong(), 0x100000ull + 8192);
         // The details pane follows: the entry's 8 KiB at 1 MiB + 8 KiB are highlighted.
         QCOMPARE(w.imageView()->details()->hexView()->highlight(),
