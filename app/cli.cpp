@@ -23,6 +23,9 @@ const char* kUsage =
     "                                           --yes it only prints the plan\n"
     "  vhdx-inspector --help | --version\n"
     "\n"
+    "The viewer also takes Qt's standard options, e.g. -style Fusion, -stylesheet FILE,\n"
+    "-platform NAME, -reverse.\n"
+    "\n"
     "Exit codes: 0 read, no error finding (or update done); 1 error findings (or update\n"
     "refused/failed); 2 usage error or the file could not be opened or read.\n";
 
@@ -31,6 +34,35 @@ CommandLine usageError(std::string why) {
     c.mode = Mode::UsageError;
     c.error = std::move(why);
     return c;
+}
+
+// The standard options of QGuiApplication and QApplication (Qt's documentation of both),
+// spelled with one dash or two, with their value as the next argument or after '='.
+constexpr const char* kQtOptionsWithValue[] = {
+    "style",         "stylesheet",    "platform",        "platformpluginpath",
+    "platformtheme", "plugin",        "qwindowgeometry", "qwindowicon",
+    "qwindowtitle",  "session",       "display",         "geometry",
+    "title",         "name",          "visual",          "ncols",
+    "cmap",          "qmljsdebugger", "dialogs",         "fontengine"};
+constexpr const char* kQtFlags[] = {"reverse", "widgetcount", "nograb",
+                                    "dograb",  "sync",        "darkmode"};
+
+// 0: not a Qt option; 1: a Qt option alone; 2: a Qt option and its value (the next argument).
+int qtOptionLength(const std::string& arg, bool hasNext) {
+    if (arg.size() < 2 || arg[0] != '-')
+        return 0;
+    std::string name = arg.substr(arg[1] == '-' ? 2 : 1);
+    const size_t eq = name.find('=');
+    const bool inlineValue = eq != std::string::npos;
+    if (inlineValue)
+        name.resize(eq);
+    for (const char* o : kQtOptionsWithValue)
+        if (name == o)
+            return inlineValue ? 1 : (hasNext ? 2 : 0);
+    for (const char* o : kQtFlags)
+        if (name == o && !inlineValue)
+            return 1;
+    return 0;
 }
 
 } // namespace
@@ -82,6 +114,11 @@ CommandLine parseCommandLine(int argc, char** argv) {
         } else if (a == "--version") {
             c.mode = Mode::Version;
             return c;
+        } else if (const int n = qtOptionLength(a, i + 1 < argc)) {
+            // For QApplication, which reads them from argv itself (runGui passes it on).
+            c.qtOptions.push_back(a);
+            if (n == 2)
+                c.qtOptions.push_back(argv[++i]);
         } else {
             return usageError("unknown option '" + a + "'");
         }
@@ -89,6 +126,8 @@ CommandLine parseCommandLine(int argc, char** argv) {
     const bool updateOnly = c.yes || c.newDataGuid || !c.backupPath.empty();
     if (updateOnly && c.mode != Mode::UpdateHeaders)
         return usageError("--yes, --new-data-guid and --backup go with --update-headers");
+    if (!c.qtOptions.empty() && c.mode != Mode::Gui)
+        return usageError("Qt's option " + c.qtOptions.front() + " applies to the viewer only");
     if (c.mode != Mode::Gui && c.files.size() != 1)
         return usageError(c.files.empty() ? "no FILE given" : "give exactly one FILE");
     return c;

@@ -13,7 +13,8 @@ struct CommandLine {
     bool yes = false;
     bool newDataGuid = false;
     std::string backupPath;
-    std::string error; // for UsageError
+    std::vector<std::string> qtOptions; // Qt's own (-style Fusion): left in argv for the GUI
+    std::string error;                  // for UsageError
 };
 
 [[nodiscard]] CommandLine parseCommandLine(int argc, char** argv);
