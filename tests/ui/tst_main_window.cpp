@@ -164,6 +164,7 @@ class TstMainWindow : public QObject {
         for (int r = 0; r < model->rowCount(h2); ++r)
             if (model->index(r, 0, h2).data().toString() == "Sequence number")
                 seq = model->index(r, 0, h2);
+        w.imageView()->tabs()->setCurrentWidget(w.imageView()->details()); // opens on the verdict
         w.imageView()->selectIndex(seq);
         HexView* hex = w.imageView()->details()->hexView();
         QCOMPARE(hex->highlight(), (std::vector<ByteRange>{{0x20008, 8}}));
@@ -180,7 +181,7 @@ class TstMainWindow : public QObject {
         w.imageView()->tree()->setFocus();
         QTest::keyClick(w.imageView()->tree(), Qt::Key_C, Qt::ControlModifier);
         QVERIFY2(QApplication::clipboard()->text().startsWith(
-                     "Header 2\tsequence 15 (current)\t0x20000\t4096\tok"),
+                     "Header 2\tsequence 15 (current)\t0x20000\t4 KiB\tok"),
                  qPrintable(QApplication::clipboard()->text()));
     }
 
