@@ -164,9 +164,9 @@ QString BatGridView::describe(uint64_t index) const {
         if (problems & (1u << p))
             lines << tr("Problem: %1").arg(qs(batProblemText(BatProblem(p))));
     if (c.virtualEnd > c.virtualStart)
-        lines << tr("%1 virtual bytes %2 – %3 (%4 at %5)")
-                     .arg(c.sectorBitmap ? tr("Covers") : tr("Holds"), formatOffset(c.virtualStart),
-                          formatOffset(c.virtualEnd - 1), formatSize(c.virtualEnd - c.virtualStart),
+        lines << tr("%1 virtual bytes %2, at %3")
+                     .arg(c.sectorBitmap ? tr("Covers") : tr("Holds"),
+                          formatRange(c.virtualStart, c.virtualEnd - c.virtualStart),
                           formatSize(c.virtualStart));
     else
         lines << tr("Beyond the end of the virtual disk");

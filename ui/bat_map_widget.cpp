@@ -14,6 +14,7 @@
 #include "bat_grid_view.h"
 #include "bat_legend.h"
 #include "display_format.h"
+#include "scrolling_page.h"
 #include "vhdx/image.h"
 
 namespace vhdx::ui {
@@ -75,7 +76,7 @@ BatMapWidget::BatMapWidget(QWidget* parent)
     middle->addWidget(m_grid, 1);
     middle->addWidget(m_legend);
 
-    auto* layout = new QVBoxLayout(this);
+    auto* layout = new QVBoxLayout(scrollingPage(this));
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(bar);
     layout->addLayout(goBar);

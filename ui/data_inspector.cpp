@@ -56,10 +56,10 @@ void DataInspector::setBytes(uint64_t offset, uint64_t selectionLength, const QB
             set(Row(r), r == OffsetRow ? tr("nothing selected") : none);
         return;
     }
-    set(OffsetRow, selectionLength > 1 ? QStringLiteral("%1, %2 selected")
-                                             .arg(formatOffset(offset))
-                                             .arg(formatBytes(selectionLength))
-                                       : formatOffset(offset));
+    set(OffsetRow,
+        selectionLength > 1
+            ? QStringLiteral("%1, %2").arg(formatOffset(offset)).arg(formatBytes(selectionLength))
+            : formatOffset(offset));
     set(U8Row, integer(p[0], 2));
     set(U16Row, n >= 2 ? integer(le16(p), 4) : none);
     set(U32Row, n >= 4 ? integer(le32(p), 8) : none);

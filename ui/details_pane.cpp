@@ -15,6 +15,7 @@
 #include "data_inspector.h"
 #include "display_format.h"
 #include "hex_view.h"
+#include "scrolling_page.h"
 #include "status_style.h"
 #include "structure_tree_model.h"
 #include "vhdx/image.h"
@@ -85,7 +86,8 @@ DetailsPane::DetailsPane(QWidget* parent)
     : QWidget(parent), m_title(wrapped(this)), m_reason(wrapped(this)),
       m_fields(new QTreeView(this)), m_bytesInfo(wrapped(this)), m_goTo(new QLineEdit(this)),
       m_selectionInfo(wrapped(this)), m_hex(new HexView(this)),
-      m_inspector(new DataInspector(this)), m_splitter(new QSplitter(Qt::Vertical, this)) {
+      m_inspector(new DataInspector(this)), m_hexSplit(new QSplitter(Qt::Horizontal, this)),
+      m_splitter(new QSplitter(Qt::Vertical, this)) {
     QFont titleFont = m_title->font();
     titleFont.setBold(true);
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.15);
@@ -110,21 +112,22 @@ DetailsPane::DetailsPane(QWidget* parent)
     row->addWidget(m_goTo, 1);
     row->addWidget(m_selectionInfo, 1);
     bytesLayout->addLayout(row);
-    // The inspector beside the bytes: the hex view needs its width, not the pane's height.
-    auto* hexSplit = new QSplitter(Qt::Horizontal, bytesBox);
-    hexSplit->setObjectName(QStringLiteral("hexSplitter"));
-    hexSplit->addWidget(m_hex);
-    hexSplit->addWidget(m_inspector);
-    hexSplit->setStretchFactor(0, 3);
-    hexSplit->setStretchFactor(1, 2);
-    bytesLayout->addWidget(hexSplit, 1);
+    // The inspector beside the bytes when there is room for both, else under them
+    // (resizeEvent): the hex view needs its width more than the pane's height.
+    m_hexSplit->setObjectName(QStringLiteral("hexSplitter"));
+    m_hexSplit->addWidget(m_hex);
+    m_hexSplit->addWidget(m_inspector);
+    m_hexSplit->setStretchFactor(0, 3);
+    m_hexSplit->setStretchFactor(1, 1);
+    m_hexSplit->setChildrenCollapsible(false);
+    bytesLayout->addWidget(m_hexSplit, 1);
     m_splitter->addWidget(m_fields);
     m_splitter->addWidget(bytesBox);
     m_splitter->setStretchFactor(0, 2);
     m_splitter->setStretchFactor(1, 3);
     m_splitter->setObjectName(QStringLiteral("detailsSplitter"));
 
-    auto* layout = new QVBoxLayout(this);
+    auto* layout = new QVBoxLayout(scrollingPage(this));
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(m_title);
     layout->addWidget(m_reason);
@@ -207,6 +210,19 @@ void DetailsPane::updateReasonColour() {
     m_reason->setPalette(pal);
 }
 
+void DetailsPane::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    const int besides = m_hex->sizeHint().width() + 400; // room for the inspector's values
+    const Qt::Orientation o = width() >= besides ? Qt::Horizontal : Qt::Vertical;
+    if (m_hexSplit->orientation() == o)
+        return;
+    m_hexSplit->setOrientation(o);
+    // Under the bytes, the inspector gets the height of its rows, the bytes the rest.
+    const int total = o == Qt::Vertical ? m_hexSplit->height() : m_hexSplit->width();
+    const int inspector = o == Qt::Vertical ? m_inspector->sizeHint().height() : total / 3;
+    m_hexSplit->setSizes({std::max(total - inspector, total / 2), inspector});
+}
+
 void DetailsPane::changeEvent(QEvent* event) {
     QWidget::changeEvent(event);
     if (event->type() == QEvent::PaletteChange)
@@ -219,6 +235,10 @@ void DetailsPane::showBytes(const DocNode& node) {
         m_bytesInfo->setText(tr("This item has no bytes of its own in the file."));
         return;
     }
+    // Until the user selects bytes of their own, the inspector reads the field's.
+    const ByteRange& r = node.ranges.front();
+    m_inspector->setBytes(r.offset, r.length,
+                          m_hex->bytesAt(r.offset, std::max<uint64_t>(r.length, 16)));
     const uint64_t fileSize = m_image ? m_image->fileSize() : 0;
     QString info = rangesText(node.ranges);
     if (node.ranges.front().offset >= fileSize)

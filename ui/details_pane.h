@@ -60,6 +60,7 @@ class DetailsPane : public QWidget {
 
   protected:
     void changeEvent(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
   private:
     void showBytes(const DocNode& node);
@@ -78,6 +79,7 @@ class DetailsPane : public QWidget {
     QLabel* m_selectionInfo;
     HexView* m_hex;
     DataInspector* m_inspector;
+    QSplitter* m_hexSplit;
     QSplitter* m_splitter;
 };
 

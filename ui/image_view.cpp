@@ -89,6 +89,15 @@ ImageView::ImageView(QWidget* parent)
                 selectStructure(where);
             });
     connect(m_tree, &QTreeView::customContextMenuRequested, this, &ImageView::showTreeMenu);
+    // Names in full as nodes open ("Flushed file offset" three levels down): the Name
+    // column grows to fit, never shrinks under the user's hand, and leaves Value some room.
+    connect(m_tree, &QTreeView::expanded, this, [this] {
+        const int before = m_tree->columnWidth(StructureTreeModel::NameColumn);
+        m_tree->resizeColumnToContents(StructureTreeModel::NameColumn);
+        const int want = m_tree->columnWidth(StructureTreeModel::NameColumn);
+        const int most = std::max(before, m_tree->viewport()->width() / 2);
+        m_tree->setColumnWidth(StructureTreeModel::NameColumn, std::clamp(want, before, most));
+    });
     connect(m_tree, &QTreeView::doubleClicked, this, [this](const QModelIndex& i) {
         if (i.data(StructureTreeModel::NodeKindRole).toInt() == int(NodeKind::Header))
             showHeaderComparison();
@@ -312,15 +321,17 @@ void ImageView::showEvent(QShowEvent* event) {
 // tall enough for a few rows. A saved layout that would squeeze either is not taken.
 void ImageView::fitSplitters() {
     m_splittersFitted = true;
-    const int w = std::max(width(), 600);
-    const int h = std::max(height(), 300);
+    const int w = std::max(m_hSplit->width() - m_hSplit->handleWidth(), 600);
+    const int h = std::max(m_vSplit->height() - m_vSplit->handleWidth(), 300);
     const QList<int> hs = m_hSplit->sizes();
     const bool hOk = m_layoutRestored && hs.size() == 2 && hs[0] >= m_tree->minimumWidth() &&
                      hs[1] >= m_tabs->minimumSizeHint().width();
     if (!hOk) {
-        // The tree as wide as its columns need, if the tabs keep their minimum.
-        const int tree = std::clamp(structureColumnsWidth(m_tree), w * 7 / 20,
-                                    std::max(w * 7 / 20, w - m_tabs->minimumSizeHint().width()));
+        // The tree as wide as its columns need with room for values, at most half the width
+        // unless its columns need more, and never squeezing the tabs below their minimum.
+        const int need = structureColumnsWidth(m_tree);
+        int tree = std::min(need + 160, std::max(need, w / 2));
+        tree = std::max(std::min(tree, w - m_tabs->minimumSizeHint().width()), w * 3 / 10);
         m_hSplit->setSizes({tree, w - tree});
     }
     const QList<int> vs = m_vSplit->sizes();

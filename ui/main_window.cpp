@@ -26,6 +26,7 @@
 
 #include "display_format.h"
 #include "file_change_watcher.h"
+#include "findings_panel.h"
 #include "header_update_action.h"
 #include "image_session.h"
 #include "image_view.h"
@@ -283,6 +284,8 @@ void MainWindow::onChangedOnDisk(const QString& what) {
     m_banner->show();
     m_summary->setStale(what);
     m_view->verdictPage()->setStale(what);
+    m_view->findingsPanel()->setNote(
+        tr("The file changed on disk: these findings are about what it was."));
 }
 
 void MainWindow::closeImage() {

@@ -165,13 +165,23 @@ void describeGroup(const VerdictContext& ctx, ProblemKind kind, int copy, Proble
         return;
     case K::Truncated:
         g.effect = g.cause == FindingCode::FileTruncated ? Usability::No : Usability::Damaged;
-        g.title = "The file is cut short at " + formatBytes(ctx.image.fileSize()) + "; " +
-                  (g.effect == Usability::No ? "structures it needs" : "some of its blocks") +
-                  " lie past its end";
-        g.meaning = g.effect == Usability::No
-                        ? "A structure the disk needs is missing, so the disk will not open."
-                        : "Reading the data blocks past the end fails; the rest is intact.";
+        if (g.effect == Usability::No) {
+            g.title = "The file is cut short at " + formatBytes(ctx.image.fileSize()) +
+                      "; structures it needs lie past its end";
+            g.meaning = "A structure the disk needs is missing, so the disk will not open.";
+            g.steps.push_back(copyAgain());
+            return;
+        }
+        g.title =
+            "Some blocks lie past the end of the file (" + formatBytes(ctx.image.fileSize()) + ")";
+        g.meaning = "Reading those blocks fails. Most often the file was cut short; entries "
+                    "that point far past its end are damaged instead.";
         g.steps.push_back(copyAgain());
+        g.steps.front().text = "If the file was copied or downloaded, copy it again from its "
+                               "source: a cut-short copy loses what lay past its end.";
+        g.steps.push_back({"See which entries, and where they point, in the BAT map.",
+                           StepAction::ShowBatProblems,
+                           {}});
         return;
     case K::Identifier:
         g.effect = Usability::No;

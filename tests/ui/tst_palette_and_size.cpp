@@ -6,6 +6,7 @@
 // screen (tst_palette_and_size_scale2): the window and the dialog fit that screen.
 #include <QApplication>
 #include <QCheckBox>
+#include <QDir>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
@@ -151,6 +152,11 @@ class TstPaletteAndSize : public QObject {
             w.resize(1024, 700);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openFile(m_images.dynamic1G()));
+        w.imageView()->session()->waitForScan();
+        QCoreApplication::processEvents();
+        QTest::qWait(20);
+        // With an image shown (its pages have content) the window still fits the screen.
         const QRect avail = w.screen()->availableGeometry();
         QVERIFY2(!scaled() || (w.frameGeometry().width() <= avail.width() &&
                                w.frameGeometry().height() <= avail.height()),
@@ -159,10 +165,6 @@ class TstPaletteAndSize : public QObject {
                                 .arg(w.height())
                                 .arg(avail.width())
                                 .arg(avail.height())));
-        QVERIFY(w.openFile(m_images.dynamic1G()));
-        w.imageView()->session()->waitForScan();
-        QCoreApplication::processEvents();
-        QTest::qWait(20);
         QTreeView* tree = w.imageView()->tree();
         QHeaderView* h = tree->header();
         // All three at 1024x700; at 800x500 (scale 2) the status at least, next to the name.
@@ -213,6 +215,11 @@ class TstPaletteAndSize : public QObject {
         // The confirm tick's text is whole (no path in it to make it wide).
         QVERIFY(d.confirmCheck()->width() >= d.confirmCheck()->sizeHint().width());
         checkReadable(d.scrollArea()->widget());
+        if (qEnvironmentVariableIsSet("VHDX_SCREENSHOT_DIR"))
+            d.grab().save(QDir(qEnvironmentVariable("VHDX_SCREENSHOT_DIR"))
+                              .filePath(scaled()
+                                            ? QStringLiteral("header-update-dialog-scale2.png")
+                                            : QStringLiteral("header-update-dialog-700x560.png")));
         // Scrolled to its end, the options are reachable.
         QScrollArea* scroll = d.scrollArea();
         scroll->ensureWidgetVisible(d.renewDataWriteGuidCheck());

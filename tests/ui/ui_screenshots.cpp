@@ -1,9 +1,13 @@
 // Renders the viewer's main views for an image into PNG files, for docs/screenshots and for
 // looking at the real thing:
 //   ui_screenshots IMAGE OUTPUT_PREFIX [--path P] [--expand] [--bat-offset N] [--zoom PX]
-//                  [--size WxH] [--dark] [--fusion] [--problem N] [--select-bytes OFF:LEN]
-// Writes PREFIX-verdict.png (what opens first), -details.png, -bat.png and -headers.png.
+//                  [--size WxH] [--dark] [--fusion] [--select-bytes OFF:LEN] [--bat-problems]
+//                  [--truncate BYTES]
+// Writes PREFIX-verdict.png (what opens first), -details.png, -bat.png and -headers.png;
+// with --truncate, cuts IMAGE (give it a copy) to BYTES and writes -changed.png with the
+// "changed on disk" banner.
 #include <QApplication>
+#include <QFile>
 #include <QHeaderView>
 #include <QSignalSpy>
 #include <QStyleFactory>
@@ -22,6 +26,7 @@
 #include "main_window.h"
 #include "structure_tree_model.h"
 #include "ui_palettes.h"
+#include "verdict_page.h"
 
 using namespace vhdx::ui;
 
@@ -88,10 +93,22 @@ int main(int argc, char** argv) {
     QTest::qWait(50);
     w.grab().save(out + QStringLiteral("-details.png"));
     view->tabs()->setCurrentWidget(view->batMap());
+    if (args.contains(QLatin1String("--bat-problems")))
+        view->showBatProblems();
     QTest::qWait(50);
     w.grab().save(out + QStringLiteral("-bat.png"));
     view->showHeaderComparison();
     QTest::qWait(50);
     view->headerComparison()->grab().save(out + QStringLiteral("-headers.png"));
+    view->headerComparison()->hide();
+    if (const qsizetype i = args.indexOf(QLatin1String("--truncate"));
+        i > 0 && i + 1 < args.size()) {
+        view->tabs()->setCurrentWidget(view->verdictPage());
+        QFile::resize(args[1], args[i + 1].toLongLong());
+        for (int t = 0; t < 100 && !w.changeBanner()->isVisible(); ++t)
+            QTest::qWait(30);
+        QTest::qWait(50);
+        w.grab().save(out + QStringLiteral("-changed.png"));
+    }
     return 0;
 }
