@@ -214,7 +214,7 @@ class TstPaletteAndSize : public QObject {
         }
         // The confirm tick's text is whole (no path in it to make it wide).
         QVERIFY(d.confirmCheck()->width() >= d.confirmCheck()->sizeHint().width());
-        checkReadable(d.scrollArea()->widget());
+        checkReadable(d.table()->parentWidget()); // the plan, its explanation and the options
         if (qEnvironmentVariableIsSet("VHDX_SCREENSHOT_DIR"))
             d.grab().save(QDir(qEnvironmentVariable("VHDX_SCREENSHOT_DIR"))
                               .filePath(scaled()
