@@ -34,9 +34,11 @@ DataInspector::DataInspector(QWidget* parent) : QTreeWidget(parent) {
 }
 
 QSize DataInspector::sizeHint() const {
-    const int rows = RowCount + 1;
+    int row = rowHeight(model()->index(0, 0));
+    if (row <= 0)
+        row = fontMetrics().height() + 6;
     return {QTreeWidget::sizeHint().width(),
-            rows * (fontMetrics().height() + 4) + 2 * frameWidth() + header()->sizeHint().height()};
+            RowCount * row + 2 * frameWidth() + header()->sizeHint().height() + 4};
 }
 
 QString DataInspector::valueText(Row row) const {

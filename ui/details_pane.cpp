@@ -217,10 +217,10 @@ void DetailsPane::resizeEvent(QResizeEvent* event) {
     if (m_hexSplit->orientation() == o)
         return;
     m_hexSplit->setOrientation(o);
-    // Under the bytes, the inspector gets the height of its rows, the bytes the rest.
-    const int total = o == Qt::Vertical ? m_hexSplit->height() : m_hexSplit->width();
-    const int inspector = o == Qt::Vertical ? m_inspector->sizeHint().height() : total / 3;
-    m_hexSplit->setSizes({std::max(total - inspector, total / 2), inspector});
+    // Under the bytes, the inspector is as tall as its rows and the bytes get the rest.
+    m_inspector->setMinimumHeight(o == Qt::Vertical ? m_inspector->sizeHint().height() : 0);
+    m_inspector->setMaximumHeight(o == Qt::Vertical ? m_inspector->sizeHint().height()
+                                                    : QWIDGETSIZE_MAX);
 }
 
 void DetailsPane::changeEvent(QEvent* event) {

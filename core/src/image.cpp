@@ -65,12 +65,12 @@ bool hasValidVhdxStructure(const ByteSource& src) {
 
 std::string notVhdxMessage(const ByteSource& src, const FileIdentifier& id) {
     if (src.size() == 0)
-        return "The file is empty (0 bytes): not a VHDX file";
+        return "The file is empty (0 bytes)";
     if (!id.readable)
         return "The file is " + formatBytes(src.size()) +
-               " long, too short for the \"vhdxfile\" signature: not a VHDX file";
+               " long, too short for the \"vhdxfile\" signature";
     return "The file has no \"vhdxfile\" signature, no valid header and no valid region "
-           "table: not a VHDX file";
+           "table";
 }
 
 } // namespace
