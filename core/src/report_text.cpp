@@ -1,5 +1,5 @@
 // The human-readable report: the verdict first (is the disk usable, what is wrong, what to
-// do), then the facts of the JSON report as aligned "label: value" lines, offsets in hex.
+// do), then the facts of the JSON report as aligned "label: value" lines.
 #include <algorithm>
 #include <set>
 #include <sstream>
@@ -10,7 +10,6 @@
 #include "vhdx/printable.h"
 #include "vhdx/report.h"
 #include "vhdx/schema/bat_states.h"
-#include "vhdx/text_format.h"
 #include "vhdx/verdict.h"
 
 namespace vhdx {
@@ -63,7 +62,7 @@ std::string size(uint64_t bytes) {
 void headers(TextReport& r, const Image& img) {
     for (const auto& h : img.headers().headers) {
         const bool cur = img.headers().current == h.index;
-        r.section("Header " + std::to_string(h.index) + " at " + formatOffset(h.offset) +
+        r.section("Header " + std::to_string(h.index) + " at " + std::to_string(h.offset) +
                   (cur ? " (current)" : ""));
         r.line("status", validity(h.valid(), h.problem()));
         if (!h.readable)
@@ -75,32 +74,34 @@ void headers(TextReport& r, const Image& img) {
         r.line("log guid", h.logGuid.toString());
         r.line("version / log version",
                std::to_string(h.version) + " / " + std::to_string(h.logVersion));
-        r.line("log offset / length", formatOffset(h.logOffset) + " / " + size(h.logLength));
+        r.line("log offset / length",
+               std::to_string(h.logOffset) + " / " + std::to_string(h.logLength));
     }
 }
 
 void regions(TextReport& r, const Image& img) {
     for (const auto& t : img.regions().tables) {
-        r.section("Region table " + std::to_string(t.index) + " at " + formatOffset(t.offset) +
+        r.section("Region table " + std::to_string(t.index) + " at " + std::to_string(t.offset) +
                   (img.regions().used == t.index ? " (used)" : ""));
         r.line("status", validity(t.valid(), t.problem()));
         if (!t.readable)
             continue;
         r.line("entry count", t.entryCount);
         for (const auto& e : t.entries)
-            r.line(e.name, e.guid.toString() + " at " + formatRange(e.fileOffset, e.length) +
-                               (e.required() ? ", required" : ""));
+            r.line(e.name, e.guid.toString() + " offset " + std::to_string(e.fileOffset) +
+                               " length " + std::to_string(e.length) +
+                               (e.required() ? " required" : ""));
     }
 }
 
 void metadata(TextReport& r, const Metadata& m) {
-    r.section("Metadata at " + formatOffset(m.regionOffset));
+    r.section("Metadata at " + std::to_string(m.regionOffset));
     r.line("signature", m.signatureValid ? "valid" : "INVALID");
     for (const auto& e : m.entries)
-        r.line("item " + e.name, "at " + formatRelativeOffset(e.offset) + ", " +
-                                     formatBytes(e.length) + (e.isRequired() ? ", required" : "") +
-                                     (e.isVirtualDisk() ? ", virtual-disk" : "") +
-                                     (e.isUser() ? ", user" : ""));
+        r.line("item " + e.name,
+               "offset " + std::to_string(e.offset) + " length " + std::to_string(e.length) +
+                   (e.isRequired() ? " required" : "") +
+                   (e.isVirtualDisk() ? " virtual-disk" : "") + (e.isUser() ? " user" : ""));
     if (m.blockSize)
         r.line("block size", size(*m.blockSize));
     r.line("disk type", diskTypeName(diskType(m)));
@@ -146,14 +147,14 @@ void bat(TextReport& r, const Image& img) {
 
 void log(TextReport& r, const Log& l) {
     r.section("Log");
-    r.line("in use", l.present ? "yes (Log GUID " + l.logGuid.toString() + ")" : std::string("no"));
+    r.line("in use", l.present ? "yes (LogGuid " + l.logGuid.toString() + ")" : std::string("no"));
     r.line("replay needed", l.replayState == LogReplayState::Unknown
                                 ? "UNKNOWN (" + l.replayUnknownReason + ")"
                                 : std::string(yesNo(l.replayNeeded)));
     for (const auto& e : l.entries)
-        r.line("entry " + formatRelativeOffset(e.offset),
-               "sequence " + std::to_string(e.sequenceNumber) + ", " + formatBytes(e.length) +
-                   ", " + (e.valid ? "valid" : "invalid: " + e.problem) +
+        r.line("entry at " + std::to_string(e.offset),
+               "seq " + std::to_string(e.sequenceNumber) + ", " + std::to_string(e.length) +
+                   " bytes, " + (e.valid ? "valid" : "invalid: " + e.problem) +
                    (e.active ? ", active" : ""));
 }
 
@@ -200,8 +201,8 @@ std::string reportText(const Image& img) {
     for (size_t i : findingOrder(verdict)) {
         const Finding& x = f.items()[i];
         r.raw("  " + std::string(severityName(x.severity)) + "  " + std::string(codeName(x.code)) +
-              "  " + structureKey(x.where, img.metadata()) + " @" + formatOffset(x.offset) + "  " +
-              x.message + (x.spec.empty() ? "" : " [MS-VHDX " + x.spec + "]"));
+              "  " + structureKey(x.where, img.metadata()) + " @" + std::to_string(x.offset) +
+              "  " + x.message + (x.spec.empty() ? "" : " [MS-VHDX " + x.spec + "]"));
         if (explained.insert(x.code).second)
             r.raw("      advice: " + std::string(codeAdvice(x.code)));
     }

@@ -161,7 +161,7 @@ class TestCliRealImages : public QObject {
         QCOMPARE(r.exitCode, 0);
         const QString text = QString::fromUtf8(r.out);
         QVERIFY(text.startsWith("Verdict: clean\n"));
-        QVERIFY(text.contains("Header 2 at 0x20000 (current)"));
+        QVERIFY(text.contains("Header 2 at 131072 (current)"));
         QVERIFY(text.contains("sequence number:             117"));
         QVERIFY(text.contains("322 (320 payload + 2 sector bitmap)"));
         QVERIFY(text.contains("payload fully present:       20"));
