@@ -34,6 +34,9 @@ const char* kUsage =
     "                                           the log; without --yes it only prints the plan\n"
     "  vhdx-inspector --help | --version\n"
     "\n"
+    "The viewer also takes Qt's standard options, e.g. -style Fusion, -stylesheet FILE,\n"
+    "-platform NAME, -reverse.\n"
+    "\n"
     "Exit codes: 0 read, no error finding (or update done); 1 error findings (or update\n"
     "refused/failed); 2 usage error or the file or folder could not be opened or read.\n";
 
@@ -45,6 +48,35 @@ CommandLine usageError(std::string why) {
     c.mode = Mode::UsageError;
     c.error = std::move(why);
     return c;
+}
+
+// The standard options of QGuiApplication and QApplication (Qt's documentation of both),
+// spelled with one dash or two, with their value as the next argument or after '='.
+constexpr const char* kQtOptionsWithValue[] = {
+    "style",         "stylesheet",    "platform",        "platformpluginpath",
+    "platformtheme", "plugin",        "qwindowgeometry", "qwindowicon",
+    "qwindowtitle",  "session",       "display",         "geometry",
+    "title",         "name",          "visual",          "ncols",
+    "cmap",          "qmljsdebugger", "dialogs",         "fontengine"};
+constexpr const char* kQtFlags[] = {"reverse", "widgetcount", "nograb",
+                                    "dograb",  "sync",        "darkmode"};
+
+// 0: not a Qt option; 1: a Qt option alone; 2: a Qt option and its value (the next argument).
+int qtOptionLength(const std::string& arg, bool hasNext) {
+    if (arg.size() < 2 || arg[0] != '-')
+        return 0;
+    std::string name = arg.substr(arg[1] == '-' ? 2 : 1);
+    const size_t eq = name.find('=');
+    const bool inlineValue = eq != std::string::npos;
+    if (inlineValue)
+        name.resize(eq);
+    for (const char* o : kQtOptionsWithValue)
+        if (name == o)
+            return inlineValue ? 1 : (hasNext ? 2 : 0);
+    for (const char* o : kQtFlags)
+        if (name == o && !inlineValue)
+            return 1;
+    return 0;
 }
 
 } // namespace
@@ -106,6 +138,11 @@ CommandLine parseCommandLine(int argc, char** argv) {
         } else if (a == "--version") {
             c.mode = Mode::Version;
             return c;
+        } else if (const int n = qtOptionLength(a, i + 1 < argc)) {
+            // For QApplication, which reads them from argv itself (runGui passes it on).
+            c.qtOptions.push_back(a);
+            if (n == 2)
+                c.qtOptions.push_back(argv[++i]);
         } else {
             return usageError("unknown option '" + a + "'");
         }
@@ -115,8 +152,8 @@ CommandLine parseCommandLine(int argc, char** argv) {
             return usageError(kOneMode);
         c.mode = Mode::Json;
     }
-    const bool writes = c.mode == Mode::UpdateHeaders || c.mode == Mode::ReplayLog ||
-                        c.mode == Mode::SetParent;
+    const bool writes =
+        c.mode == Mode::UpdateHeaders || c.mode == Mode::ReplayLog || c.mode == Mode::SetParent;
     if ((c.yes && !writes && c.mode != Mode::RestoreBackup) || (!c.backupPath.empty() && !writes))
         return usageError("--yes and --backup go with --update-headers, --replay-log or "
                           "--set-parent (--yes also with --restore-backup)");
@@ -132,6 +169,8 @@ CommandLine parseCommandLine(int argc, char** argv) {
         return usageError("--set-parent needs CHILD and PARENT");
     if (c.mode == Mode::Chains && c.files.size() != 1)
         return usageError(c.files.empty() ? "no DIR given" : "give exactly one DIR");
+    if (!c.qtOptions.empty() && c.mode != Mode::Gui)
+        return usageError("Qt's option " + c.qtOptions.front() + " applies to the viewer only");
     const bool twoFiles = c.mode == Mode::RestoreBackup || c.mode == Mode::SetParent;
     if (c.mode != Mode::Gui && c.mode != Mode::Chains && !twoFiles && c.files.size() != 1)
         return usageError(c.files.empty() ? "no FILE given" : "give exactly one FILE");

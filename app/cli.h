@@ -24,11 +24,12 @@ struct CommandLine {
     std::vector<std::string> files; // --chains: the folder; --set-parent: CHILD, PARENT
     bool yes = false;
     bool newDataGuid = false;
-    bool force = false; // --update-headers --new-data-guid: orphan the image's children
-    bool json = false;  // --chains --json
+    bool force = false;  // --update-headers --new-data-guid: orphan the image's children
+    bool json = false;   // --chains --json
     bool stored = false; // --stored: report the bytes as stored, not as after a log replay
     std::string backupPath;
-    std::string error; // for UsageError
+    std::vector<std::string> qtOptions; // Qt's own (-style Fusion): left in argv for the GUI
+    std::string error;                  // for UsageError
 };
 
 [[nodiscard]] CommandLine parseCommandLine(int argc, char** argv);

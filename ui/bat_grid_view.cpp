@@ -20,11 +20,28 @@ BatGridView::BatGridView(QWidget* parent) : QAbstractScrollArea(parent) {
     viewport()->setMouseTracking(true);
     viewport()->setAttribute(Qt::WA_OpaquePaintEvent);
     setFocusPolicy(Qt::StrongFocus);
-    setMinimumSize(120, 120);
+    setMinimumSize(80, 80);
+}
+
+void BatGridView::setScan(const BatScanResult* scan) {
+    m_scan = scan;
+    m_problemIndexes.clear();
+    if (scan)
+        for (const BatProblemList& l : scan->problems)
+            m_problemIndexes.insert(m_problemIndexes.end(), l.listed.begin(), l.listed.end());
+    std::sort(m_problemIndexes.begin(), m_problemIndexes.end());
+    m_problemIndexes.erase(std::unique(m_problemIndexes.begin(), m_problemIndexes.end()),
+                           m_problemIndexes.end());
+    viewport()->update();
+}
+
+uint32_t BatGridView::problemsOf(uint64_t index) const {
+    return m_scan ? m_scan->problemsOf(index) : 0;
 }
 
 void BatGridView::setReader(const BatReader* reader) {
     m_reader = reader;
+    setScan(nullptr);
     m_current.reset();
     m_entriesFirst = UINT64_MAX;
     m_entries.clear();
@@ -142,10 +159,14 @@ QString BatGridView::describe(uint64_t index) const {
         if (c.entry.reservedBits())
             lines << tr("Reserved bits set: %1").arg(formatOffset(c.entry.reservedBits()));
     }
+    const uint32_t problems = problemsOf(index);
+    for (size_t p = 0; p < batProblemCount; ++p)
+        if (problems & (1u << p))
+            lines << tr("Problem: %1").arg(qs(batProblemText(BatProblem(p))));
     if (c.virtualEnd > c.virtualStart)
-        lines << tr("%1 virtual bytes %2 – %3 (%4 at %5)")
-                     .arg(c.sectorBitmap ? tr("Covers") : tr("Holds"), formatOffset(c.virtualStart),
-                          formatOffset(c.virtualEnd - 1), formatSize(c.virtualEnd - c.virtualStart),
+        lines << tr("%1 virtual bytes %2, at %3")
+                     .arg(c.sectorBitmap ? tr("Covers") : tr("Holds"),
+                          formatRange(c.virtualStart, c.virtualEnd - c.virtualStart),
                           formatSize(c.virtualStart));
     else
         lines << tr("Beyond the end of the virtual disk");
@@ -203,6 +224,11 @@ void BatGridView::renderCells(QImage& frame) {
             lut[bitmap][state] = batClassColor(classifyBatState(
                 state, bitmap ? SlotKind::SectorBitmap : SlotKind::Payload, geo.hasParent));
     const QRgb unreadable = batUnreadableColor();
+    const QRgb padding = batClassColor(BatClass::PayloadPadding);
+    const QRgb problem = batProblemColor();
+    const uint64_t firstPadding = geo.firstPaddingIndex();
+    auto nextProblem = std::lower_bound(m_problemIndexes.begin(), m_problemIndexes.end(), first);
+    std::vector<uint8_t> rowProblem(cols);
     const uint64_t period = geo.slotsPerChunk();
     uint64_t inChunk = first % period; // period - 1 at a sector-bitmap slot
     const int gap = m_cell >= 5 ? 1 : 0;
@@ -218,23 +244,40 @@ void BatGridView::renderCells(QImage& frame) {
             const uint64_t i = r * cols + c;
             const bool bitmap = inChunk == period - 1;
             inChunk = bitmap ? 0 : inChunk + 1;
-            rowColors[c] = i < have ? lut[bitmap][m_entries[i].state()] : unreadable;
+            rowColors[c] = !bitmap && first + i >= firstPadding ? padding
+                           : i < have                           ? lut[bitmap][m_entries[i].state()]
+                                                                : unreadable;
             rowBitmap[c] = bitmap;
+            while (nextProblem != m_problemIndexes.end() && *nextProblem < first + i)
+                ++nextProblem;
+            rowProblem[c] = nextProblem != m_problemIndexes.end() && *nextProblem == first + i;
         }
         const int y0 = margin + int(r) * m_cell;
+        // A problem entry: a frame in the problem colour around its state's colour, or, when
+        // cells are too small for a frame, the problem colour alone.
+        const int frameWidth = fill >= 6 ? std::max(1, fill / 5) : 0;
         for (int py = 0; py < fill && y0 + py < frame.height(); ++py) {
             auto* line = reinterpret_cast<QRgb*>(frame.scanLine(y0 + py)) + margin;
             const bool inMark = mark && py >= (fill - mark) / 2 && py < (fill - mark) / 2 + mark;
+            const bool frameRow = py < frameWidth || py >= fill - frameWidth;
             if (fill == 2) {
                 for (uint64_t c = 0; c < n; ++c)
-                    line[2 * c] = line[2 * c + 1] = rowColors[c];
+                    line[2 * c] = line[2 * c + 1] = rowProblem[c] ? problem : rowColors[c];
                 continue;
             }
             for (uint64_t c = 0; c < n; ++c) {
                 QRgb* px = line + int(c) * m_cell;
+                if (rowProblem[c] && (!frameWidth || frameRow)) {
+                    std::fill_n(px, fill, problem);
+                    continue;
+                }
                 std::fill_n(px, fill, rowColors[c]);
                 if (inMark && rowBitmap[c])
                     std::fill_n(px + (fill - mark) / 2, mark, white);
+                if (rowProblem[c]) {
+                    std::fill_n(px, frameWidth, problem);
+                    std::fill_n(px + fill - frameWidth, frameWidth, problem);
+                }
             }
         }
     }

@@ -1,7 +1,9 @@
 #pragma once
-// The BAT as a grid, one cell per entry, coloured by state. The vertical scroll value is a
-// row index, not pixels (a 67-million-entry table overflows pixel heights), only visible
-// rows are read (BatReader, on demand) and painted, straight into an image.
+// The BAT as a grid, one cell per entry, coloured by its class (state, or padding by its
+// place), entries with a problem (beyond the end of the file, overlapping...) marked with
+// the scan's lists. The vertical scroll value is a row index, not pixels (a 67-million-entry
+// table overflows pixel heights), only visible rows are read (BatReader, on demand) and
+// painted, straight into an image.
 #include <QAbstractScrollArea>
 #include <QImage>
 
@@ -33,6 +35,10 @@ class BatGridView : public QAbstractScrollArea {
     explicit BatGridView(QWidget* parent = nullptr);
     // The reader must outlive the view's use of it; null shows an empty grid.
     void setReader(const BatReader* reader);
+    // The finished scan whose problem entries are marked (null: none). Must outlive its use.
+    void setScan(const BatScanResult* scan);
+    // Problems of an entry that the scan listed (a bit per BatProblem).
+    [[nodiscard]] uint32_t problemsOf(uint64_t index) const;
     [[nodiscard]] const BatReader* reader() const { return m_reader; }
     [[nodiscard]] uint64_t entryCount() const;
 
@@ -74,6 +80,8 @@ class BatGridView : public QAbstractScrollArea {
     void renderCells(QImage& frame);
 
     const BatReader* m_reader = nullptr;
+    const BatScanResult* m_scan = nullptr;
+    std::vector<uint64_t> m_problemIndexes; // every listed problem entry, sorted, once
     int m_cell = 8;
     std::optional<uint64_t> m_current;
     // The entries of the last painted viewport: repaints of the same rows do not re-read.

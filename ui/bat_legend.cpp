@@ -23,6 +23,8 @@ QRgb batClassColor(BatClass c) {
         return qRgb(0xa6, 0xcf, 0x3c);
     case BatClass::PayloadInvalid:
         return qRgb(0xd6, 0x27, 0x28);
+    case BatClass::PayloadPadding:
+        return qRgb(0xf4, 0xf4, 0xf4);
     case BatClass::BitmapNotPresent:
         return qRgb(0xb9, 0x94, 0xe0);
     case BatClass::BitmapPresent:
@@ -37,6 +39,10 @@ QRgb batClassColor(BatClass c) {
 
 QRgb batUnreadableColor() {
     return qRgb(0x40, 0x40, 0x40);
+}
+
+QRgb batProblemColor() {
+    return qRgb(0xe6, 0x00, 0xb4);
 }
 
 BatLegend::BatLegend(QWidget* parent) : QWidget(parent) {
@@ -58,8 +64,11 @@ QString BatLegend::countText(BatClass c) const {
 QSize BatLegend::sizeHint() const {
     const QFontMetrics fm(font());
     const int line = fm.height() + 4;
-    return {fm.horizontalAdvance(QStringLiteral("partially present  999,999,999")) + 40,
-            line * (int(batClassCount) + 4) + 8};
+    int label = fm.horizontalAdvance(tr("problem entry"));
+    for (const BatClassInfo& c : batClasses())
+        label = std::max(label, fm.horizontalAdvance(qs(c.label)));
+    return {label + fm.horizontalAdvance(QStringLiteral(" 99,999,999")) + fm.height() + 20,
+            line * (int(batClassCount) + 5) + 8};
 }
 
 void BatLegend::paintEvent(QPaintEvent*) {
@@ -102,6 +111,12 @@ void BatLegend::paintEvent(QPaintEvent*) {
         y += 4;
     }
     item(batUnreadableColor(), tr("unreadable"), {}, false);
+    // A problem entry: the frame the grid draws around its state's colour.
+    const QRect swatch(10, y + (line - sw) / 2 - 1, sw, sw);
+    p.fillRect(swatch, QColor(batProblemColor()));
+    p.fillRect(swatch.adjusted(3, 3, -3, -3), palette().color(QPalette::Base));
+    p.setPen(palette().color(QPalette::WindowText));
+    p.drawText(16 + sw, y + fm.ascent() + 1, tr("problem entry"));
 }
 
 } // namespace vhdx::ui

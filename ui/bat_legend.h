@@ -19,6 +19,8 @@ namespace vhdx::ui {
 [[nodiscard]] QRgb batClassColor(BatClass c);
 // A cell whose entry lies beyond what the BAT region or the file holds.
 [[nodiscard]] QRgb batUnreadableColor();
+// The frame of an entry with a problem (beyond the end of the file, overlapping...).
+[[nodiscard]] QRgb batProblemColor();
 
 class BatLegend : public QWidget {
     Q_OBJECT

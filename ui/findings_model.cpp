@@ -12,12 +12,6 @@ FindingsModel::FindingsModel(QObject* parent) : QAbstractTableModel(parent) {}
 void FindingsModel::setFindings(std::vector<Finding> findings, const Metadata* metadata) {
     beginResetModel();
     m_findings = std::move(findings);
-    // Most severe first, then by file position: the order a reader works through them.
-    std::stable_sort(m_findings.begin(), m_findings.end(), [](const Finding& a, const Finding& b) {
-        if (a.severity != b.severity)
-            return a.severity > b.severity;
-        return a.offset < b.offset;
-    });
     static const Metadata none;
     m_titles.clear();
     for (const Finding& f : m_findings)
@@ -64,7 +58,10 @@ QVariant FindingsModel::data(const QModelIndex& index, int role) const {
         return index.column() == SeverityColumn ? QVariant(statusColor(status)) : QVariant();
     case Qt::ToolTipRole:
         return qs(f.message) +
-               (f.spec.empty() ? QString() : QStringLiteral("\nMS-VHDX §") + qs(f.spec));
+               (f.spec.empty() ? QString() : QStringLiteral("\nMS-VHDX §") + qs(f.spec)) +
+               QStringLiteral("\n\n") + qs(codeAdvice(f.code));
+    case AdviceRole:
+        return qs(codeAdvice(f.code));
     case Qt::TextAlignmentRole:
         return index.column() == OffsetColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
                                               : QVariant();

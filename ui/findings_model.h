@@ -1,6 +1,7 @@
 #pragma once
-// The findings as a table (severity, code, structure, offset, message), and a proxy that
-// filters them by severity.
+// The findings as a table (severity, code, structure, offset, message), in the order given
+// (the viewer gives the verdict's: most severe problem first, each root cause before its
+// symptoms), and a proxy that filters them by severity.
 #include <QAbstractTableModel>
 #include <QSortFilterProxyModel>
 
@@ -27,6 +28,7 @@ class FindingsModel : public QAbstractTableModel {
         OffsetRole,                  // qulonglong
         SpecRole,                    // QString, MS-VHDX section
         SortRole,                    // numeric for severity and offset
+        AdviceRole,                  // QString: what the code means and what to do
     };
 
     explicit FindingsModel(QObject* parent = nullptr);

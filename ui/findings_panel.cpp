@@ -14,7 +14,7 @@ namespace vhdx::ui {
 
 FindingsPanel::FindingsPanel(QWidget* parent)
     : QWidget(parent), m_model(new FindingsModel(this)), m_filter(new FindingsFilterModel(this)),
-      m_view(new QTableView(this)), m_note(new QLabel(this)) {
+      m_view(new QTableView(this)), m_note(new QLabel(this)), m_hidden(new QLabel(this)) {
     m_filter->setSourceModel(m_model);
     m_view->setModel(m_filter);
     m_view->setObjectName(QStringLiteral("findingsView"));
@@ -33,6 +33,15 @@ FindingsPanel::FindingsPanel(QWidget* parent)
     m_view->setColumnWidth(FindingsModel::StructureColumn, 150);
     m_view->setColumnWidth(FindingsModel::OffsetColumn, 90);
 
+    // At least four rows in sight, whatever the splitter does.
+    m_view->setMinimumHeight(m_view->horizontalHeader()->sizeHint().height() +
+                             4 * m_view->verticalHeader()->defaultSectionSize() +
+                             2 * m_view->frameWidth() + 4);
+    m_hidden->setObjectName(QStringLiteral("findingsHidden"));
+    m_hidden->setWordWrap(true);
+    m_hidden->setForegroundRole(QPalette::PlaceholderText);
+    m_hidden->hide();
+
     auto* bar = new QHBoxLayout;
     auto* title = new QLabel(tr("<b>Findings</b>"), this);
     bar->addWidget(title);
@@ -47,8 +56,10 @@ FindingsPanel::FindingsPanel(QWidget* parent)
         b->setAutoRaise(true);
         b->setToolTip(
             tr("Show or hide %1 findings").arg(QString::fromUtf8(severityName(s).data())));
-        connect(b, &QToolButton::toggled, this,
-                [this, s](bool on) { m_filter->setSeverityShown(s, on); });
+        connect(b, &QToolButton::toggled, this, [this, s](bool on) {
+            m_filter->setSeverityShown(s, on);
+            updateHiddenNote();
+        });
         m_buttons[int(s)] = b;
         bar->addWidget(b);
     }
@@ -60,6 +71,7 @@ FindingsPanel::FindingsPanel(QWidget* parent)
     layout->setContentsMargins(4, 2, 4, 4);
     layout->setSpacing(2);
     layout->addLayout(bar);
+    layout->addWidget(m_hidden);
     layout->addWidget(m_view, 1);
 
     auto activate = [this](const QModelIndex& i) {
@@ -74,6 +86,30 @@ FindingsPanel::FindingsPanel(QWidget* parent)
 void FindingsPanel::setFindings(std::vector<Finding> findings, const Metadata* metadata) {
     m_model->setFindings(std::move(findings), metadata);
     updateButtons();
+    updateHiddenNote();
+}
+
+void FindingsPanel::selectRow(int row) {
+    const QModelIndex i = m_filter->index(row, 0);
+    if (!i.isValid())
+        return;
+    m_view->setCurrentIndex(i);
+    m_view->scrollTo(i);
+}
+
+QString FindingsPanel::hiddenText() const {
+    const int all = m_model->rowCount();
+    if (all == 0 || m_filter->rowCount() > 0)
+        return {};
+    return tr("All %n finding(s) are hidden by the severity filter: turn a button on to show "
+              "them.",
+              nullptr, all);
+}
+
+void FindingsPanel::updateHiddenNote() {
+    const QString text = hiddenText();
+    m_hidden->setText(text);
+    m_hidden->setVisible(!text.isEmpty());
 }
 
 void FindingsPanel::setNote(const QString& note) {

@@ -23,6 +23,10 @@ class FindingsPanel : public QWidget {
     void setFindings(std::vector<Finding> findings, const Metadata* metadata = nullptr);
     // Shown above the list while the BAT scan runs ("BAT scan running: findings so far").
     void setNote(const QString& note);
+    // Makes a row of the list (as shown) current and visible.
+    void selectRow(int row);
+    // Says so when the severity filter hides every finding (empty while some are shown).
+    [[nodiscard]] QString hiddenText() const;
 
     [[nodiscard]] FindingsModel* model() const { return m_model; }
     [[nodiscard]] FindingsFilterModel* filterModel() const { return m_filter; }
@@ -34,11 +38,13 @@ class FindingsPanel : public QWidget {
 
   private:
     void updateButtons();
+    void updateHiddenNote();
 
     FindingsModel* m_model;
     FindingsFilterModel* m_filter;
     QTableView* m_view;
     QLabel* m_note;
+    QLabel* m_hidden;
     QToolButton* m_buttons[3];
 };
 

@@ -1,8 +1,6 @@
 #include "header_comparison_model.h"
 
 #include <QFont>
-#include <QGuiApplication>
-#include <QPalette>
 
 #include <functional>
 
@@ -21,17 +19,6 @@ QString yes(bool b) {
 }
 NodeStatus okIf(bool b, NodeStatus otherwise = NodeStatus::Warning) {
     return b ? NodeStatus::Ok : otherwise;
-}
-
-// A differing row: the palette's base blended towards amber, so the palette's own text
-// colour stays readable on it in light and dark palettes alike.
-QColor differsBackground() {
-    const QColor base = QGuiApplication::palette().color(QPalette::Base);
-    const QColor amber(0xff, 0xb3, 0x00);
-    const double a = base.lightnessF() > 0.5 ? 0.28 : 0.22;
-    return QColor::fromRgbF(float(base.redF() * (1 - a) + amber.redF() * a),
-                            float(base.greenF() * (1 - a) + amber.greenF() * a),
-                            float(base.blueF() * (1 - a) + amber.blueF() * a));
 }
 
 } // namespace
@@ -133,7 +120,7 @@ QVariant HeaderComparisonModel::data(const QModelIndex& index, int role) const {
             return statusColor(row.status[h]);
         return {};
     case Qt::BackgroundRole:
-        return row.differs ? QVariant(differsBackground()) : QVariant();
+        return row.differs ? QVariant(markedRowBackground()) : QVariant();
     case Qt::FontRole:
         if (row.differs) {
             QFont f;

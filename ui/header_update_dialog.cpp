@@ -12,6 +12,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScreen>
+#include <QScrollArea>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -33,25 +35,26 @@ QLabel* note(const QString& text, QWidget* parent) {
 
 HeaderUpdateDialog::HeaderUpdateDialog(const QString& path, QWidget* parent)
     : QDialog(parent), m_path(QFileInfo(path).absoluteFilePath()), m_fileWriteGuid(Guid::random()),
-      m_dataWriteGuid(Guid::random()), m_intro(new QLabel(this)), m_table(new QTableWidget(this)),
-      m_steps(new QLabel(this)),
+      m_dataWriteGuid(Guid::random()), m_scroll(new QScrollArea(this)), m_intro(new QLabel(this)),
+      m_table(new QTableWidget(this)), m_steps(new QLabel(this)),
       m_backup(new QCheckBox(tr("&Back up the header section first (the first 1 MiB)"), this)),
       m_backupPath(new QLineEdit(defaultBackupPath(m_path), this)),
       m_browse(new QPushButton(tr("B&rowse..."), this)),
-      m_renewData(new QCheckBox(tr("Also renew &DataWriteGuid"), this)),
+      m_renewData(new QCheckBox(tr("Also renew the &data write GUID"), this)),
       m_refusal(new QLabel(this)),
-      m_confirm(new QCheckBox(
-          tr("&I understand this writes to %1").arg(QDir::toNativeSeparators(m_path)), this)) {
+      m_confirm(new QCheckBox(tr("&I understand that this writes to the file:"), this)),
+      m_target(new QLabel(QDir::toNativeSeparators(m_path), this)) {
     setObjectName(QStringLiteral("headerUpdateDialog"));
     setWindowTitle(tr("Update Headers — %1").arg(QFileInfo(m_path).fileName()));
     m_intro->setWordWrap(true);
     m_intro->setText(
         tr("<b>Rewrite both headers of %1.</b> Each gets a higher sequence number and a new "
-           "FileWriteGuid; every other byte of the 4 KiB header is kept. Region tables, metadata, "
-           "BAT, log and data are not touched.")
+           "file write GUID; every other byte of the 4 KiB header is kept. Region tables, "
+           "metadata, BAT, log and data are not touched.")
             .arg(QFileInfo(m_path).fileName().toHtmlEscaped()));
     buildTable();
     m_steps->setWordWrap(true);
+    m_steps->setObjectName(QStringLiteral("writeSteps"));
 
     auto* options = new QGroupBox(tr("Options"), this);
     auto* pathRow = new QHBoxLayout;
@@ -71,15 +74,40 @@ HeaderUpdateDialog::HeaderUpdateDialog(const QString& path, QWidget* parent)
     optionsLayout->addWidget(m_renewData);
     optionsLayout->addWidget(
         note(tr("Only when user-visible data inside the virtual disk was changed by something "
-                "that did not renew it. Backup tools treat a new DataWriteGuid as \"data "
+                "that did not renew it. Backup tools treat a new data write GUID as \"data "
                 "changed\", and differencing disks created from this image record it as their "
                 "parent_linkage: renewing it breaks their link to this parent."),
              options));
 
+    // What is explained scrolls; what decides stays below it, always in sight.
+    auto* content = new QWidget(m_scroll);
+    auto* contentLayout = new QVBoxLayout(content);
+    contentLayout->setSpacing(8);
+    contentLayout->addWidget(m_intro);
+    contentLayout->addWidget(m_table);
+    contentLayout->addWidget(m_steps);
+    contentLayout->addWidget(options);
+    contentLayout->addStretch(1);
+    m_scroll->setObjectName(QStringLiteral("planScroll"));
+    m_scroll->setWidget(content);
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+
     m_refusal->setObjectName(QStringLiteral("refusal"));
     m_refusal->setWordWrap(true);
-    m_refusal->setStyleSheet(
-        QStringLiteral("color: %1; font-weight: bold").arg(statusColor(NodeStatus::Error).name()));
+    m_refusal->setTextFormat(Qt::PlainText); // it may quote a path
+    QFont bold = m_refusal->font();
+    bold.setBold(true);
+    m_refusal->setFont(bold);
+    QPalette refusalPalette = m_refusal->palette();
+    refusalPalette.setColor(QPalette::WindowText, statusColor(NodeStatus::Error, palette()));
+    m_refusal->setPalette(refusalPalette);
+    m_target->setObjectName(QStringLiteral("targetPath"));
+    m_target->setTextFormat(Qt::PlainText);
+    m_target->setWordWrap(true);
+    m_target->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_target->setContentsMargins(22, 0, 0, 0);
 
     auto* buttons = new QDialogButtonBox(this);
     m_update = buttons->addButton(tr("&Update Headers"), QDialogButtonBox::AcceptRole);
@@ -92,15 +120,11 @@ HeaderUpdateDialog::HeaderUpdateDialog(const QString& path, QWidget* parent)
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
     auto* layout = new QVBoxLayout(this);
-    layout->setSpacing(8);
-    layout->addWidget(m_intro);
-    layout->addSpacing(4);
-    layout->addWidget(m_table);
-    layout->addSpacing(4);
-    layout->addWidget(m_steps);
-    layout->addWidget(options);
+    layout->setSpacing(6);
+    layout->addWidget(m_scroll, 1);
     layout->addWidget(m_refusal);
     layout->addWidget(m_confirm);
+    layout->addWidget(m_target);
     layout->addWidget(buttons);
 
     connect(m_backup, &QCheckBox::toggled, this, &HeaderUpdateDialog::replan);
@@ -109,9 +133,22 @@ HeaderUpdateDialog::HeaderUpdateDialog(const QString& path, QWidget* parent)
     connect(m_confirm, &QCheckBox::toggled, this, &HeaderUpdateDialog::updateButtons);
     connect(m_browse, &QPushButton::clicked, this, &HeaderUpdateDialog::browse);
     replan();
-    // The wrapped labels need less height at the final width than at the size hint's.
-    const int w = std::max(sizeHint().width(), 780);
-    resize(w, layout->hasHeightForWidth() ? layout->totalHeightForWidth(w) : sizeHint().height());
+    fitToScreen();
+}
+
+// As large as the content wants, at most the available part of the screen; the minimum keeps
+// the decision (refusal, tick, buttons) and a few lines of the plan.
+void HeaderUpdateDialog::fitToScreen() {
+    const QRect avail = screen() ? screen()->availableGeometry() : QRect(0, 0, 1024, 700);
+    QWidget* content = m_scroll->widget();
+    const int w = std::min(std::max(content->sizeHint().width() + 40, 780), avail.width() - 40);
+    const int contentHeight = content->hasHeightForWidth() ? content->heightForWidth(w - 30)
+                                                           : content->sizeHint().height();
+    const int fixedPart = m_refusal->sizeHint().height() + m_confirm->sizeHint().height() +
+                          m_target->heightForWidth(w - 30) + 120;
+    const int h = std::min(contentHeight + fixedPart, avail.height() - 60);
+    setMinimumSize(std::min(420, avail.width() - 20), std::min(360, avail.height() - 20));
+    resize(w, std::max(h, minimumHeight()));
 }
 
 QString HeaderUpdateDialog::defaultBackupPath(const QString& path) {

@@ -2,6 +2,8 @@
 // The confirmation dialog of Tools > Update Headers (format §5 "Updating the headers"): the
 // plan as a before/after table in write order, the backup and DataWriteGuid options, what the
 // two-step write does, and an explicit "I understand" tick before "Update Headers" is enabled.
+// The explanations scroll; the refusal, the tick and the buttons stay in sight at any size,
+// and the dialog never grows past its screen.
 // The plan is made again whenever an option changes; the dialog itself writes nothing: the
 // caller applies plan() with options() once the dialog is accepted.
 #include <QDialog>
@@ -13,6 +15,7 @@ class QCheckBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
+class QScrollArea;
 class QTableWidget;
 
 namespace vhdx::ui {
@@ -52,6 +55,8 @@ class HeaderUpdateDialog : public QDialog {
     [[nodiscard]] QPushButton* updateButton() const { return m_update; }
     [[nodiscard]] QPushButton* cancelButton() const { return m_cancel; }
     [[nodiscard]] QLabel* refusalLabel() const { return m_refusal; }
+    [[nodiscard]] QLabel* stepsLabel() const { return m_steps; }
+    [[nodiscard]] QScrollArea* scrollArea() const { return m_scroll; }
 
   private:
     void buildTable();
@@ -59,6 +64,7 @@ class HeaderUpdateDialog : public QDialog {
     void fillStep(int step);
     void updateButtons();
     void browse();
+    void fitToScreen();
     [[nodiscard]] QString stepsText() const;
 
     QString m_path;
@@ -68,6 +74,7 @@ class HeaderUpdateDialog : public QDialog {
     HeaderUpdateOptions m_options;
     HeaderUpdatePlan m_plan;
 
+    QScrollArea* m_scroll;
     QLabel* m_intro;
     QTableWidget* m_table;
     QLabel* m_steps;
@@ -77,6 +84,7 @@ class HeaderUpdateDialog : public QDialog {
     QCheckBox* m_renewData;
     QLabel* m_refusal;
     QCheckBox* m_confirm;
+    QLabel* m_target;
     QPushButton* m_update = nullptr;
     QPushButton* m_cancel = nullptr;
 };

@@ -8,6 +8,7 @@
 #include "display_format.h"
 #include "header_update_dialog.h"
 #include "status_style.h"
+#include "vhdx/schema/structures.h"
 
 namespace vhdx::ui {
 
@@ -53,19 +54,26 @@ void HeaderUpdateDialog::fillTable() {
     for (int step = 0; step < 2; ++step)
         fillStep(step);
     m_table->resizeRowsToContents();
-    // Every row visible without scrolling: the table is what the user confirms.
+    // Every row visible without scrolling the table: the table is what the user confirms
+    // (the dialog's scroll area scrolls it with the rest).
     int h = m_table->horizontalHeader()->sizeHint().height() + 2 * m_table->frameWidth();
     for (int r = 0; r < m_table->rowCount(); ++r)
         h += m_table->rowHeight(r);
-    m_table->setFixedHeight(h);
+    m_table->setMinimumHeight(h);
+    m_table->setMaximumHeight(h);
 }
 
 void HeaderUpdateDialog::fillStep(int step) {
     const int base = step * RowsPerStep;
     const HeaderSlotPlan& s = m_plan.steps[step];
     const bool known = m_plan.allowed;
-    const QString names[RowsPerStep] = {
-        {}, tr("Validity"), tr("SequenceNumber"), tr("FileWriteGuid"), tr("DataWriteGuid")};
+    namespace hs = schema::header;
+    // The schema's labels, as in the structure tree and the header comparison.
+    const QString names[RowsPerStep] = {{},
+                                        tr("Validity"),
+                                        qs(hs::sequenceNumber.label),
+                                        qs(hs::fileWriteGuid.label),
+                                        qs(hs::dataWriteGuid.label)};
     for (int row = ValidityRow; row < RowsPerStep; ++row) {
         m_table->setItem(base + row, FieldColumn, item(names[row]));
         m_table->setItem(base + row, BeforeColumn, item(known ? QString() : tr("—")));

@@ -1,7 +1,9 @@
+// The hex view's geometry, scrolling and painting; input and copying are in
+// hex_view_input.cpp.
 #include "hex_view.h"
 
+#include <QEvent>
 #include <QFontDatabase>
-#include <QMouseEvent>
 #include <QPainter>
 #include <QScrollBar>
 
@@ -24,11 +26,17 @@ int offsetDigits(uint64_t size) {
         ++digits;
     return digits;
 }
+QColor blend(const QColor& a, const QColor& b, double t) {
+    return QColor::fromRgbF(float(a.redF() * (1 - t) + b.redF() * t),
+                            float(a.greenF() * (1 - t) + b.greenF() * t),
+                            float(a.blueF() * (1 - t) + b.blueF() * t));
+}
 } // namespace
 
 HexView::HexView(QWidget* parent) : QAbstractScrollArea(parent) {
     setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    setFocusPolicy(Qt::StrongFocus);
     viewport()->setCursor(Qt::IBeamCursor);
     connect(verticalScrollBar(), &QScrollBar::valueChanged, this, [this](int v) {
         // Scaled bar: its value is a fraction of the rows, the position keeps the exact row.
@@ -70,6 +78,8 @@ void HexView::setSource(const ByteSource* source) {
     m_highlight.clear();
     m_cacheStart = UINT64_MAX;
     m_firstRow = 0;
+    m_anchor = m_caret = 0;
+    m_hasSelection = false;
     updateMetrics();
     verticalScrollBar()->setValue(0);
     viewport()->update();
@@ -89,6 +99,18 @@ void HexView::setHighlight(std::vector<ByteRange> ranges) {
 void HexView::scrollToOffset(uint64_t fileOffset) {
     const uint64_t row = fileOffset / bytesPerRow;
     setFirstRow(row > uint64_t(visibleRows() / 3) ? row - uint64_t(visibleRows() / 3) : 0);
+}
+
+void HexView::scrollToRow(uint64_t row) {
+    setFirstRow(row);
+}
+
+void HexView::ensureVisible(uint64_t fileOffset) {
+    const uint64_t row = fileOffset / bytesPerRow;
+    if (row < m_firstRow)
+        setFirstRow(row);
+    else if (row >= m_firstRow + uint64_t(visibleRows()))
+        setFirstRow(row - uint64_t(visibleRows()) + 1);
 }
 
 void HexView::setFirstRow(uint64_t row) {
@@ -138,6 +160,16 @@ bool HexView::highlighted(uint64_t off) const {
     return false;
 }
 
+bool HexView::selected(uint64_t off) const {
+    return m_hasSelection && off >= selectionStart() && off - selectionStart() < selectionLength();
+}
+
+uint64_t HexView::selectionLength() const {
+    if (!m_hasSelection || m_size == 0)
+        return 0;
+    return std::max(m_anchor, m_caret) - selectionStart() + 1;
+}
+
 const QByteArray& HexView::visibleBytes(uint64_t firstRow, int rows) const {
     const uint64_t start = firstRow * bytesPerRow;
     const uint64_t len = std::min<uint64_t>(uint64_t(rows) * bytesPerRow, m_size - start);
@@ -161,8 +193,12 @@ void HexView::paintEvent(QPaintEvent*) {
     const uint64_t first = m_firstRow;
     const int rows = int(std::min<uint64_t>(rowCount() - first, uint64_t(visibleRows() + 1)));
     const QByteArray& bytes = visibleBytes(first, rows);
-    const QColor hlBack = pal.color(QPalette::Highlight);
-    const QColor hlText = pal.color(QPalette::HighlightedText);
+    // The user's selection in the highlight colours; the selected field's bytes marked with a
+    // tint of them, on which the normal text stays readable.
+    const QColor selBack = pal.color(QPalette::Highlight);
+    const QColor selText = pal.color(QPalette::HighlightedText);
+    const QColor markBack = blend(pal.color(QPalette::Base), selBack, 0.3);
+    const QColor text = pal.color(QPalette::Text);
     const QColor dim = pal.color(QPalette::PlaceholderText);
     const int digits = offsetDigits(m_size);
     for (int r = 0; r < rows; ++r) {
@@ -175,22 +211,32 @@ void HexView::paintEvent(QPaintEvent*) {
             const qsizetype idx = qsizetype(r) * bytesPerRow + i;
             if (idx >= bytes.size())
                 break;
+            const uint64_t off = rowOffset + uint64_t(i);
             const auto byte = uint8_t(bytes[idx]);
             const int hx = m_hexX + hexColumn(i) * m_charWidth;
             const int ax = m_asciiX + i * m_charWidth;
-            const bool hl = highlighted(rowOffset + uint64_t(i));
-            if (hl) {
-                // Join neighbouring highlighted bytes into one band.
-                const bool nextHl = i + 1 < bytesPerRow && highlighted(rowOffset + uint64_t(i) + 1);
+            const bool sel = selected(off);
+            const bool hl = !sel && highlighted(off);
+            if (sel || hl) {
+                // Join neighbouring marked bytes into one band.
+                const bool next =
+                    i + 1 < bytesPerRow &&
+                    (sel ? selected(off + 1) : highlighted(off + 1) && !selected(off + 1));
                 const int w =
-                    nextHl ? (hexColumn(i + 1) - hexColumn(i)) * m_charWidth : 2 * m_charWidth;
-                p.fillRect(QRect(hx, y, w, m_lineHeight), hlBack);
-                p.fillRect(QRect(ax, y, m_charWidth, m_lineHeight), hlBack);
+                    next ? (hexColumn(i + 1) - hexColumn(i)) * m_charWidth : 2 * m_charWidth;
+                p.fillRect(QRect(hx, y, w, m_lineHeight), sel ? selBack : markBack);
+                p.fillRect(QRect(ax, y, m_charWidth, m_lineHeight), sel ? selBack : markBack);
             }
-            p.setPen(hl ? hlText : (byte == 0 ? dim : pal.color(QPalette::Text)));
+            p.setPen(sel ? selText : (byte == 0 && !hl ? dim : text));
             p.drawText(hx, y + ascent, QStringLiteral("%1").arg(byte, 2, 16, QLatin1Char('0')));
             const QChar c = byte >= 0x20 && byte < 0x7f ? QChar(byte) : QLatin1Char('.');
             p.drawText(ax, y + ascent, QString(c));
+            if (m_hasSelection && off == m_caret) {
+                p.setPen(QPen(hasFocus() ? text : dim, 1));
+                p.setBrush(Qt::NoBrush);
+                p.drawRect(QRect(hx - 1, y, 2 * m_charWidth + 1, m_lineHeight - 1));
+                p.drawRect(QRect(ax, y, m_charWidth - 1, m_lineHeight - 1));
+            }
         }
     }
     const int sepX = m_asciiX - m_charWidth;
@@ -233,12 +279,6 @@ QRect HexView::byteRect(uint64_t fileOffset) const {
 void HexView::resizeEvent(QResizeEvent* event) {
     QAbstractScrollArea::resizeEvent(event);
     updateScrollBar();
-}
-
-void HexView::mousePressEvent(QMouseEvent* event) {
-    const qint64 off = offsetAt(event->position().toPoint());
-    if (off >= 0 && event->button() == Qt::LeftButton)
-        emit byteClicked(quint64(off));
 }
 
 void HexView::changeEvent(QEvent* event) {

@@ -18,9 +18,7 @@ std::unique_ptr<ImageSession> ImageSession::open(const QString& path, QString& e
 
 ImageSession::ImageSession(std::unique_ptr<Image> image, QString path)
     : m_image(std::move(image)), m_path(std::move(path)), m_findings(m_image->findings().items()) {
-    DocumentOptions options;
-    options.scanDone = false;
-    m_document = buildDocument(*m_image, m_findings, options);
+    rebuild(false);
     connect(&m_watcher, &QFutureWatcher<bool>::finished, this, &ImageSession::onScanEnded);
 }
 
@@ -29,8 +27,23 @@ ImageSession::~ImageSession() {
     m_watcher.waitForFinished();
 }
 
+void ImageSession::rebuild(bool scanDone) {
+    DocumentOptions options;
+    options.scanDone = scanDone;
+    m_document = buildDocument(*m_image, m_findings, options);
+    m_verdict = assessImage(*m_image, m_findings);
+}
+
+std::vector<Finding> ImageSession::orderedFindings() const {
+    std::vector<Finding> out;
+    out.reserve(m_findings.size());
+    for (size_t i : findingOrder(m_verdict))
+        out.push_back(m_findings[i]);
+    return out;
+}
+
 bool ImageSession::isVhdx() const {
-    return m_image->identifier().signatureValid;
+    return m_image->isVhdx();
 }
 
 void ImageSession::startScan() {
@@ -39,7 +52,7 @@ void ImageSession::startScan() {
     if (!m_image->batReader()) {
         // Nothing to scan; the parse findings already say why.
         m_scanDone = true;
-        m_document = buildDocument(*m_image, m_findings);
+        rebuild(true);
         emit scanFinished(false);
         return;
     }
@@ -77,7 +90,7 @@ void ImageSession::onScanEnded() {
     m_scanning = false;
     m_scanDone = true;
     m_findings = m_image->findings().items();
-    m_document = buildDocument(*m_image, m_findings);
+    rebuild(true);
     emit scanFinished(m_watcher.future().result());
 }
 

@@ -13,6 +13,7 @@
 
 #include "vhdx/document/document.h"
 #include "vhdx/findings.h"
+#include "vhdx/verdict.h"
 
 namespace vhdx {
 class Image;
@@ -41,8 +42,12 @@ class ImageSession : public QObject {
     [[nodiscard]] bool scanDone() const { return m_scanDone; }
     // The parse findings until the scan finished, then all of them.
     [[nodiscard]] const std::vector<Finding>& findings() const { return m_findings; }
+    // The findings in the verdict's order: group by group, each cause before its symptoms.
+    [[nodiscard]] std::vector<Finding> orderedFindings() const;
     // The decoded document of what is known now (rebuilt when the scan finishes).
     [[nodiscard]] std::shared_ptr<const Document> document() const { return m_document; }
+    // Core's verdict on what is known now (renewed when the scan finishes).
+    [[nodiscard]] const Verdict& verdict() const { return m_verdict; }
 
   signals:
     void scanProgress(quint64 done, quint64 total);
@@ -51,11 +56,13 @@ class ImageSession : public QObject {
   private:
     ImageSession(std::unique_ptr<Image> image, QString path);
     void onScanEnded();
+    void rebuild(bool scanDone);
 
     std::unique_ptr<Image> m_image;
     QString m_path;
     std::vector<Finding> m_findings;
     std::shared_ptr<const Document> m_document;
+    Verdict m_verdict;
     QFutureWatcher<bool> m_watcher;
     std::atomic<bool> m_cancel{false};
     std::atomic<int> m_lastPermille{-1};

@@ -6,10 +6,13 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFrame>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPushButton>
 #include <QSaveFile>
 #include <QScreen>
 #include <QSettings>
@@ -17,14 +20,18 @@
 #include <QStatusBar>
 #include <QStyle>
 #include <QToolBar>
+#include <QVBoxLayout>
 
 #include <algorithm>
 
 #include "display_format.h"
+#include "file_change_watcher.h"
+#include "findings_panel.h"
 #include "header_update_action.h"
 #include "image_session.h"
 #include "image_view.h"
 #include "status_summary.h"
+#include "verdict_page.h"
 #include "vhdx/image.h"
 #include "vhdx/report.h"
 
@@ -35,19 +42,64 @@ constexpr int maxRecent = 10;
 const char* const recentKey = "recentFiles";
 } // namespace
 
+namespace {
+const QString emptyText() {
+    return MainWindow::tr("Open a VHDX file with File > Open (Ctrl+O),\nor drop one here.");
+}
+} // namespace
+
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), m_view(new ImageView(this)), m_stack(new QStackedWidget(this)),
+      m_placeholder(new QLabel(emptyText(), this)), m_banner(new QFrame(this)),
+      m_bannerText(new QLabel(m_banner)), m_watcher(new FileChangeWatcher(this)),
       m_summary(new StatusSummary(this)) {
     setObjectName(QStringLiteral("mainWindow"));
     setAcceptDrops(true);
-    auto* placeholder =
-        new QLabel(tr("Open a VHDX file with File > Open (Ctrl+O),\nor drop one here."), this);
-    placeholder->setAlignment(Qt::AlignCenter);
-    placeholder->setStyleSheet(QStringLiteral("color: palette(placeholder-text); font-size: 14pt"));
-    m_stack->addWidget(placeholder);
+    m_placeholder->setObjectName(QStringLiteral("placeholder"));
+    m_placeholder->setAlignment(Qt::AlignCenter);
+    m_placeholder->setWordWrap(true);
+    m_placeholder->setTextFormat(Qt::PlainText); // it may show a path
+    m_placeholder->setForegroundRole(QPalette::PlaceholderText);
+    QFont big = m_placeholder->font();
+    big.setPointSizeF(big.pointSizeF() * 1.4);
+    m_placeholder->setFont(big);
+    m_stack->addWidget(m_placeholder);
     m_stack->addWidget(m_view);
-    setCentralWidget(m_stack);
+
+    // "Changed on disk": above everything, until the file is read again.
+    auto* bannerFrame = static_cast<QFrame*>(m_banner);
+    bannerFrame->setObjectName(QStringLiteral("changeBanner"));
+    bannerFrame->setFrameShape(QFrame::StyledPanel);
+    bannerFrame->setAutoFillBackground(true);
+    bannerFrame->setBackgroundRole(QPalette::ToolTipBase);
+    bannerFrame->setForegroundRole(QPalette::ToolTipText);
+    m_bannerText->setWordWrap(true);
+    m_bannerText->setTextFormat(Qt::PlainText);
+    m_bannerText->setForegroundRole(QPalette::ToolTipText);
+    auto* bannerReload = new QPushButton(tr("&Reload"), m_banner);
+    bannerReload->setObjectName(QStringLiteral("bannerReload"));
+    connect(bannerReload, &QPushButton::clicked, this, &MainWindow::reload);
+    auto* bannerLayout = new QHBoxLayout(m_banner);
+    bannerLayout->setContentsMargins(8, 4, 8, 4);
+    bannerLayout->addWidget(m_bannerText, 1);
+    bannerLayout->addWidget(bannerReload);
+    m_banner->hide();
+    auto* central = new QWidget(this);
+    auto* centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(0, 0, 0, 0);
+    centralLayout->setSpacing(0);
+    centralLayout->addWidget(m_banner);
+    centralLayout->addWidget(m_stack, 1);
+    setCentralWidget(central);
     createActions();
+    connect(m_watcher, &FileChangeWatcher::changedOnDisk, this, &MainWindow::onChangedOnDisk);
+    connect(m_view, &ImageView::actionRequested, this, [this](StepAction a) {
+        if (a == StepAction::Reload)
+            reload();
+        else if (a == StepAction::UpdateHeaders)
+            if (auto* update = findChild<HeaderUpdateAction*>())
+                update->showDialog();
+    });
 
     statusBar()->addPermanentWidget(m_summary);
     connect(m_summary, &StatusSummary::cancelRequested, this, [this] {
@@ -66,7 +118,23 @@ MainWindow::MainWindow(QWidget* parent)
     m_view->restoreLayout(settings.value(QStringLiteral("mainWindow/layout")).toByteArray());
     updateStatus();
     updateActions();
-    new HeaderUpdateAction(this); // Tools > Update Headers..., owned by this window
+    // Tools > Update Headers..., owned by this window; the verdict page's button follows it.
+    auto* update = new HeaderUpdateAction(this);
+    connect(update->action(), &QAction::changed, this, &MainWindow::updateVerdictActions);
+    updateVerdictActions();
+}
+
+void MainWindow::updateVerdictActions() {
+    VerdictPage* page = m_view->verdictPage();
+    if (auto* update = findChild<HeaderUpdateAction*>())
+        page->setActionAvailable(StepAction::UpdateHeaders, update->action()->isEnabled(),
+                                 update->action()->toolTip());
+    const bool have = image() != nullptr;
+    page->setActionAvailable(StepAction::Reload, have, tr("Read the file again and scan its BAT"));
+    page->setActionAvailable(StepAction::CompareHeaders, have,
+                             tr("Header 1 and Header 2 side by side"));
+    page->setActionAvailable(StepAction::ShowBatProblems, have,
+                             tr("The BAT map, at the entries with problems"));
 }
 
 MainWindow::~MainWindow() = default;
@@ -128,26 +196,42 @@ const Image* MainWindow::image() const {
 }
 
 bool MainWindow::openFile(const QString& path) {
+    return openFileKeeping(path, false);
+}
+
+bool MainWindow::openFileKeeping(const QString& path, bool keepView) {
     QString error;
     std::unique_ptr<ImageSession> session = ImageSession::open(path, error);
     if (!session) {
-        showError(tr("Cannot open %1:\n%2").arg(QDir::toNativeSeparators(path), error));
+        // Core's message names the file ("cannot open '/x.vhdx': No such file..."): once.
+        if (!error.isEmpty())
+            error[0] = error[0].toUpper();
+        showError(error);
         return false;
     }
     if (!session->isVhdx()) {
-        showError(tr("%1 is not a VHDX image: it does not start with the \"vhdxfile\" signature.")
-                      .arg(QDir::toNativeSeparators(path)));
+        QString why;
+        for (const Finding& f : session->findings())
+            if (f.code == FindingCode::NotVhdx)
+                why = qs(f.message);
+        showError(tr("%1 is not a VHDX image.\n%2").arg(QFileInfo(path).fileName(), why));
         return false;
     }
+    const ViewState state = m_view->saveViewState();
     m_lastError.clear();
     m_path = QFileInfo(path).absoluteFilePath();
+    m_banner->hide();
     m_view->setSession(std::move(session));
+    if (keepView)
+        m_view->restoreViewState(state);
     m_stack->setCurrentWidget(m_view);
+    m_watcher->watch(m_path);
     setWindowTitle(tr("%1 — VHDX Inspector").arg(QFileInfo(path).fileName()));
     setWindowFilePath(m_path);
     rememberRecent(m_path);
     updateStatus();
     updateActions();
+    updateVerdictActions();
     emit imageChanged();
     return true;
 }
@@ -175,18 +259,47 @@ MainWindow* MainWindow::openInNewWindow(const QString& path) {
 }
 
 void MainWindow::reload() {
-    if (!m_path.isEmpty())
-        openFile(m_path);
+    if (m_path.isEmpty())
+        return;
+    const QString path = m_path;
+    if (openFileKeeping(path, true))
+        return;
+    // The file is gone or unreadable: showing its old picture would be a lie.
+    const QString error = m_lastError;
+    closeImage();
+    m_lastError = error;
+    m_placeholder->setText(tr("%1 could not be read again:\n%2\n\n%3")
+                               .arg(QDir::toNativeSeparators(path), error, emptyText()));
+}
+
+QString MainWindow::changeText() const {
+    return m_banner->isVisible() ? m_bannerText->text() : QString();
+}
+
+void MainWindow::onChangedOnDisk(const QString& what) {
+    m_bannerText->setText(
+        tr("%1 changed on disk since it was read: %2. What is shown is the file as it was; "
+           "reload to see it as it is now.")
+            .arg(QFileInfo(m_path).fileName(), what));
+    m_banner->show();
+    m_summary->setStale(what);
+    m_view->verdictPage()->setStale(what);
+    m_view->findingsPanel()->setNote(
+        tr("The file changed on disk: these findings are about what it was."));
 }
 
 void MainWindow::closeImage() {
     m_view->setSession(nullptr);
+    m_watcher->watch({});
+    m_banner->hide();
     m_path.clear();
+    m_placeholder->setText(emptyText());
     m_stack->setCurrentIndex(0);
     setWindowTitle(tr("VHDX Inspector"));
     setWindowFilePath({});
     updateStatus();
     updateActions();
+    updateVerdictActions();
     emit imageChanged();
 }
 
@@ -221,10 +334,14 @@ void MainWindow::fillRecentMenu() {
     m_recentMenu->clear();
     const QStringList list = recentFiles();
     for (const QString& p : list) {
-        QAction* a =
-            m_recentMenu->addAction(QFileInfo(p).fileName(), this, [this, p] { openFile(p); });
-        a->setToolTip(p);
-        a->setStatusTip(p);
+        // The name, then its folder: two disks of one name in two folders stay apart.
+        const QFileInfo info(p);
+        const QString folder = fontMetrics().elidedText(
+            QDir::toNativeSeparators(info.absolutePath()), Qt::ElideMiddle, 420);
+        QAction* a = m_recentMenu->addAction(QStringLiteral("%1 — %2").arg(info.fileName(), folder),
+                                             this, [this, p] { openFile(p); });
+        a->setToolTip(QDir::toNativeSeparators(p));
+        a->setStatusTip(QDir::toNativeSeparators(p));
     }
     if (list.isEmpty())
         m_recentMenu->addAction(tr("(none)"))->setEnabled(false);

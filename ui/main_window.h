@@ -1,9 +1,12 @@
 #pragma once
 // A top-level window for one image: menus, toolbar, status bar (sizes, disk type, verdict,
-// scan progress), drag-and-drop, recent files and remembered geometry.
+// scan progress), drag-and-drop, recent files and remembered geometry. It watches the open
+// file: a change on disk shows a banner with Reload, and the picture is marked as stale
+// until then; Reload keeps what the user was looking at.
 #include <QMainWindow>
 #include <QPointer>
 
+class QLabel;
 class QMessageBox;
 class QStackedWidget;
 
@@ -13,6 +16,7 @@ class Image;
 
 namespace vhdx::ui {
 
+class FileChangeWatcher;
 class ImageView;
 class StatusSummary;
 
@@ -29,7 +33,9 @@ class MainWindow : public QMainWindow {
     void openFiles(const QStringList& paths);
     // Opens path in a new window; null (and a message here) when it cannot be opened.
     MainWindow* openInNewWindow(const QString& path);
-    // Re-reads the current file from disk (after an external change or a header update).
+    // Re-reads the current file from disk (after an external change or a header update),
+    // keeping the selection, the expanded nodes, the tab and the BAT map's position. A file
+    // that can no longer be read is closed, with a message: no stale picture stays.
     void reload();
     void closeImage();
     bool exportReport(const QString& path, bool json);
@@ -41,6 +47,11 @@ class MainWindow : public QMainWindow {
     [[nodiscard]] ImageView* imageView() const { return m_view; }
     [[nodiscard]] QString lastError() const { return m_lastError; }
     [[nodiscard]] static QStringList recentFiles();
+    // The banner saying the file changed on disk (hidden while it has not).
+    [[nodiscard]] QWidget* changeBanner() const { return m_banner; }
+    [[nodiscard]] QString changeText() const;
+    [[nodiscard]] QMenu* recentMenu() const { return m_recentMenu; }
+    [[nodiscard]] QLabel* placeholder() const { return m_placeholder; }
 
   signals:
     // A new image is shown (open, reload, close).
@@ -64,9 +75,16 @@ class MainWindow : public QMainWindow {
     void exportInteractive();
     void showAbout();
     void saveSettings() const;
+    void onChangedOnDisk(const QString& what);
+    void updateVerdictActions();
+    bool openFileKeeping(const QString& path, bool keepView);
 
     ImageView* m_view;
     QStackedWidget* m_stack;
+    QLabel* m_placeholder;
+    QWidget* m_banner;
+    QLabel* m_bannerText;
+    FileChangeWatcher* m_watcher;
     QString m_path;
     QString m_lastError;
     QPointer<QMessageBox> m_message;

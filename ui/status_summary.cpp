@@ -1,5 +1,6 @@
 #include "status_summary.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QProgressBar>
@@ -41,7 +42,21 @@ void StatusSummary::setProgress(quint64 done, quint64 total) {
     m_progress->setValue(total ? int(done * 1000 / total) : 1000);
 }
 
+void StatusSummary::setStale(const QString& why) {
+    m_stale = why;
+    showSession(m_session);
+}
+
+void StatusSummary::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        showSession(m_session); // the verdict's colour follows the palette
+}
+
 void StatusSummary::showSession(const ImageSession* session) {
+    if (session != m_session)
+        m_stale.clear();
+    m_session = session;
     const bool scanPending = session && !session->scanDone();
     m_progress->setVisible(scanPending);
     m_cancel->setVisible(scanPending);
@@ -58,10 +73,8 @@ void StatusSummary::showSession(const ImageSession* session) {
                              : tr("Virtual size: unknown"));
     m_blockLabel->setText(md.blockSize ? tr("Block size: %1").arg(formatSize(*md.blockSize))
                                        : tr("Block size: unknown"));
-    const QString type = md.hasParent              ? tr("differencing")
-                         : md.leaveBlocksAllocated ? tr("fixed")
-                                                   : tr("dynamic");
-    m_typeLabel->setText(tr("Type: %1").arg(type));
+    // Core's word: "unknown" when the File Parameters were not read, never a guess.
+    m_typeLabel->setText(tr("Type: %1").arg(qs(diskTypeName(diskType(md)))));
     size_t errors = 0;
     size_t warnings = 0;
     for (const Finding& f : session->findings()) {
@@ -73,14 +86,29 @@ void StatusSummary::showSession(const ImageSession* session) {
         parts << (errors == 1 ? tr("1 error") : tr("%1 errors").arg(errors));
     if (warnings)
         parts << (warnings == 1 ? tr("1 warning") : tr("%1 warnings").arg(warnings));
-    QString verdict = parts.isEmpty() ? tr("clean") : parts.join(QStringLiteral(", "));
+    // Core's verdict: "clean" only when nothing is wrong, pending or unchecked.
+    const Verdict& v = session->verdict();
+    QString verdict = qs(verdictWord(v));
+    if (!parts.isEmpty())
+        verdict += QStringLiteral(" (%1)").arg(parts.join(QStringLiteral(", ")));
     if (scanPending)
-        verdict += tr(" so far");
-    const NodeStatus worst = errors     ? NodeStatus::Error
-                             : warnings ? NodeStatus::Warning
-                                        : NodeStatus::Ok;
-    m_verdictLabel->setText(
-        QStringLiteral("<b style='color:%1'>%2</b>").arg(statusColor(worst).name(), verdict));
+        verdict += tr(", so far");
+    NodeStatus worst = v.clean ? NodeStatus::Ok : NodeStatus::Warning;
+    if (v.usable == Usability::No || v.usable == Usability::Damaged)
+        worst = NodeStatus::Error;
+    if (!m_stale.isEmpty()) {
+        verdict = tr("changed on disk: reload");
+        worst = NodeStatus::Warning;
+    }
+    m_verdictLabel->setTextFormat(Qt::PlainText);
+    m_verdictLabel->setText(verdict);
+    QFont bold = m_verdictLabel->font();
+    bold.setBold(true);
+    m_verdictLabel->setFont(bold);
+    QPalette pal = palette();
+    pal.setColor(QPalette::WindowText, statusColor(worst, palette()));
+    m_verdictLabel->setPalette(pal);
+    m_verdictLabel->setToolTip(qs(v.summary));
 }
 
 } // namespace vhdx::ui

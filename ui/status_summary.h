@@ -18,6 +18,11 @@ class StatusSummary : public QWidget {
     // Refreshes everything from the session (null: an empty window).
     void showSession(const ImageSession* session);
     void setProgress(quint64 done, quint64 total);
+    // The file changed on disk since it was read: the verdict no longer stands.
+    void setStale(const QString& why);
+
+  protected:
+    void changeEvent(QEvent* event) override;
 
   signals:
     void cancelRequested();
@@ -29,6 +34,8 @@ class StatusSummary : public QWidget {
     QProgressBar* m_progress;
     QToolButton* m_cancel;
     QLabel* m_verdictLabel;
+    const ImageSession* m_session = nullptr;
+    QString m_stale;
 };
 
 } // namespace vhdx::ui

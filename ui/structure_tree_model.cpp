@@ -64,7 +64,7 @@ QVariant StructureTreeModel::data(const QModelIndex& index, int role) const {
         case OffsetColumn:
             return n.offset() ? formatOffset(*n.offset()) : QString();
         case SizeColumn:
-            return n.offset() && n.size() ? QString::number(n.size()) : QString();
+            return n.offset() && n.size() ? formatBytes(n.size()) : QString();
         case StatusColumn:
             return statusText(n.status);
         }
@@ -79,6 +79,8 @@ QVariant StructureTreeModel::data(const QModelIndex& index, int role) const {
         }
         return {};
     case Qt::ToolTipRole:
+        if (index.column() == SizeColumn && n.size())
+            return tr("%1 bytes").arg(formatCount(n.size()));
         if (n.reason.empty())
             return index.column() == ValueColumn ? QVariant(qs(n.value)) : QVariant();
         return statusText(n.status) + QStringLiteral(": ") + qs(n.reason);

@@ -85,6 +85,59 @@ std::optional<BatEntry> BatReader::entry(uint64_t index) const {
     return BatEntry{le64(page->bytes.data() + (index - pageNo * kPageEntries) * 8)};
 }
 
+std::optional<uint64_t> BatReader::indexAtFileOffset(uint64_t fileOffset) const {
+    if (fileOffset < m_offset)
+        return std::nullopt;
+    const uint64_t index = (fileOffset - m_offset) / schema::bat_entry::size;
+    return index < m_geo.totalEntries ? std::optional<uint64_t>(index) : std::nullopt;
+}
+
+std::string_view batProblemText(BatProblem p) {
+    switch (p) {
+    case BatProblem::InvalidState:
+        return "its state is not defined for this slot";
+    case BatProblem::ReservedBits:
+        return "reserved bits 3-19 are set";
+    case BatProblem::BeyondEof:
+        return "its block ends beyond the end of the file";
+    case BatProblem::OverlapsStructure:
+        return "its block overlaps a structure of the file";
+    case BatProblem::OverlapsBlock:
+        return "its block overlaps another block";
+    case BatProblem::SectorBitmapMissing:
+        return "its chunk has partially present blocks but this sector bitmap is not present";
+    case BatProblem::Count:
+        break;
+    }
+    return {};
+}
+
+FindingCode batProblemCode(BatProblem p) {
+    switch (p) {
+    case BatProblem::InvalidState:
+        return FindingCode::BatEntryStateInvalid;
+    case BatProblem::ReservedBits:
+        return FindingCode::BatEntryReservedBits;
+    case BatProblem::BeyondEof:
+        return FindingCode::BatEntryBeyondEof;
+    case BatProblem::OverlapsStructure:
+    case BatProblem::OverlapsBlock:
+        return FindingCode::BatEntryOverlap;
+    case BatProblem::SectorBitmapMissing:
+    case BatProblem::Count:
+        break;
+    }
+    return FindingCode::BatSectorBitmapMissing;
+}
+
+uint32_t BatScanResult::problemsOf(uint64_t index) const {
+    uint32_t mask = 0;
+    for (size_t p = 0; p < batProblemCount; ++p)
+        if (std::binary_search(problems[p].listed.begin(), problems[p].listed.end(), index))
+            mask |= 1u << p;
+    return mask;
+}
+
 bool BatReader::readRange(uint64_t first, uint64_t count, std::vector<BatEntry>& out) const {
     out.clear();
     if (first >= m_readable || count > m_readable - first)

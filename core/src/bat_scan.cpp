@@ -8,13 +8,16 @@
 #include "vhdx/byte_source.h"
 #include "vhdx/bytes.h"
 #include "vhdx/findings.h"
+#include "vhdx/text_format.h"
 
 namespace vhdx {
 
 namespace {
 
-// A problem seen on many entries: reported once, with a count and the first index.
+// A problem seen on many entries: reported once, with a count and the first index; the
+// first entries are listed for the viewer (BatScanResult::problems).
 struct Tally {
+    BatProblemList* list = nullptr; // shared by the two kinds of invalid state
     uint64_t count = 0;
     uint64_t first = 0;
     uint64_t firstRaw = 0;
@@ -25,6 +28,9 @@ struct Tally {
             firstRaw = raw;
             detail = why;
         }
+        ++list->count;
+        if (list->listed.size() < BatProblemList::maxListed)
+            list->listed.push_back(index); // the scan walks the table in order: sorted
     }
 };
 
@@ -65,17 +71,17 @@ struct Scanner {
                  it != locate->end() && *it < end; ++it)
                 result.located.push_back({*it, index, isBitmap});
         if (addOverflows(start, bytes, end) || end > src.size()) {
-            beyondEof.note(index, e.raw,
-                           "ends at " + std::to_string(start) + " + " + std::to_string(bytes));
+            beyondEof.note(index, e.raw, "block " + formatRange(start, bytes));
             return;
         }
         for (const ReservedRange& r : reserved)
             if (rangesOverlap(start, bytes, r.offset, r.length)) {
-                overlapStructure.note(index, e.raw, r.name);
+                overlapStructure.note(index, e.raw,
+                                      "block " + formatRange(start, bytes) + " on " + r.name);
                 return;
             }
         if (occupancy.claim(e.fileOffsetMB(), bytes / MiB))
-            overlapBlock.note(index, e.raw);
+            overlapBlock.note(index, e.raw, "block " + formatRange(start, bytes));
     }
 
     void visit(uint64_t index, bool isBitmap, BatEntry e) {
@@ -158,6 +164,7 @@ struct Scanner {
             // Slots past the last block (a differencing disk's last chunk) are padding.
             const uint64_t used = std::min(run, geo.dataBlocks - std::min(geo.dataBlocks, blocks));
             countRun(p + i * 8, first + i, used);
+            result.counts.byClass[size_t(BatClass::PayloadPadding)] += run - used;
             blocks += run;
             i += run;
             posInChunk += run;
@@ -169,9 +176,9 @@ void report(Findings& f, const Tally& t, Severity sev, FindingCode code, uint64_
             const std::string& what) {
     if (!t.count)
         return;
-    f.add(sev, code, ref::batEntry(t.first), batOffset + 8 * t.first,
-          std::to_string(t.count) + " " + what + " (first: index " + std::to_string(t.first) +
-              ", entry " + hex64(t.firstRaw) + (t.detail.empty() ? "" : ", " + t.detail) + ")",
+    f.add(sev, code, ref::batEntry(t.first), batOffset + schema::bat_entry::size * t.first,
+          formatCount(t.count) + " " + what + "; first: BAT entry " + formatCount(t.first) + " (" +
+              hex64(t.firstRaw) + ")" + (t.detail.empty() ? "" : ", " + t.detail),
           "2.5");
 }
 
@@ -182,6 +189,15 @@ BatScanResult scanBat(const ByteSource& src, uint64_t batOffset, uint64_t batLen
                       Findings& findings, const BatScanOptions& options) {
     Scanner s{src, geo, reserved, options.locate, {}, OccupancyMap(src.size()), {}, {}, {}, {},
               {},  {},  {}};
+    using P = BatProblem;
+    const auto list = [&s](P p) { return &s.result.problems[size_t(p)]; };
+    s.payloadState.list = list(P::InvalidState);
+    s.bitmapState.list = list(P::InvalidState);
+    s.reservedBits.list = list(P::ReservedBits);
+    s.beyondEof.list = list(P::BeyondEof);
+    s.overlapStructure.list = list(P::OverlapsStructure);
+    s.overlapBlock.list = list(P::OverlapsBlock);
+    s.bitmapMissing.list = list(P::SectorBitmapMissing);
     if (!geo.valid)
         return s.result;
     const uint64_t inFile = batOffset < src.size() ? (src.size() - batOffset) / 8 : 0;
@@ -196,7 +212,7 @@ BatScanResult scanBat(const ByteSource& src, uint64_t batOffset, uint64_t batLen
         const uint64_t n = std::min(chunkEntries, total - first);
         if (src.read(batOffset + first * 8, buf.data(), n * 8) != ReadStatus::Ok) {
             findings.add(Severity::Error, FindingCode::IoError, ref::bat(), batOffset + first * 8,
-                         "Reading the BAT failed at entry " + std::to_string(first), "2.5");
+                         "Reading the BAT failed at entry " + formatCount(first), "2.5");
             failed = true;
             break;
         }
@@ -208,8 +224,8 @@ BatScanResult scanBat(const ByteSource& src, uint64_t batOffset, uint64_t batLen
     s.result.completed = !failed && s.result.entriesScanned == total;
     if (!s.result.completed && !failed)
         findings.add(Severity::Info, FindingCode::ScanCancelled, ref::bat(), batOffset,
-                     "The BAT scan was cancelled after " + std::to_string(s.result.entriesScanned) +
-                         " of " + std::to_string(total) + " entries: BAT findings are incomplete",
+                     "The BAT scan was cancelled after " + formatCount(s.result.entriesScanned) +
+                         " of " + formatCount(total) + " entries: BAT findings are incomplete",
                      "2.5");
     report(findings, s.payloadState, Severity::Error, FindingCode::BatEntryStateInvalid, batOffset,
            "payload entries have an undefined state");
@@ -218,7 +234,7 @@ BatScanResult scanBat(const ByteSource& src, uint64_t batOffset, uint64_t batLen
     report(findings, s.reservedBits, Severity::Warning, FindingCode::BatEntryReservedBits,
            batOffset, "entries have reserved bits 3-19 set");
     report(findings, s.beyondEof, Severity::Error, FindingCode::BatEntryBeyondEof, batOffset,
-           "present blocks end beyond end of file (" + std::to_string(src.size()) + " bytes)");
+           "present blocks end beyond " + fileEndText(src.size()));
     report(findings, s.overlapStructure, Severity::Error, FindingCode::BatEntryOverlap, batOffset,
            "present blocks overlap a structure of the file");
     report(findings, s.overlapBlock, Severity::Error, FindingCode::BatEntryOverlap, batOffset,

@@ -186,7 +186,7 @@ class ForestBuilder {
         }
         const Header* current = image->headers().currentHeader();
         const Metadata& md = image->metadata();
-        if (!image->identifier().signatureValid)
+        if (!image->isVhdx())
             node.problem = "not a VHDX file (no \"vhdxfile\" signature)";
         else if (!current)
             node.problem = "no valid header";

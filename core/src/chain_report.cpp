@@ -202,6 +202,7 @@ std::string chainsJson(const ChainForest& f) {
             .field("path", x.path)
             .field("message", x.message)
             .field("spec", x.spec)
+            .field("advice", codeAdvice(x.code))
             .endObject();
     w.endArray().endObject();
     return w.str() + "\n";
@@ -229,11 +230,15 @@ std::string chainsText(const ChainForest& f) {
     t.out() << "\nFindings (" << fs.count(Severity::Error) << " errors, "
             << fs.count(Severity::Warning) << " warnings, " << fs.count(Severity::Info)
             << " notes)\n";
-    for (const ChainFinding& x : fs.sorted())
+    std::set<FindingCode> explained; // what a code means, once
+    for (const ChainFinding& x : fs.sorted()) {
         t.out() << terminalSafe("  " + std::string(severityName(x.severity)) + "  " +
-                                std::string(codeName(x.code)) + "  " + x.path + "  " +
-                                x.message + " [MS-VHDX " + x.spec + "]")
+                                std::string(codeName(x.code)) + "  " + x.path + "  " + x.message +
+                                " [MS-VHDX " + x.spec + "]")
                 << '\n';
+        if (explained.insert(x.code).second)
+            t.out() << "      advice: " << codeAdvice(x.code) << '\n';
+    }
     t.out() << "\nVerdict: " << (fs.hasErrors() ? "ERRORS FOUND" : "no chain problems") << '\n';
     return t.str();
 }

@@ -17,7 +17,7 @@ std::string Header::problem() const {
     if (std::string p = blockProblem(hs::signature); !p.empty())
         return p;
     if (!versionValid)
-        return "Version " + std::to_string(version) + " (must be 1), LogVersion " +
+        return "Version " + std::to_string(version) + " (must be 1), Log version " +
                std::to_string(logVersion) + " (must be 0)";
     return {};
 }
@@ -80,7 +80,7 @@ void reportHeaderProblems(const Header& h, bool other, Findings& f) {
                         FindingCode::HeaderSignatureBad, FindingCode::HeaderChecksumBad, f);
     if (h.readable && !h.versionValid)
         f.add(sev, FindingCode::HeaderVersionBad, ref::header(h.index), h.offset,
-              title + " has Version " + std::to_string(h.version) + " and LogVersion " +
+              title + " has Version " + std::to_string(h.version) + " and Log version " +
                   std::to_string(h.logVersion) + " (expected 1 and 0)",
               "2.2.2");
 }

@@ -119,8 +119,11 @@ bool refused(HeaderUpdatePlan& plan, std::string why) {
 // The guards on the headers themselves: a VHDX with both slots, a valid current header that
 // is not ambiguous.
 bool headerGuards(const Image& image, HeaderUpdatePlan& plan) {
-    if (!image.identifier().signatureValid)
+    if (!image.isVhdx())
         return refused(plan, "not a VHDX file (no \"vhdxfile\" signature)");
+    if (!image.identifier().signatureValid)
+        return refused(plan, "the file identifier is damaged (no \"vhdxfile\" signature at "
+                             "offset 0): write it back first");
     const Header h1 = headerFromHead(plan.fingerprint.head, 1);
     const Header h2 = headerFromHead(plan.fingerprint.head, 2);
     if (!h1.readable || !h2.readable)

@@ -4,8 +4,9 @@
 
 #include "vhdx/bytes.h"
 #include "vhdx/layout.h"
-#include "vhdx/schema/structures.h"
 #include "vhdx/replayed_source.h"
+#include "vhdx/schema/structures.h"
+#include "vhdx/text_format.h"
 
 namespace vhdx {
 
@@ -43,15 +44,35 @@ void checkLogFields(const ByteSource& src, const Header& h, Findings& f) {
         addOverflows(h.logOffset, h.logLength, end))
         f.add(Severity::Error, FindingCode::HeaderLogFieldsInvalid, ref::header(h.index),
               h.offset + schema::header::logLength.offset,
-              "Header " + std::to_string(h.index) + " log at offset " +
-                  std::to_string(h.logOffset) + " length " + std::to_string(h.logLength) +
-                  " is not a 1 MiB-aligned range after the first 1 MiB",
+              "Header " + std::to_string(h.index) + " places the log at " +
+                  formatRange(h.logOffset, h.logLength) +
+                  ", not a 1 MiB-aligned range after the first 1 MiB",
               "2.2.2");
     else if (h.logLength && end > src.size())
         f.add(Severity::Error, FindingCode::FileTruncated, ref::log(), h.logOffset,
-              "The log [" + std::to_string(h.logOffset) + ", +" + std::to_string(h.logLength) +
-                  ") lies beyond end of file (" + std::to_string(src.size()) + " bytes)",
+              "The log " + formatRange(h.logOffset, h.logLength) + " lies beyond " +
+                  fileEndText(src.size()),
               "2.3");
+}
+
+// A file without the "vhdxfile" signature is still a (damaged) VHDX when a header or a
+// region table of it is valid: the signature alone was hit.
+bool hasValidVhdxStructure(const ByteSource& src) {
+    Findings scratch;
+    if (readHeaders(src, scratch).current)
+        return true;
+    const Regions regions = readRegions(src, 0, 0, scratch);
+    return regions.tables[0].valid() || regions.tables[1].valid();
+}
+
+std::string notVhdxMessage(const ByteSource& src, const FileIdentifier& id) {
+    if (src.size() == 0)
+        return "The file is empty (0 bytes)";
+    if (!id.readable)
+        return "The file is " + formatBytes(src.size()) +
+               " long, too short for the \"vhdxfile\" signature";
+    return "The file has no \"vhdxfile\" signature, no valid header and no valid region "
+           "table";
 }
 
 } // namespace
@@ -92,10 +113,27 @@ void Image::parseAll(const ParseOptions& givenOptions) {
     ParseOptions options = givenOptions;
     if (!options.budget)
         options.budget = std::make_shared<WorkBudget>();
-    m_identifier = readFileIdentifier(*m_source, m_findings);
-    if (!m_identifier.signatureValid)
-        return; // NOT_VHDX: nothing else of the file can be interpreted
-    m_headers = readHeaders(*m_source, m_findings);
+    const ByteSource& file = *m_source;
+    m_identifier = readFileIdentifier(file, m_findings);
+    if (!m_identifier.signatureValid) {
+        if (m_findings.has(FindingCode::IoError))
+            return; // the identifier could not be read: nothing is known
+        if (!hasValidVhdxStructure(file)) {
+            m_identifier.creator.clear(); // not a creator: bytes of some other file
+            m_findings.add(Severity::Error, FindingCode::NotVhdx, ref::identifier(), 0,
+                           notVhdxMessage(file, m_identifier), "2.2.1");
+            return; // nothing else of the file can be interpreted
+        }
+        m_findings.add(Severity::Error, FindingCode::IdentifierSignatureBad, ref::identifier(), 0,
+                       "The file identifier's signature is \"" +
+                           schema::signatureText(m_identifier.signature.data(),
+                                                 schema::identifier::signature) +
+                           "\", not \"vhdxfile\"; a valid header or region table shows the "
+                           "file is a damaged VHDX",
+                       "2.2.1");
+    }
+    m_isVhdx = true;
+    m_headers = readHeaders(file, m_findings);
     const Header* cur = m_headers.currentHeader();
     if (cur)
         checkLogFields(*m_source, *cur, m_findings);
@@ -126,20 +164,22 @@ void Image::parseAll(const ParseOptions& givenOptions) {
                                              *m_metadata.virtualDiskSize, m_metadata.hasParent);
     if (m_batGeometry.valid && m_regions.bat) {
         const RegionEntry& bat = *m_regions.bat;
-        if (m_batGeometry.totalEntries > bat.length / 8)
+        constexpr uint64_t entrySize = schema::bat_entry::size;
+        if (m_batGeometry.totalEntries > bat.length / entrySize)
             m_findings.add(Severity::Error, FindingCode::BatTooSmall, ref::bat(), bat.fileOffset,
-                           "The BAT region holds " + std::to_string(bat.length / 8) +
+                           "The BAT region holds " + formatCount(bat.length / entrySize) +
                                " entries but the disk needs " +
-                               std::to_string(m_batGeometry.totalEntries),
+                               formatCount(m_batGeometry.totalEntries),
                            "2.5");
         // The entries the disk needs must be in the file (REGION_OUT_OF_BOUNDS only names
         // the region table; this names the BAT itself).
-        const uint64_t needed = std::min<uint64_t>(m_batGeometry.totalEntries * 8, bat.length);
+        const uint64_t needed =
+            std::min<uint64_t>(m_batGeometry.totalEntries * entrySize, bat.length);
         if (!src.contains(bat.fileOffset, needed))
             m_findings.add(Severity::Error, FindingCode::FileTruncated, ref::bat(), bat.fileOffset,
-                           "The BAT's " + std::to_string(needed / 8) + " entries at " +
-                               std::to_string(bat.fileOffset) + " reach beyond end of file (" +
-                               std::to_string(src.size()) + " bytes)",
+                           "The BAT's " + formatCount(needed / entrySize) + " entries at " +
+                               formatRange(bat.fileOffset, needed) + " reach beyond " +
+                               fileEndText(src.size()),
                            "2.5");
         m_batReader = std::make_unique<BatReader>(src, bat.fileOffset, bat.length, m_batGeometry);
     }

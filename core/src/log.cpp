@@ -15,6 +15,8 @@
 #include "vhdx/findings.h"
 #include "vhdx/header.h"
 #include "vhdx/layout.h"
+#include "vhdx/structure_ref.h"
+#include "vhdx/text_format.h"
 #include "vhdx/work_budget.h"
 
 namespace vhdx {
@@ -36,8 +38,8 @@ class EntryChecker {
     // could matter for the replay but was not fully checked.
     bool check(const LogCandidate& c, LogEntry& e) {
         if (e.length == 0 || e.length % kSector || e.length > m_log.length) {
-            e.problem = "EntryLength " + std::to_string(e.length) +
-                        " is not a 4 KiB multiple within the log";
+            e.problem = "Entry length " + formatBytes(e.length) +
+                        " is not a multiple of 4 KiB within the log";
             return true;
         }
         const uint64_t sectors = e.length / kSector;
@@ -61,9 +63,9 @@ class EntryChecker {
         else if (e.sequenceNumber == 0)
             e.problem = "sequence number is zero";
         else if (!e.guidMatches)
-            e.problem = "LogGuid " + e.logGuid.toString() + " is not the header's (stale entry)";
+            e.problem = "Log GUID " + e.logGuid.toString() + " is not the header's (stale entry)";
         else if (e.tail % kSector || e.tail >= m_log.length)
-            e.problem = "Tail " + std::to_string(e.tail) + " is not a sector inside the log";
+            e.problem = "Tail " + formatRelativeOffset(e.tail) + " is not a sector inside the log";
         e.valid = e.problem.empty();
         return true;
     }
@@ -95,9 +97,9 @@ Log readLog(const ByteSource& src, const Header& current, Findings& f, WorkBudge
     if (log.length == 0 || !src.contains(log.offset, log.length) || log.offset % MiB ||
         log.length % MiB) {
         f.add(Severity::Error, FindingCode::LogInvalid, ref::log(), log.offset,
-              "The header has a log to replay (LogGuid " + log.logGuid.toString() +
-                  ") but the log area [" + std::to_string(log.offset) + ", +" +
-                  std::to_string(log.length) + ") is empty, misaligned or beyond end of file",
+              "The header has a log to replay (Log GUID " + log.logGuid.toString() +
+                  ") but the log area " + formatRange(log.offset, log.length) +
+                  " is empty, misaligned or beyond " + fileEndText(src.size()),
               "2.3");
         return log;
     }
@@ -136,14 +138,14 @@ Log readLog(const ByteSource& src, const Header& current, Findings& f, WorkBudge
         }
         LogEntry& e = listed ? scan.listed[i] : extra;
         if (!checker.check(c, e))
-            setUnknown(log, "the entry at log offset " + std::to_string(e.offset) +
-                                " carries the header's LogGuid but could not be checked (" +
+            setUnknown(log, "log entry " + formatRelativeOffset(e.offset) +
+                                " carries the header's Log GUID but could not be checked (" +
                                 e.problem + ")");
         if (!listed) {
             if (!e.valid)
                 continue;
             if (extraValid++ == maxLogEntries) {
-                setUnknown(log, "more than " + std::to_string(2 * maxLogEntries) +
+                setUnknown(log, "more than " + formatCount(2 * maxLogEntries) +
                                     " log entries would have to be kept");
                 break;
             }
@@ -153,16 +155,16 @@ Log readLog(const ByteSource& src, const Header& current, Findings& f, WorkBudge
         if (!e.valid && invalidReported++ < kMaxEntryFindings)
             f.add(Severity::Info, FindingCode::LogEntryInvalid, ref::logEntry(e.offset),
                   e.fileOffset,
-                  "Log entry " + std::to_string(e.sequenceNumber) + " at log offset " +
-                      std::to_string(e.offset) + " is not valid: " + e.problem,
+                  logEntryTitle(e.offset) + " (sequence " + std::to_string(e.sequenceNumber) +
+                      ") is not valid: " + e.problem,
                   "2.3.1");
     }
     log.entries = std::move(scan.listed);
     if (log.entriesLimited || invalidReported > kMaxEntryFindings)
         f.add(Severity::Info, FindingCode::LogEntriesLimited, ref::log(), log.offset,
               "The log holds more entry candidates than are listed (" +
-                  std::to_string(log.entries.size()) + " kept, " +
-                  std::to_string(std::min(invalidReported, kMaxEntryFindings)) +
+                  formatCount(log.entries.size()) + " kept, " +
+                  formatCount(std::min(invalidReported, kMaxEntryFindings)) +
                   " invalid ones reported)",
               "2.3");
     detail::findActiveSequence(log);
@@ -189,10 +191,9 @@ Log readLog(const ByteSource& src, const Header& current, Findings& f, WorkBudge
         if (head && head->flushedFileOffset > src.size())
             f.add(Severity::Error, FindingCode::LogInvalid, ref::log(), head->fileOffset,
                   "The active log sequence needs a file of at least " +
-                      std::to_string(head->flushedFileOffset) +
-                      " bytes (FlushedFileOffset) "
-                      "but the file has " +
-                      std::to_string(src.size()) + ": it cannot be replayed",
+                      formatBytes(head->flushedFileOffset) +
+                      " (its Flushed file offset) but the file is " + formatBytes(src.size()) +
+                      ": it cannot be replayed",
                   "2.3.3");
     }
     return log;

@@ -1,5 +1,7 @@
 // On-demand decoding of one log entry's descriptors (MS-VHDX 2.3.1.2, 2.3.1.3), for display
 // and for the replay.
+#include <algorithm>
+
 #include "vhdx/byte_source.h"
 #include "vhdx/bytes.h"
 #include "vhdx/layout.h"
@@ -30,6 +32,7 @@ std::vector<LogDescriptor> readLogDescriptors(const ByteSource& src, const Log& 
             LogDescriptor ld;
             ld.isData = schema::hasSignature(d, dd::signature);
             ld.signatureValid = ld.isData || schema::hasSignature(d, zd::signature);
+            std::copy_n(d + dd::signature.offset, ld.signature.size(), ld.signature.begin());
             if (ld.isData) {
                 ld.trailingBytes = le32(d + dd::trailingBytes.offset);
                 ld.leadingBytes = le64(d + dd::leadingBytes.offset);

@@ -37,8 +37,11 @@ LogReplayPlan planLogReplay(const std::string& path, const LogReplayOptions& opt
         return refuse(std::move(plan), plan.headers.refusal);
     }
     const Image& image = *planned.image;
-    if (!image.identifier().signatureValid)
+    if (!image.isVhdx())
         return refuse(std::move(plan), "not a VHDX file (no \"vhdxfile\" signature)");
+    if (!image.identifier().signatureValid)
+        return refuse(std::move(plan), "the file identifier is damaged (no \"vhdxfile\" "
+                                       "signature at offset 0): write it back first");
     const Log& log = image.log();
     const bool headersOk = detail::planHeaderSteps(image, hopt, plan.headers);
     const bool unambiguous =

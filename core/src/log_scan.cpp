@@ -10,6 +10,7 @@
 #include "vhdx/crc32c.h"
 #include "vhdx/layout.h"
 #include "vhdx/schema/structures.h"
+#include "vhdx/text_format.h"
 #include "vhdx/work_budget.h"
 
 namespace vhdx::detail {
@@ -100,13 +101,14 @@ LogScan scanLogArea(const ByteSource& src, const Log& log, WorkBudget& budget) {
         const uint64_t n = std::min(kChunkSectors, sectors - s);
         if (!budget.takeLogBytes(n * kSector)) {
             scan.stopReason = "the open's read budget for logs ran out after " +
-                              std::to_string(s * kSector) + " bytes of this log";
+                              formatBytes(s * kSector) + " of this log";
             return scan;
         }
         if (src.read(log.offset + s * kSector, chunk.data(), n * kSector) != ReadStatus::Ok) {
             scan.ioError = true;
             scan.ioErrorOffset = log.offset + s * kSector;
-            scan.stopReason = "reading the log failed at log offset " + std::to_string(s * kSector);
+            scan.stopReason =
+                "reading the log failed at log offset " + formatRelativeOffset(s * kSector);
             return scan;
         }
         for (uint64_t k = 0; k < n; ++k, ++s) {

@@ -8,6 +8,7 @@
 #include "vhdx/layout.h"
 #include "vhdx/region_table.h"
 #include "vhdx/schema/structures.h"
+#include "vhdx/text_format.h"
 
 namespace vhdx {
 
@@ -64,7 +65,7 @@ void decodeItem(const KnownItem& k, const std::vector<uint8_t>& v, StructureRef 
         const uint32_t bs = *md.blockSize;
         if (!isPowerOfTwo(bs) || bs < layout::minBlockSize || bs > layout::maxBlockSize)
             f.add(Severity::Error, FindingCode::BlockSizeInvalid, where, fileOffset,
-                  "Block size " + std::to_string(bs) +
+                  "Block size " + formatBytes(bs) +
                       " is not a power of two between 1 MiB and 256 MiB",
                   "2.6.2.1");
     } else if (*k.id == guids::virtualDiskSize) {
@@ -78,8 +79,8 @@ void decodeItem(const KnownItem& k, const std::vector<uint8_t>& v, StructureRef 
         (logical ? md.logicalSectorSize : md.physicalSectorSize) = s;
         if (s != 512 && s != 4096)
             f.add(Severity::Error, FindingCode::SectorSizeInvalid, where, fileOffset,
-                  std::string(logical ? "Logical" : "Physical") + " sector size " +
-                      std::to_string(s) + " is neither 512 nor 4096",
+                  std::string(logical ? "Logical" : "Physical") + " sector size " + formatBytes(s) +
+                      " is neither 512 nor 4,096 bytes",
                   std::string(k.layout->spec));
     } else if (*k.id == guids::parentLocator) {
         md.parentLocator = decodeParentLocator(p, v.size());
@@ -100,13 +101,13 @@ void checkVirtualSize(const Metadata& md, Findings& f) {
     else if (vs > layout::maxVirtualDiskSize)
         why = "exceeds 64 TiB";
     else if ((sector == 512 || sector == 4096) && vs % sector)
-        why = "is not a multiple of the logical sector size " + std::to_string(sector);
+        why = "is not a multiple of the logical sector size (" + formatBytes(sector) + ")";
     if (why.empty())
         return;
     const size_t i = metadataItemIndex(md, guids::virtualDiskSize);
     f.add(Severity::Error, FindingCode::VirtualDiskSizeInvalid, ref::metadataItem(i),
           md.regionOffset + md.entries[i].offset,
-          "Virtual disk size " + std::to_string(vs) + " " + why, "2.6.2.2");
+          "Virtual disk size " + formatBytes(vs) + " " + why, "2.6.2.2");
 }
 
 // Why a table entry's item is not placed right ("" when it is).
@@ -119,8 +120,7 @@ std::string placementProblem(const MetadataEntry& e, const KnownItem* k, uint64_
     if (end > regionLength)
         return "ends beyond the metadata region";
     if (k && !k->variable && e.length != k->layout->size)
-        return "has length " + std::to_string(e.length) + ", expected " +
-               std::to_string(k->layout->size);
+        return "is " + formatBytes(e.length) + " long, expected " + formatBytes(k->layout->size);
     if (k && k->variable && e.length < k->layout->size)
         return "is too short for a parent locator header";
     return {};
@@ -141,7 +141,7 @@ void checkOverlaps(const Metadata& md, Findings& f) {
         }
     if (overlaps > kMaxPairFindings)
         f.add(Severity::Warning, FindingCode::MetadataItemOverlap, ref::metadata(), md.regionOffset,
-              std::to_string(overlaps - kMaxPairFindings) +
+              formatCount(overlaps - kMaxPairFindings) +
                   " more pairs of metadata items share bytes (not listed)",
               "2.6.1.2");
 }
@@ -179,6 +179,28 @@ size_t metadataItemIndex(const Metadata& md, const Guid& id) {
     return md.entries.size();
 }
 
+DiskType diskType(const Metadata& md) {
+    if (!md.fileParameterFlags)
+        return DiskType::Unknown;
+    return md.hasParent              ? DiskType::Differencing
+           : md.leaveBlocksAllocated ? DiskType::Fixed
+                                     : DiskType::Dynamic;
+}
+
+std::string_view diskTypeName(DiskType type) {
+    switch (type) {
+    case DiskType::Fixed:
+        return "fixed";
+    case DiskType::Dynamic:
+        return "dynamic";
+    case DiskType::Differencing:
+        return "differencing";
+    case DiskType::Unknown:
+        break;
+    }
+    return "unknown";
+}
+
 Metadata readMetadata(const ByteSource& src, const std::optional<RegionEntry>& region,
                       Findings& f) {
     Metadata md;
@@ -192,20 +214,21 @@ Metadata readMetadata(const ByteSource& src, const std::optional<RegionEntry>& r
                                               : src.read(md.regionOffset, table.data(), tableLen);
     if (md.tableRead == ReadStatus::IoError) {
         f.add(Severity::Error, FindingCode::IoError, ref::metadata(), md.regionOffset,
-              "The metadata table at " + std::to_string(md.regionOffset) +
+              "The metadata table at " + formatOffset(md.regionOffset) +
                   " could not be read (I/O error)",
               kSpec);
         return md;
     }
     if (md.tableRead != ReadStatus::Ok) {
         f.add(Severity::Error, FindingCode::FileTruncated, ref::metadata(), md.regionOffset,
-              "The metadata table at " + std::to_string(md.regionOffset) +
-                  " lies beyond end of file or the region is too short for it",
+              "The metadata table at " + formatOffset(md.regionOffset) +
+                  " lies beyond the end of the file or the region is too short for it",
               kSpec);
         return md;
     }
     md.readable = true;
     md.signatureValid = schema::hasSignature(table.data(), mt::signature);
+    std::copy_n(table.begin() + mt::signature.offset, md.signature.size(), md.signature.begin());
     md.entryCount = schema::read<mt::entryCount>(table.data());
     if (!md.signatureValid) {
         f.add(Severity::Error, FindingCode::MetadataSignatureBad, ref::metadata(), md.regionOffset,
@@ -215,7 +238,9 @@ Metadata readMetadata(const ByteSource& src, const std::optional<RegionEntry>& r
     if (md.entryCount > me::table.maxEntries)
         f.add(Severity::Error, FindingCode::MetadataEntryCountInvalid, ref::metadata(),
               md.regionOffset + mt::entryCount.offset,
-              "Metadata EntryCount " + std::to_string(md.entryCount) + " exceeds 2047", "2.6.1.1");
+              "Metadata entry count " + formatCount(md.entryCount) + " exceeds " +
+                  formatCount(me::table.maxEntries),
+              "2.6.1.1");
     const size_t n =
         std::min<size_t>(md.entryCount, (tableLen - me::table.first) / me::table.stride);
     uint64_t duplicates = 0;
@@ -240,8 +265,8 @@ Metadata readMetadata(const ByteSource& src, const std::optional<RegionEntry>& r
         }
         if (const std::string bad = placementProblem(e, k, md.regionLength); !bad.empty())
             f.add(Severity::Error, FindingCode::MetadataItemOutOfBounds, where, entryAt,
-                  "Metadata item " + e.name + " at offset " + std::to_string(e.offset) +
-                      " length " + std::to_string(e.length) + " " + bad,
+                  "Metadata item " + e.name + " at region offset " +
+                      formatRelativeOffset(e.offset) + " (" + formatBytes(e.length) + ") " + bad,
                   "2.6.1.2");
         else
             e.placed = true;
@@ -262,7 +287,7 @@ Metadata readMetadata(const ByteSource& src, const std::optional<RegionEntry>& r
             f.add(Severity::Error, io ? FindingCode::IoError : FindingCode::FileTruncated, where,
                   at,
                   "Metadata item " + e.name +
-                      (io ? " could not be read (I/O error)" : " lies beyond end of file"),
+                      (io ? " could not be read (I/O error)" : " lies beyond the end of the file"),
                   "2.6.1.2");
             continue;
         }
@@ -270,7 +295,7 @@ Metadata readMetadata(const ByteSource& src, const std::optional<RegionEntry>& r
     }
     if (duplicates > kMaxPairFindings)
         f.add(Severity::Error, FindingCode::MetadataItemDuplicate, ref::metadata(), md.regionOffset,
-              std::to_string(duplicates - kMaxPairFindings) +
+              formatCount(duplicates - kMaxPairFindings) +
                   " more metadata items appear twice (not listed)",
               "2.6.1.2");
     checkOverlaps(md, f);
@@ -283,11 +308,13 @@ Metadata readMetadata(const ByteSource& src, const std::optional<RegionEntry>& r
     const size_t locator = metadataItemIndex(md, guids::parentLocator);
     if (md.hasParent && locator == md.entries.size())
         f.add(Severity::Error, FindingCode::ParentLocatorMissing, ref::metadata(), md.regionOffset,
-              "The File Parameters say HasParent but there is no parent locator item", "2.6.2.6");
+              "The File Parameters' Has parent flag is set but there is no parent locator item",
+              "2.6.2.6");
     if (!md.hasParent && locator < md.entries.size() && md.fileParameterFlags)
         f.add(Severity::Warning, FindingCode::ParentLocatorUnexpected, ref::metadataItem(locator),
               md.regionOffset + md.entries[locator].offset,
-              "A parent locator is present but HasParent is not set: it is ignored", "2.6.2.1");
+              "A parent locator is present but the Has parent flag is not set: it is ignored",
+              "2.6.2.1");
     return md;
 }
 

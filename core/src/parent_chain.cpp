@@ -171,14 +171,13 @@ std::vector<ParentLink> resolveParentChain(const std::string& imagePath,
         link.parentHasParent = parent->metadata().hasParent;
         const std::string* linkage2 = current.value("parent_linkage2");
         if (!link.linkageMatches)
-            findings.add(Severity::Error, FindingCode::ParentLinkageMismatch, place.item,
-                         place.fileOffset,
-                         who + " " + link.path + " has DataWriteGuid " +
-                             ph->dataWriteGuid.toString() + " but parent_linkage is " +
-                             (linkage ? *linkage : std::string("missing")) +
-                             (accepted.linkage2 ? " and parent_linkage2 " + *linkage2 : "") +
-                             ": the parent changed since the child was made",
-                         "2.6.2.6");
+            findings.add(
+                Severity::Error, FindingCode::ParentLinkageMismatch, place.item, place.fileOffset,
+                who + " " + link.path + " has Data write GUID " + ph->dataWriteGuid.toString() +
+                    " but parent_linkage is " + (linkage ? *linkage : std::string("missing")) +
+                    (accepted.linkage2 ? " and parent_linkage2 " + *linkage2 : "") +
+                    ": the parent changed since the child was made",
+                "2.6.2.6");
         chain.push_back(link);
         if (!link.parentHasParent || !parent->metadata().parentLocator)
             break;

@@ -8,6 +8,7 @@
 #include "vhdx/findings.h"
 #include "vhdx/layout.h"
 #include "vhdx/schema/structures.h"
+#include "vhdx/text_format.h"
 
 namespace vhdx {
 
@@ -18,7 +19,8 @@ std::string RegionTable::problem() const {
     if (std::string p = blockProblem(rt::signature); !p.empty())
         return p;
     if (!entryCountValid)
-        return "EntryCount " + std::to_string(entryCount) + " exceeds 2047";
+        return "Entry count " + formatCount(entryCount) + " exceeds " +
+               formatCount(re::table.maxEntries);
     return {};
 }
 
@@ -61,7 +63,9 @@ void reportTableProblems(const RegionTable& t, bool otherValid, Findings& f) {
     if (t.readable && !t.entryCountValid)
         f.add(sev, FindingCode::RegionTableEntryCountInvalid, ref::regionTable(t.index),
               t.offset + rt::entryCount.offset,
-              title + " EntryCount " + std::to_string(t.entryCount) + " exceeds 2047", "2.2.3");
+              title + " entry count " + formatCount(t.entryCount) + " exceeds " +
+                  formatCount(re::table.maxEntries),
+              "2.2.3");
 }
 
 struct Range {
@@ -103,16 +107,14 @@ void checkEntries(const ByteSource& src, const RegionTable& t, uint64_t logOffse
         if (e.fileOffset % MiB || e.length % MiB || e.length == 0 ||
             e.fileOffset < layout::headerSectionSize)
             f.add(Severity::Error, FindingCode::RegionMisaligned, where, at,
-                  "The " + what + " at offset " + std::to_string(e.fileOffset) + " length " +
-                      std::to_string(e.length) +
+                  "The " + what + " at " + formatRange(e.fileOffset, e.length) +
                       " is not a non-empty 1 MiB-aligned range after the first 1 MiB",
                   "2.2.3.1");
         uint64_t end = 0;
         if (addOverflows(e.fileOffset, e.length, end) || end > src.size())
             f.add(Severity::Error, FindingCode::RegionOutOfBounds, where, at,
-                  "The " + what + " [" + std::to_string(e.fileOffset) + ", +" +
-                      std::to_string(e.length) + ") ends beyond end of file (" +
-                      std::to_string(src.size()) + " bytes)",
+                  "The " + what + " at " + formatRange(e.fileOffset, e.length) + " ends beyond " +
+                      fileEndText(src.size()),
                   "2.2.3.1");
         for (const Range& r : placed)
             if (rangesOverlap(e.fileOffset, e.length, r.offset, r.length) &&
@@ -123,7 +125,7 @@ void checkEntries(const ByteSource& src, const RegionTable& t, uint64_t logOffse
     }
     if (overlaps > kMaxOverlapFindings)
         f.add(Severity::Error, FindingCode::RegionOverlap, where, t.offset,
-              std::to_string(overlaps - kMaxOverlapFindings) +
+              formatCount(overlaps - kMaxOverlapFindings) +
                   " more overlapping pairs of regions (not listed)",
               "2.2.3.1");
     if (!out.bat)
@@ -156,6 +158,13 @@ Regions readRegions(const ByteSource& src, uint64_t logOffset, uint64_t logLengt
     const RegionTable &t1 = r.tables[0], &t2 = r.tables[1];
     reportTableProblems(t1, t2.valid(), findings);
     reportTableProblems(t2, t1.valid(), findings);
+    if (!t1.valid() && !t2.valid())
+        findings.add(Severity::Error, FindingCode::NoValidRegionTable, ref::regionTable(1),
+                     t1.offset,
+                     "Neither region table is valid, so where the BAT and the metadata lie is "
+                     "not known (region table 1: " +
+                         t1.problem() + "; region table 2: " + t2.problem() + ")",
+                     "2.2.3");
     r.identical = t1.readable && t2.readable && t1.raw == t2.raw;
     if (t1.valid() && t2.valid() && !r.identical)
         findings.add(Severity::Warning, FindingCode::RegionTablesDiffer, ref::regionTable(2),

@@ -4,6 +4,7 @@
 #include <set>
 #include <string_view>
 
+#include "report_verdict.h"
 #include "vhdx/image.h"
 #include "vhdx/json_writer.h"
 #include "vhdx/report.h"
@@ -239,6 +240,7 @@ void writeFindings(JsonWriter& w, const Image& img) {
             .field("offset", f.offset)
             .field("message", f.message)
             .field("spec", f.spec)
+            .field("advice", codeAdvice(f.code))
             .endObject();
     w.endArray();
 }
@@ -250,11 +252,13 @@ std::string reportJson(const Image& img) {
     w.beginObject();
     w.key("file").beginObject().field("path", img.path()).field("size", img.fileSize()).endObject();
     w.field("view", viewName(img));
-    const bool vhdx = img.identifier().signatureValid;
+    w.key("verdict");
+    detail::writeVerdictJson(w, img, assessImage(img, img.findings().items()));
+    const bool vhdx = img.isVhdx();
     w.key("identifier");
     if (img.identifier().readable)
         w.beginObject()
-            .field("signature_valid", vhdx)
+            .field("signature_valid", img.identifier().signatureValid)
             .field(schema::identifier::creator.key, img.identifier().creator)
             .endObject();
     else

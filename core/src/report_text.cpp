@@ -1,13 +1,17 @@
-// The human-readable report: the facts of the JSON report, as aligned "label: value" lines.
+// The human-readable report: the verdict first (is the disk usable, what is wrong, what to
+// do), then the facts of the JSON report as aligned "label: value" lines.
 #include <algorithm>
+#include <set>
 #include <sstream>
 
+#include "report_verdict.h"
 #include "vhdx/bytes.h"
 #include "vhdx/image.h"
 #include "vhdx/printable.h"
 #include "vhdx/report.h"
 #include "vhdx/report_replay.h"
 #include "vhdx/schema/bat_states.h"
+#include "vhdx/verdict.h"
 
 namespace vhdx {
 
@@ -102,9 +106,7 @@ void metadata(TextReport& r, const Metadata& m) {
                    (e.isVirtualDisk() ? " virtual-disk" : "") + (e.isUser() ? " user" : ""));
     if (m.blockSize)
         r.line("block size", size(*m.blockSize));
-    r.line("disk type", m.hasParent              ? "differencing"
-                        : m.leaveBlocksAllocated ? "fixed"
-                                                 : "dynamic");
+    r.line("disk type", diskTypeName(diskType(m)));
     if (m.virtualDiskSize)
         r.line("virtual disk size", size(*m.virtualDiskSize));
     if (m.virtualDiskId)
@@ -162,11 +164,20 @@ void log(TextReport& r, const Log& l) {
 
 std::string reportText(const Image& img) {
     TextReport r;
+    const Verdict verdict = assessImage(img, img.findings().items());
+    for (const std::string& line : detail::verdictTextLines(img, verdict))
+        r.raw(line);
     r.section("File");
     r.line("path", img.path().empty() ? "(memory)" : img.path());
     r.line("size", size(img.fileSize()));
-    r.line("signature", img.identifier().signatureValid ? "vhdxfile" : "MISSING (not a VHDX)");
-    if (img.identifier().signatureValid) {
+    namespace is = schema::identifier;
+    r.line("signature",
+           img.identifier().signatureValid ? std::string(is::signature.magic)
+           : img.isVhdx()
+               ? "DAMAGED (\"" +
+                     schema::signatureText(img.identifier().signature.data(), is::signature) + "\")"
+               : std::string("MISSING (not a VHDX)"));
+    if (img.isVhdx()) {
         r.line("creator", img.identifier().creator);
         headers(r, img);
         regions(r, img);
@@ -188,15 +199,16 @@ std::string reportText(const Image& img) {
     r.section("Findings (" + std::to_string(f.count(Severity::Error)) + " errors, " +
               std::to_string(f.count(Severity::Warning)) + " warnings, " +
               std::to_string(f.count(Severity::Info)) + " notes)");
-    for (const auto& x : f.sorted())
+    // In the verdict's order (each cause before its symptoms); what a code means, once.
+    std::set<FindingCode> explained;
+    for (size_t i : findingOrder(verdict)) {
+        const Finding& x = f.items()[i];
         r.raw("  " + std::string(severityName(x.severity)) + "  " + std::string(codeName(x.code)) +
               "  " + structureKey(x.where, img.metadata()) + " @" + std::to_string(x.offset) +
               "  " + x.message + (x.spec.empty() ? "" : " [MS-VHDX " + x.spec + "]"));
-    const bool replay = img.log().replayNeeded;
-    r.section(std::string("Verdict: ") +
-              (f.hasErrors() ? (replay ? "ERRORS FOUND, log replay needed" : "ERRORS FOUND")
-               : replay      ? "log replay needed"
-                             : "clean"));
+        if (explained.insert(x.code).second)
+            r.raw("      advice: " + std::string(codeAdvice(x.code)));
+    }
     return r.str();
 }
 

@@ -35,6 +35,10 @@ std::string structureKey(const StructureRef& r, const Metadata& md) {
     return "file";
 }
 
+std::string logEntryTitle(uint64_t logOffset) {
+    return "Log entry " + formatRelativeOffset(logOffset);
+}
+
 std::string structureTitle(const StructureRef& r, const Metadata& md) {
     const std::string n = std::to_string(r.index);
     switch (r.part) {
@@ -58,7 +62,7 @@ std::string structureTitle(const StructureRef& r, const Metadata& md) {
     case Part::Log:
         return "Log";
     case Part::LogEntry:
-        return "Log entry at log offset " + formatOffset(r.index);
+        return logEntryTitle(r.index);
     case Part::ParentChain:
         return "Parent chain";
     }

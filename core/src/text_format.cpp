@@ -5,8 +5,11 @@
 
 namespace vhdx {
 
+namespace {
+const char* const kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+} // namespace
+
 std::string formatSize(uint64_t bytes) {
-    static const char* const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
     int unit = 0;
     double value = double(bytes);
     while (value >= 1024.0 && unit < 6) {
@@ -17,14 +20,30 @@ std::string formatSize(uint64_t bytes) {
         return std::to_string(bytes) + " B";
     const bool whole = std::fabs(value - std::round(value)) < 0.05;
     char buf[32];
-    std::snprintf(buf, sizeof buf, whole ? "%.0f %s" : "%.1f %s", value, units[unit]);
+    std::snprintf(buf, sizeof buf, whole ? "%.0f %s" : "%.1f %s", value, kUnits[unit]);
     return buf;
+}
+
+std::string formatBytes(uint64_t bytes) {
+    int unit = 0;
+    uint64_t v = bytes;
+    while (unit < 6 && v >= 1024 && v % 1024 == 0) {
+        v /= 1024;
+        ++unit;
+    }
+    if (unit == 0)
+        return formatCount(bytes) + (bytes == 1 ? " byte" : " bytes");
+    return formatCount(v) + " " + kUnits[unit];
 }
 
 std::string formatOffset(uint64_t offset) {
     char buf[24];
     std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(offset));
     return buf;
+}
+
+std::string formatRelativeOffset(uint64_t offset) {
+    return "+" + formatOffset(offset);
 }
 
 std::string formatCount(uint64_t n) {
@@ -36,6 +55,19 @@ std::string formatCount(uint64_t n) {
         out += digits[i];
     }
     return out;
+}
+
+std::string formatRange(uint64_t offset, uint64_t length) {
+    if (length == 0)
+        return formatOffset(offset) + " (0 bytes)";
+    if (offset + (length - 1) < offset)
+        return formatOffset(offset) + " + " + formatBytes(length) + " (past 2^64)";
+    return formatOffset(offset) + "-" + formatOffset(offset + (length - 1)) + " (" +
+           formatBytes(length) + ")";
+}
+
+std::string fileEndText(uint64_t fileSize) {
+    return "the end of the file (" + formatBytes(fileSize) + ")";
 }
 
 } // namespace vhdx

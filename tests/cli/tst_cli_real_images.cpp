@@ -172,8 +172,8 @@ class TestCliRealImages : public QObject {
         QCOMPARE(stored.json()["bat"]["payload_states"]["fully_present"].toInt(), 17);
         QCOMPARE(stored.json()["log"]["replay"]["applied"].toBool(), false);
         const RunResult text = runInspector({"--report", path});
-        QVERIFY(text.out.contains("Verdict: log replay needed"));
-        QVERIFY(!text.out.contains("clean"));
+        QVERIFY(text.out.contains("Verdict: usable after log replay"));
+        QVERIFY(!text.out.contains("Verdict: clean"));
         QVERIFY(text.out.contains("BAT entry 17:"));
     }
 
@@ -182,11 +182,11 @@ class TestCliRealImages : public QObject {
         const RunResult r = runInspector({"--report", path});
         QCOMPARE(r.exitCode, 0);
         const QString text = QString::fromUtf8(r.out);
+        QVERIFY(text.startsWith("Verdict: clean\n"));
         QVERIFY(text.contains("Header 2 at 131072 (current)"));
         QVERIFY(text.contains("sequence number:             117"));
         QVERIFY(text.contains("322 (320 payload + 2 sector bitmap)"));
         QVERIFY(text.contains("payload fully present:       20"));
-        QVERIFY(text.contains("Verdict: clean"));
     }
 };
 

@@ -1,6 +1,7 @@
 // One image per finding code: the smallest damage that produces it.
 #include "finding_scenarios.h"
 
+#include <algorithm>
 #include <atomic>
 
 #include "test_files.h"
@@ -43,6 +44,17 @@ const std::map<std::string, Scenario>& findingScenarios() {
              BuiltImage b = buildImage({});
              b.bytes.resize(100 * KiB);
              return scan(b);
+         }},
+        {"IDENTIFIER_SIGNATURE_BAD",
+         [](auto&) {
+             return edited({}, [](BuiltImage& b) { std::fill_n(b.bytes.begin(), 8, 0); });
+         }},
+        {"NO_VALID_REGION_TABLE",
+         [](auto&) {
+             return edited({}, [](BuiltImage& b) {
+                 b.bytes[b.regionTableOffset[0] + 9999] ^= 1;
+                 b.bytes[b.regionTableOffset[1] + 9999] ^= 1;
+             });
          }},
         {"IDENTIFIER_CREATOR_INVALID",
          [](auto&) { return edited({}, [](BuiltImage& b) { putU16(b, 8, 0xDC00); }); }},

@@ -178,6 +178,58 @@ class TestBat : public QObject {
         QCOMPARE(fixed->batScan()->counts.of(BatClass::BitmapPresent), 1ull);
         QCOMPARE(fixed->batScan()->counts.of(BatClass::PayloadPartiallyPresent), 1ull);
     }
+    // Issue 10, defect 7: which entries have which problem is answerable without a second
+    // scan: every kind counted, the entries listed in index order, and asked per entry.
+    void problemEntriesAreListed() {
+        ImageSpec spec = tenGiB();
+        spec.blocks = {{0, bat::FullyPresent}, {1, bat::FullyPresent}};
+        BuiltImage b = buildImage(spec);
+        b.bytes.resize(b.bytes.size() + 64 * MiB);
+        setBatEntry(b, 2, bat::entry(bat::FullyPresent, b.blockOffsets.at(0))); // on block 0
+        setBatEntry(b, 5, bat::entry(bat::FullyPresent, 4096 * GiB));           // past the end
+        setBatEntry(b, 9, bat::entry(bat::FullyPresent, 4096 * GiB));
+        setBatEntry(b, 12, bat::entry(bat::FullyPresent, b.logOffset)); // on the log
+        const auto img = parseAndScan(b);
+        const BatScanResult& r = *img->batScan();
+        QCOMPARE(r.problem(BatProblem::BeyondEof).count, 2ull);
+        QCOMPARE(r.problem(BatProblem::BeyondEof).listed, (std::vector<uint64_t>{5, 9}));
+        QCOMPARE(r.problem(BatProblem::OverlapsBlock).listed, (std::vector<uint64_t>{2}));
+        QCOMPARE(r.problem(BatProblem::OverlapsStructure).listed, (std::vector<uint64_t>{12}));
+        QCOMPARE(r.problemsOf(9), 1u << int(BatProblem::BeyondEof));
+        QCOMPARE(r.problemsOf(0), 0u);
+        QVERIFY(!batProblemText(BatProblem::BeyondEof).empty());
+        // The findings still name the first of each and count them.
+        VHDX_REQUIRE_FINDING(*img, FindingCode::BatEntryBeyondEof, f);
+        VHDX_COMPARE_STR(key(*img, f), "bat[5]");
+        QVERIFY2(f.message.starts_with("2 present blocks end beyond the end of the file"),
+                 f.message.c_str());
+        // Which entry a byte of the table belongs to.
+        const BatReader& reader = *img->batReader();
+        QCOMPARE(reader.indexAtFileOffset(b.batEntryOffset(9) + 7), std::optional<uint64_t>(9));
+        QCOMPARE(reader.indexAtFileOffset(b.batOffset - 1), std::nullopt);
+        QCOMPARE(reader.fileOffsetOfIndex(9), b.batEntryOffset(9));
+    }
+    // Defect 7: the payload slots past a differencing disk's last block are padding, their
+    // own class, not "not present".
+    void paddingSlotsAreTheirOwnClass() {
+        ImageSpec spec;
+        spec.hasParent = true;
+        spec.parentLocator = {{"parent_linkage", "{" + Guid::random().toString() + "}"},
+                              {"relative_path", "p.vhdx"}};
+        const BuiltImage b = buildImage(spec); // 32 blocks in a chunk of 128: 96 padding
+        const auto img = parseAndScan(b);
+        const BatGeometry& geo = img->batGeometry();
+        QCOMPARE(geo.firstPaddingIndex(), 32ull);
+        QCOMPARE(geo.classify(40, BatEntry{0}), BatClass::PayloadPadding);
+        QCOMPARE(geo.classify(31, BatEntry{0}), BatClass::PayloadNotPresent);
+        QCOMPARE(geo.classify(128, BatEntry{0}), BatClass::BitmapNotPresent);
+        const BatScanResult& r = *img->batScan();
+        QCOMPARE(r.counts.of(BatClass::PayloadPadding), 96ull);
+        QCOMPARE(r.counts.of(BatClass::PayloadNotPresent), 32ull);
+        QCOMPARE(batClassInfo(BatClass::PayloadPadding).kind, SlotKind::Payload);
+        // A disk without a parent has no padding.
+        QCOMPARE(parseAndScan(buildImage({}))->batGeometry().firstPaddingIndex(), 32ull);
+    }
     void tooSmall() {
         ImageSpec spec;
         spec.blockSize = MiB;

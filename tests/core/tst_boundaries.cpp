@@ -179,7 +179,7 @@ class TestBoundaries : public QObject {
             const LogEntry& e = img->log().entries[0];
             QCOMPARE(e.valid, tail < MiB);
             if (!e.valid)
-                QVERIFY2(e.problem.find("Tail 1048576") == 0, e.problem.c_str());
+                QVERIFY2(e.problem.find("Tail +0x100000") == 0, e.problem.c_str());
         }
     }
 };

@@ -154,6 +154,59 @@ class TestDocument : public QObject {
         QCOMPARE(doc->node(doc->nodeFor(ref::parentChain())).status, NodeStatus::Error);
     }
 
+    // Issue 10, defect 5: a log entry has one name, its place in the log, in the tree, the
+    // structure title the findings show, and the findings' messages.
+    void logEntryHasOneName() {
+        LogEntrySpec stale = entry(80117412345678901);
+        stale.logGuid = Guid::random(); // stale: LOG_ENTRY_INVALID names it
+        const BuiltImage b = buildImage(withLog({entry(80117412345678902), stale}));
+        const auto img = parseAndScan(b);
+        VHDX_REQUIRE_FINDING(*img, FindingCode::LogEntryInvalid, f);
+        const auto doc = documentOf(*img);
+        const std::string title = structureTitle(f.where, img->metadata());
+        QCOMPARE(title, logEntryTitle(f.where.index));
+        VHDX_COMPARE_STR(title, "Log entry +0x2000");
+        const NodeId n = doc->nodeFor(f.where);
+        QCOMPARE(doc->node(n).label, title);
+        QVERIFY2(f.message.starts_with(title + " (sequence 80117412345678901)"), f.message.c_str());
+        // The 17-digit sequence number is in the value, whole.
+        QVERIFY(doc->node(n).value.find("80117412345678901") != std::string::npos);
+    }
+
+    // Defect 6: a damaged signature shows the bytes found, everywhere, not "bad" or "missing".
+    void signaturesShowTheBytesFound() {
+        BuiltImage b = buildImage({});
+        b.bytes[b.metadataOffset] = 0;
+        std::fill_n(b.bytes.begin(), 4, uint8_t('X'));
+        const auto img = parseAndScan(b);
+        const auto doc = documentOf(*img);
+        const NodeId md = doc->nodeFor(ref::metadata());
+        QCOMPARE(doc->node(doc->childWithField(md, schema::metadata_table::signature)).value,
+                 std::string("\\x00etadata"));
+        const NodeId id = doc->nodeFor(ref::identifier());
+        QCOMPARE(doc->node(doc->childWithField(id, schema::identifier::signature)).value,
+                 std::string("XXXXfile"));
+        QCOMPARE(doc->node(id).status, NodeStatus::Error);
+    }
+
+    // Defect 9: with both region tables zeroed nothing says "dynamic", and the Metadata and
+    // BAT nodes say why they cannot be read.
+    void bothRegionTablesZeroed() {
+        BuiltImage b = buildImage({});
+        std::fill_n(b.bytes.begin() + long(b.regionTableOffset[0]), 128 * KiB, uint8_t(0));
+        const auto img = parseAndScan(b);
+        QCOMPARE(diskType(img->metadata()), DiskType::Unknown);
+        VHDX_COMPARE_STR(diskTypeName(diskType(img->metadata())), "unknown");
+        const auto doc = documentOf(*img);
+        for (const StructureRef r : {ref::metadata(), ref::bat()}) {
+            const DocNode& n = doc->node(doc->nodeFor(r));
+            QCOMPARE(n.status, NodeStatus::Error);
+            QVERIFY2(n.reason.starts_with("Neither region table is valid"), n.reason.c_str());
+        }
+        VHDX_REQUIRE_FINDING(*img, FindingCode::NoValidRegionTable, f);
+        QCOMPARE(f.where, ref::regionTable(1));
+    }
+
     void pathsRoundTrip() {
         const auto img = parseAndScan(buildImage({}));
         const auto doc = documentOf(*img);

@@ -28,6 +28,18 @@ class TestFindingCodes : public QObject {
             QVERIFY(codes.insert(int(c.code)).second);
             QCOMPARE(codeName(c.code), c.name);
             QVERIFY(!c.when.empty());
+            QCOMPARE(&codeInfo(c.code), &c);
+        }
+    }
+    // Every code says what it means and what to do (the reports' "advice", the viewer's
+    // verdict): a sentence or more, not a restatement of the code's name.
+    void everyCodeHasAdvice() {
+        for (const FindingCodeInfo& c : allFindingCodes()) {
+            const QString advice = qs(c.advice);
+            QVERIFY2(advice.size() >= 40, c.name.data());
+            QVERIFY2(advice.endsWith('.'), c.name.data());
+            QVERIFY2(advice != qs(c.when), c.name.data());
+            QCOMPARE(codeAdvice(c.code), c.advice);
         }
     }
     void sortedMostSevereFirst() {

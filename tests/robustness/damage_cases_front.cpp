@@ -47,15 +47,16 @@ std::function<void(BuiltImage&)> tableField(int t, uint64_t field, int width, ui
 
 void identifierCases(std::vector<Case>& out) {
     const std::string s = "identifier";
+    // The headers and region tables are intact: a damaged VHDX, not another format (issue 10).
     for (uint64_t p = 0; p < 8; ++p)
-        out.push_back(
-            {n("identifier flip @", p), Base::Log, flip(fixed(p)), error(FC::NotVhdx, s)});
+        out.push_back({n("identifier flip @", p), Base::Log, flip(fixed(p)),
+                       error(FC::IdentifierSignatureBad, s)});
     out.push_back({"identifier signature zero", Base::Log,
                    [](BuiltImage& b) { std::fill_n(b.bytes.begin(), 8, 0); },
-                   error(FC::NotVhdx, s)});
+                   error(FC::IdentifierSignatureBad, s)});
     out.push_back({"identifier signature max", Base::Log,
                    [](BuiltImage& b) { std::fill_n(b.bytes.begin(), 8, 0xFF); },
-                   error(FC::NotVhdx, s)});
+                   error(FC::IdentifierSignatureBad, s)});
     out.push_back({"identifier creator lone surrogate", Base::Log,
                    [](BuiltImage& b) { putU16(b, 8, 0xDC00); },
                    info(FC::IdentifierCreatorInvalid, s)});

@@ -110,7 +110,7 @@ class TstBatGrid : public QObject {
         QVERIFY(text.contains("BAT entry 4,096"));
         QVERIFY(text.contains("Sector bitmap of chunk 0"));
         QVERIFY(text.contains("State: not present"));
-        QVERIFY(text.contains("Covers virtual bytes 0x0 – 0xffffffff"));
+        QVERIFY(text.contains("Covers virtual bytes 0x0-0xffffffff (4 GiB)"));
     }
 
     void goToVirtualOffset() {

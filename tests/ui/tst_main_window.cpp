@@ -138,14 +138,14 @@ class TstMainWindow : public QObject {
         QModelIndex target;
         for (int r = 0; r < findings->model()->rowCount(); ++r)
             if (findings->model()->index(r, FindingsModel::StructureColumn).data().toString() ==
-                "Log entry at log offset 0x2000")
+                "Log entry +0x2000")
                 target = findings->model()->index(r, FindingsModel::MessageColumn);
         QVERIFY(target.isValid());
         findings->scrollTo(target);
         QTest::mouseClick(findings->viewport(), Qt::LeftButton, {},
                           findings->visualRect(target).center());
         const QModelIndex current = w.imageView()->tree()->currentIndex();
-        QCOMPARE(current.data().toString(), QString("Entry seq 2"));
+        QCOMPARE(current.data().toString(), QString("Log entry +0x2000"));
         QCOMPARE(current.data(StructureTreeModel::OffsetRole).toULongLong(), 0x100000ull + 8192);
         // The details pane follows: the entry's 8 KiB at 1 MiB + 8 KiB are highlighted.
         QCOMPARE(w.imageView()->details()->hexView()->highlight(),
@@ -164,6 +164,7 @@ class TstMainWindow : public QObject {
         for (int r = 0; r < model->rowCount(h2); ++r)
             if (model->index(r, 0, h2).data().toString() == "Sequence number")
                 seq = model->index(r, 0, h2);
+        w.imageView()->tabs()->setCurrentWidget(w.imageView()->details()); // opens on the verdict
         w.imageView()->selectIndex(seq);
         HexView* hex = w.imageView()->details()->hexView();
         QCOMPARE(hex->highlight(), (std::vector<ByteRange>{{0x20008, 8}}));
@@ -180,7 +181,7 @@ class TstMainWindow : public QObject {
         w.imageView()->tree()->setFocus();
         QTest::keyClick(w.imageView()->tree(), Qt::Key_C, Qt::ControlModifier);
         QVERIFY2(QApplication::clipboard()->text().startsWith(
-                     "Header 2\tsequence 15 (current)\t0x20000\t4096\tok"),
+                     "Header 2\tsequence 15 (current)\t0x20000\t4 KiB\tok"),
                  qPrintable(QApplication::clipboard()->text()));
     }
 

@@ -1,6 +1,8 @@
 #pragma once
 // The Block Allocation Table (format §8, MS-VHDX 2.5): geometry, entry decoding, on-demand
 // access with a small cache, and the chunked validation scan.
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -9,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "vhdx/findings.h"
 #include "vhdx/schema/bat_states.h"
 #include "vhdx/schema/structures.h"
 
@@ -64,9 +67,17 @@ struct BatGeometry {
     [[nodiscard]] bool isPaddingIndex(uint64_t index) const {
         return !isSectorBitmapIndex(index) && blockOfPayloadIndex(index) >= dataBlocks;
     }
-    // The class of an entry in this slot.
+    // The class of an entry in this slot: a padding slot is padding whatever it holds.
     [[nodiscard]] BatClass classify(uint64_t index, BatEntry e) const {
+        if (isPaddingIndex(index))
+            return BatClass::PayloadPadding;
         return classifyBatState(e.state(), slotKind(index), hasParent);
+    }
+    // The first padding slot (totalEntries when there is none): padding slots are the
+    // payload slots from here on.
+    [[nodiscard]] uint64_t firstPaddingIndex() const {
+        return valid && dataBlocks ? std::min(totalEntries, payloadIndexOfBlock(dataBlocks))
+                                   : totalEntries;
     }
     [[nodiscard]] uint64_t payloadIndexOfBlock(uint64_t block) const {
         return block + block / chunkRatio;
@@ -89,6 +100,12 @@ class BatReader {
     [[nodiscard]] const BatGeometry& geometry() const { return m_geo; }
     // Entries available (min of totalEntries and what the region and file hold).
     [[nodiscard]] uint64_t readableEntries() const { return m_readable; }
+    // The entry whose 8 bytes hold this file offset, if it is one of the table's entries.
+    [[nodiscard]] std::optional<uint64_t> indexAtFileOffset(uint64_t fileOffset) const;
+    // Where entry index lies in the file.
+    [[nodiscard]] uint64_t fileOffsetOfIndex(uint64_t index) const {
+        return m_offset + index * schema::bat_entry::size;
+    }
     [[nodiscard]] std::optional<BatEntry> entry(uint64_t index) const;
     // Reads count entries from first into out (resized); false on failure.
     [[nodiscard]] bool readRange(uint64_t first, uint64_t count, std::vector<BatEntry>& out) const;
@@ -122,6 +139,30 @@ struct BatBlockHit {
     bool sectorBitmap = false;
 };
 
+// What can be wrong with one entry; each kind is one BAT finding (bat_scan.cpp).
+enum class BatProblem : uint8_t {
+    InvalidState,        // BAT_ENTRY_STATE_INVALID
+    ReservedBits,        // BAT_ENTRY_RESERVED_BITS
+    BeyondEof,           // BAT_ENTRY_BEYOND_EOF
+    OverlapsStructure,   // BAT_ENTRY_OVERLAP: with the headers, log, BAT or metadata
+    OverlapsBlock,       // BAT_ENTRY_OVERLAP: with a block listed before it
+    SectorBitmapMissing, // BAT_SECTOR_BITMAP_MISSING, on the chunk's sector-bitmap slot
+    Count
+};
+inline constexpr size_t batProblemCount = size_t(BatProblem::Count);
+// "its block ends beyond the end of the file": what the problem means for one entry.
+[[nodiscard]] std::string_view batProblemText(BatProblem p);
+// The finding code that reports this kind of problem.
+[[nodiscard]] FindingCode batProblemCode(BatProblem p);
+
+// The entries with one kind of problem: all of them counted, the first ones listed (in index
+// order), so a viewer can show and walk them without scanning again.
+struct BatProblemList {
+    static constexpr size_t maxListed = 65536;
+    uint64_t count = 0;
+    std::vector<uint64_t> listed;
+};
+
 struct BatScanResult {
     bool completed = false; // false when cancelled or the table could not be read
     uint64_t entriesScanned = 0;
@@ -129,6 +170,10 @@ struct BatScanResult {
     uint64_t sectorBitmapEntries = 0;
     BatStateCounts counts;
     std::vector<BatBlockHit> located; // the options' locate offsets found in present blocks
+    std::array<BatProblemList, batProblemCount> problems;
+    [[nodiscard]] const BatProblemList& problem(BatProblem p) const { return problems[size_t(p)]; }
+    // The problems listed for one entry (a bit per BatProblem).
+    [[nodiscard]] uint32_t problemsOf(uint64_t index) const;
 };
 
 // A file range that BAT blocks must not overlap (header section, log, BAT, metadata).

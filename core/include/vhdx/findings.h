@@ -1,6 +1,7 @@
 #pragma once
 // What is wrong with an image: findings with a stable code (cli-contract.md), severity,
-// the structure they concern, a file offset, a message and the MS-VHDX section.
+// the structure they concern, a file offset, a message and the MS-VHDX section. Each code
+// also carries what it means for the disk and what to do about it (its advice).
 #include <algorithm>
 #include <cstdint>
 #include <span>
@@ -16,6 +17,7 @@ enum class Severity { Info, Warning, Error };
 
 enum class FindingCode {
     NotVhdx,
+    IdentifierSignatureBad,
     FileTruncated,
     IdentifierCreatorInvalid,
     HeaderSignatureBad,
@@ -27,6 +29,7 @@ enum class FindingCode {
     RegionTableSignatureBad,
     RegionTableChecksumBad,
     RegionTableEntryCountInvalid,
+    NoValidRegionTable,
     RegionTablesDiffer,
     RegionMissing,
     RegionDuplicate,
@@ -83,11 +86,16 @@ struct FindingCodeInfo {
     FindingCode code;
     std::string_view name; // "NOT_VHDX"
     Severity defaultSeverity;
-    std::string_view when; // one sentence for the README table
+    std::string_view when;   // one sentence for the README table
+    std::string_view advice; // what it means for the disk and what to do, in plain words
+    // It explains other findings (NO_VALID_HEADER explains the bad headers): listed first.
+    bool rootCause = false;
 };
 
 [[nodiscard]] std::span<const FindingCodeInfo> allFindingCodes();
+[[nodiscard]] const FindingCodeInfo& codeInfo(FindingCode code);
 [[nodiscard]] std::string_view codeName(FindingCode code);
+[[nodiscard]] std::string_view codeAdvice(FindingCode code);
 [[nodiscard]] std::string_view severityName(Severity s); // "info", "warning", "error"
 
 struct Finding {

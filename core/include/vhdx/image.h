@@ -66,6 +66,9 @@ class Image {
     [[nodiscard]] const ReplayEffects* replay() const { return m_replay.get(); }
     [[nodiscard]] std::string path() const { return m_source->path(); }
 
+    // The file is a VHDX: its identifier holds the signature, or (a damaged identifier) a
+    // header or region table is valid. False for NOT_VHDX: nothing else was parsed.
+    [[nodiscard]] bool isVhdx() const { return m_isVhdx; }
     [[nodiscard]] const FileIdentifier& identifier() const { return m_identifier; }
     [[nodiscard]] const HeaderPair& headers() const { return m_headers; }
     [[nodiscard]] const Regions& regions() const { return m_regions; }
@@ -98,6 +101,7 @@ class Image {
     std::unique_ptr<ReplayEffects> m_replay;
     std::shared_ptr<const ByteSource> m_replayed; // the layer, also when not applied
     FileIdentifier m_identifier;
+    bool m_isVhdx = false;
     HeaderPair m_headers;
     Regions m_regions;
     Metadata m_metadata;

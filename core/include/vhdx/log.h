@@ -1,6 +1,7 @@
 #pragma once
 // The log (format §9, MS-VHDX 2.3): every entry found in the log area, its validity, the
 // active sequence and whether a replay is needed.
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -38,6 +39,7 @@ struct LogEntry {
 struct LogDescriptor {
     bool isData = false; // "desc"; else "zero"
     bool signatureValid = false;
+    std::array<uint8_t, 4> signature{}; // as found
     uint32_t trailingBytes = 0;
     uint64_t leadingBytes = 0;
     uint64_t zeroLength = 0;

@@ -1,8 +1,10 @@
 #pragma once
 // The metadata region: table, known items, parent locator (format §7, MS-VHDX 2.6).
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -54,7 +56,8 @@ struct Metadata {
     uint64_t regionOffset = 0;
     uint64_t regionLength = 0;
     bool signatureValid = false;
-    uint16_t entryCount = 0; // as stored
+    std::array<uint8_t, 8> signature{}; // the table's signature as found
+    uint16_t entryCount = 0;            // as stored
     std::vector<MetadataEntry> entries;
 
     std::optional<uint32_t> blockSize;
@@ -74,6 +77,11 @@ struct Metadata {
 };
 
 [[nodiscard]] std::string metadataItemName(const Guid& id);
+
+// What kind of disk the File Parameters say it is; Unknown when they were not read.
+enum class DiskType { Unknown, Fixed, Dynamic, Differencing };
+[[nodiscard]] DiskType diskType(const Metadata& md);
+[[nodiscard]] std::string_view diskTypeName(DiskType type); // "fixed", ..., "unknown"
 
 // The index in md.entries of the first item with this id, or md.entries.size().
 [[nodiscard]] size_t metadataItemIndex(const Metadata& md, const Guid& id);

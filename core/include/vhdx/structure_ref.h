@@ -69,7 +69,10 @@ namespace ref {
 // (the item's name from md), "bat[12]", "log[4096]"... Only the reports use it.
 [[nodiscard]] std::string structureKey(const StructureRef& r, const Metadata& md);
 // The structure's name for people: "Header 1", "Metadata item Virtual Disk Size",
-// "BAT entry 12", "Log entry at log offset 0x2000".
+// "BAT entry 12", "Log entry +0x2000". The tree, the findings and the messages use it.
 [[nodiscard]] std::string structureTitle(const StructureRef& r, const Metadata& md);
+// The one name of a log entry: by its offset in the log ("Log entry +0x2000"), which is
+// unique, where sequence numbers repeat among stale entries and run to 17 digits.
+[[nodiscard]] std::string logEntryTitle(uint64_t logOffset);
 
 } // namespace vhdx

@@ -36,8 +36,7 @@ void addBatNodes(DocBuild& b) {
     d.setRef(node, ref::bat());
     if (!img.regions().bat) {
         d.edit(node).value = "no BAT region";
-        setStatus(d, node, NodeStatus::Error,
-                  "no usable BAT entry in the region tables (see the region table findings)");
+        setStatus(d, node, NodeStatus::Error, missingRegionReason(img.regions(), "BAT"));
         return;
     }
     d.edit(node).ranges = {{img.regions().bat->fileOffset, img.regions().bat->length}};

@@ -53,6 +53,14 @@ std::string yesNo(bool b) {
     return b ? "yes" : "no";
 }
 
+std::string missingRegionReason(const Regions& regions, const std::string& what) {
+    if (!regions.tables[0].valid() && !regions.tables[1].valid() && !regions.used)
+        return "Neither region table is valid, so where the " + what +
+               " lies in the file is not known: it cannot be read";
+    return "The region table in use lists no usable " + what +
+           " region, so it cannot be read (see the region table findings)";
+}
+
 } // namespace detail
 
 std::shared_ptr<const Document> buildDocument(const Image& image,
@@ -61,7 +69,7 @@ std::shared_ptr<const Document> buildDocument(const Image& image,
     auto doc = std::make_shared<Document>();
     detail::DocBuild b{*doc, image, findings, options};
     detail::addFrontNodes(b);
-    if (image.identifier().signatureValid) {
+    if (image.isVhdx()) {
         detail::addMetadataNodes(b);
         detail::addBatNodes(b);
         detail::addLogNodes(b);

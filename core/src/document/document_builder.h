@@ -38,6 +38,9 @@ NodeId setStatus(Document& d, NodeId id, NodeStatus s, std::string reason);
 
 [[nodiscard]] std::string yesNo(bool b);
 
+// Why the region tables give no place for a region ("BAT", "metadata"), for its node.
+[[nodiscard]] std::string missingRegionReason(const Regions& regions, const std::string& what);
+
 // The builders, one per area of the format.
 void addFrontNodes(DocBuild& b); // file, identifier, headers, region tables
 void addMetadataNodes(DocBuild& b);

@@ -53,15 +53,24 @@ void addIdentifier(DocBuild& b) {
     const FileIdentifier& id = b.image.identifier();
     const NodeId node = addStructure(b.doc, NodeKind::Identifier, "File identifier",
                                      ref::identifier(), 0, is::layout.size);
-    b.doc.edit(node).value = id.signatureValid ? std::string(is::signature.magic) : "not a VHDX";
-    setStatus(b.doc, node, id.signatureValid ? NodeStatus::Ok : NodeStatus::Error,
-              id.signatureValid ? "signature \"vhdxfile\" present"
-              : id.readable     ? "no \"vhdxfile\" signature"
-                                : "file too small to hold a signature");
+    const bool vhdx = b.image.isVhdx();
+    b.doc.edit(node).value = id.signatureValid ? std::string(is::signature.magic)
+                             : vhdx            ? "signature damaged"
+                                               : "not a VHDX";
+    // The findings (NOT_VHDX, IDENTIFIER_SIGNATURE_BAD, IO_ERROR) raise it and say why.
+    setStatus(b.doc, node, NodeStatus::Ok, "signature \"vhdxfile\" present");
+    if (!id.signatureValid)
+        b.doc.edit(node).status = NodeStatus::None;
+    if (!id.readable) {
+        b.doc.edit(node).value = b.image.fileSize() ? "unreadable" : "empty file";
+        return;
+    }
     const NodeId sig = addField(b.doc, node, is::signature,
-                                id.signatureValid ? std::string(is::signature.magic) : "missing");
-    setStatus(b.doc, sig, b.doc.node(node).status, b.doc.node(node).reason);
-    addField(b.doc, node, is::creator, id.creator);
+                                schema::signatureText(id.signature.data(), is::signature));
+    setStatus(b.doc, sig, id.signatureValid ? NodeStatus::Ok : NodeStatus::Error,
+              id.signatureValid ? "\"vhdxfile\"" : "signature is not \"vhdxfile\"");
+    if (vhdx)
+        addField(b.doc, node, is::creator, id.creator);
 }
 
 void addHeader(DocBuild& b, int index) {
@@ -136,7 +145,7 @@ void addRegionTable(DocBuild& b, int index) {
 void addFrontNodes(DocBuild& b) {
     addFile(b);
     addIdentifier(b);
-    if (!b.image.identifier().signatureValid)
+    if (!b.image.isVhdx())
         return;
     addHeader(b, 1);
     addHeader(b, 2);

@@ -43,7 +43,7 @@ void addDescriptors(Document& d, NodeId entry, const Image& img, const LogEntry&
             subRanges(d.node(entry).ranges, schema::descriptor_area::offsetOf(i), dd::layout.size);
         if (!ld.signatureValid)
             setStatus(d, n, NodeStatus::Info, "signature is neither \"desc\" nor \"zero\"");
-        addField(d, n, dd::signature, ld.isData ? "desc" : ld.signatureValid ? "zero" : "bad");
+        addField(d, n, dd::signature, schema::signatureText(ld.signature.data(), dd::signature));
         if (ld.isData) {
             addField(d, n, dd::trailingBytes, hex32(ld.trailingBytes));
             addField(d, n, dd::leadingBytes, hex64(ld.leadingBytes));
@@ -58,9 +58,11 @@ void addDescriptors(Document& d, NodeId entry, const Image& img, const LogEntry&
 void addEntry(DocBuild& b, NodeId logNode, const LogEntry& e, bool withDescriptors) {
     Document& d = b.doc;
     const Log& log = b.image.log();
+    // Named by its place in the log (structureTitle): sequence numbers repeat among stale
+    // entries and run to 17 digits, which a narrow column would cut where they differ.
     const NodeId entry =
-        d.add(logNode, NodeKind::LogEntry, "Entry seq " + std::to_string(e.sequenceNumber),
-              formatSize(e.length) + " at +" + formatOffset(e.offset) + ", " +
+        d.add(logNode, NodeKind::LogEntry, logEntryTitle(e.offset),
+              "sequence " + std::to_string(e.sequenceNumber) + ", " + formatSize(e.length) + ", " +
                   std::to_string(e.descriptorCount) + " descriptor" +
                   (e.descriptorCount == 1 ? "" : "s") + (e.active ? " (active)" : ""));
     d.setRef(entry, ref::logEntry(e.offset));

@@ -88,7 +88,7 @@ void addTableEntry(Document& d, NodeId item, const MetadataEntry& e, uint64_t at
 std::string whyUnreadable(const Image& img) {
     const Metadata& md = img.metadata();
     if (!img.regions().metadata)
-        return "no usable Metadata entry in the region tables (see the region table findings)";
+        return missingRegionReason(img.regions(), "metadata");
     if (md.tableRead == ReadStatus::IoError)
         return "the metadata table could not be read (I/O error)";
     return "the metadata table lies beyond end of file";
@@ -111,7 +111,8 @@ void addMetadataNodes(DocBuild& b) {
     d.edit(node).ranges = {{md.regionOffset, md.regionLength}};
     d.edit(node).value = std::to_string(md.entries.size()) + " items";
     setStatus(d, node, NodeStatus::Ok, "table signature \"metadata\"");
-    const NodeId sig = addField(d, node, mt::signature, md.signatureValid ? "metadata" : "bad");
+    const NodeId sig =
+        addField(d, node, mt::signature, schema::signatureText(md.signature.data(), mt::signature));
     setStatus(d, sig, b.checked(FindingCode::MetadataSignatureBad, ref::metadata()),
               md.signatureValid ? "\"metadata\"" : "table signature is not \"metadata\"");
     addField(d, node, mt::entryCount, std::to_string(md.entryCount));

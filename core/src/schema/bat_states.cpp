@@ -13,6 +13,7 @@ constexpr std::array<BatClassInfo, batClassCount> kClasses = {{
     {C::PayloadFullyPresent, K::Payload, "fully_present", "fully present"},
     {C::PayloadPartiallyPresent, K::Payload, "partially_present", "partially present"},
     {C::PayloadInvalid, K::Payload, "invalid", "invalid state"},
+    {C::PayloadPadding, K::Payload, "padding", "padding"},
     {C::BitmapNotPresent, K::SectorBitmap, "not_present", "not present"},
     {C::BitmapPresent, K::SectorBitmap, "present", "present"},
     {C::BitmapInvalid, K::SectorBitmap, "invalid", "invalid state"},

@@ -21,6 +21,9 @@ enum class BatClass : uint8_t {
     PayloadFullyPresent,
     PayloadPartiallyPresent,
     PayloadInvalid, // an undefined state for a payload slot (4, 5; 7 without a parent)
+    // A payload slot past the disk's last block (the end of a differencing disk's last
+    // chunk): no block uses it, whatever it holds. By slot position, not by state.
+    PayloadPadding,
     BitmapNotPresent,
     BitmapPresent,
     BitmapInvalid,
