@@ -5,6 +5,7 @@
 #include "vhdx/image.h"
 #include "vhdx/json_writer.h"
 #include "vhdx/report.h"
+#include "vhdx/virtual_disk_report.h"
 
 namespace vhdx {
 
@@ -260,6 +261,8 @@ std::string reportJson(const Image& img) {
         w.null();
     w.key("parent_chain");
     writeParentChain(w, img.parentChain());
+    w.key("virtual_disk");
+    writeVirtualDiskJson(w, img);
     w.key("findings").beginArray();
     for (const auto& f : img.findings().items())
         w.beginObject()

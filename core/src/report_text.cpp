@@ -5,6 +5,7 @@
 #include "vhdx/image.h"
 #include "vhdx/printable.h"
 #include "vhdx/report.h"
+#include "vhdx/virtual_disk_report.h"
 
 namespace vhdx {
 
@@ -174,6 +175,11 @@ std::string reportText(const Image& img) {
             r.section("Parent");
             r.line("path", l.found ? l.path : "NOT FOUND");
             r.line("linkage", l.linkageMatches ? "matches" : "MISMATCH");
+        }
+        if (const auto lines = virtualDiskTextLines(img); !lines.empty()) {
+            r.section("Virtual disk");
+            for (const auto& [label, value] : lines)
+                r.line(label, value);
         }
     }
     const Findings& f = img.findings();
