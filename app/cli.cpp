@@ -5,6 +5,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "raw_export.h"
 #include "vhdx/image.h"
 #include "vhdx/printable.h"
 #include "vhdx/report.h"
@@ -21,10 +22,14 @@ const char* kUsage =
     "  vhdx-inspector --update-headers FILE [--yes] [--new-data-guid] [--backup PATH]\n"
     "                                           guarded two-step header update; without\n"
     "                                           --yes it only prints the plan\n"
+    "  vhdx-inspector --export-raw OUT FILE [--force] [--allow-missing-parent]\n"
+    "                                           the virtual disk (through its parents) as a\n"
+    "                                           sparse raw file; --force replaces OUT\n"
     "  vhdx-inspector --help | --version\n"
     "\n"
     "Exit codes: 0 read, no error finding (or update done); 1 error findings (or update\n"
-    "refused/failed); 2 usage error or the file could not be opened or read.\n";
+    "refused/failed, or an export refused/failed); 2 usage error or the file could not be\n"
+    "opened or read.\n";
 
 CommandLine usageError(std::string why) {
     CommandLine c;
@@ -67,7 +72,19 @@ CommandLine parseCommandLine(int argc, char** argv) {
                            : a == "--report" ? Mode::Report
                                              : Mode::UpdateHeaders;
             if (!setMode(m))
-                return usageError("only one of --json, --report, --update-headers may be given");
+                return usageError(
+                    "only one of --json, --report, --update-headers, --export-raw may be given");
+        } else if (a == "--export-raw") {
+            if (!setMode(Mode::ExportRaw))
+                return usageError(
+                    "only one of --json, --report, --update-headers, --export-raw may be given");
+            if (i + 1 >= argc || !*argv[i + 1])
+                return usageError("--export-raw needs an OUT path (not empty)");
+            c.exportPath = argv[++i];
+        } else if (a == "--force") {
+            c.force = true;
+        } else if (a == "--allow-missing-parent") {
+            c.allowMissingParent = true;
         } else if (a == "--yes") {
             c.yes = true;
         } else if (a == "--new-data-guid") {
@@ -89,6 +106,8 @@ CommandLine parseCommandLine(int argc, char** argv) {
     const bool updateOnly = c.yes || c.newDataGuid || !c.backupPath.empty();
     if (updateOnly && c.mode != Mode::UpdateHeaders)
         return usageError("--yes, --new-data-guid and --backup go with --update-headers");
+    if ((c.force || c.allowMissingParent) && c.mode != Mode::ExportRaw)
+        return usageError("--force and --allow-missing-parent go with --export-raw");
     if (c.mode != Mode::Gui && c.files.size() != 1)
         return usageError(c.files.empty() ? "no FILE given" : "give exactly one FILE");
     return c;
@@ -110,6 +129,8 @@ int runHeadless(const CommandLine& cmd) {
         return 2;
     case Mode::UpdateHeaders:
         return runUpdateHeaders(cmd);
+    case Mode::ExportRaw:
+        return runExportRaw(cmd);
     case Mode::Json:
     case Mode::Report:
         break;

@@ -5,7 +5,7 @@
 
 namespace vhdx::app {
 
-enum class Mode { Gui, Json, Report, UpdateHeaders, Help, Version, UsageError };
+enum class Mode { Gui, Json, Report, UpdateHeaders, ExportRaw, Help, Version, UsageError };
 
 struct CommandLine {
     Mode mode = Mode::Gui;
@@ -13,6 +13,9 @@ struct CommandLine {
     bool yes = false;
     bool newDataGuid = false;
     std::string backupPath;
+    std::string exportPath; // --export-raw OUT
+    bool force = false;
+    bool allowMissingParent = false;
     std::string error; // for UsageError
 };
 

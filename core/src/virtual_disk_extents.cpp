@@ -73,13 +73,17 @@ class VirtualDisk::ExtentWalk {
         return e ? classOf(e->raw, l.hasParent) : Class::Data;
     }
 
-    // Blocks from `block` (of class cls) up to lastBlock that share its class. Walks BAT
-    // indices directly (no division per entry), skipping the sector-bitmap slots.
+    // Blocks from `block` (of class cls) up to lastBlock that share its class. The hot loop
+    // of a sparse export: walks BAT indices directly (no division per entry), skipping the
+    // sector-bitmap slots, reading the window's entries in place.
     [[nodiscard]] uint64_t sameClassRun(size_t level, uint64_t block, uint64_t lastBlock,
                                         Class cls) {
         const Level& l = m_disk.m_levels[level];
         const BatGeometry& geo = l.image->batReader()->geometry();
         detail::BatWindow& window = m_windows[level];
+        Class table[8];
+        for (uint64_t st = 0; st < 8; ++st)
+            table[st] = classOf(st, l.hasParent);
         uint64_t index = geo.payloadIndexOfBlock(block);
         uint64_t posInChunk = block % geo.chunkRatio;
         uint64_t b = block;
@@ -89,8 +93,15 @@ class VirtualDisk::ExtentWalk {
                 ++index; // the chunk's sector-bitmap slot
                 posInChunk = 0;
             }
-            const auto e = window.at(index);
-            if ((e ? classOf(e->raw, l.hasParent) : Class::Data) != cls)
+            if (index >= window.end() || index < window.first()) {
+                if (!window.load(index)) {
+                    if (cls != Class::Data) // unreadable entries count as data
+                        break;
+                    ++b;
+                    continue;
+                }
+            }
+            if (table[window.entries()[index - window.first()].raw & 7] != cls)
                 break;
             ++b;
         }
