@@ -159,8 +159,12 @@ VirtualReadResult VirtualDisk::readPartial(size_t level, uint64_t block, uint64_
         const VirtualReadResult r =
             here ? readFile(level, fileOffset + pos, runEnd - pos, dst)
                  : readLevel(level + 1, blockStart + pos, runEnd - pos, dst, options);
-        if (!r.ok())
+        if (!r.ok()) {
+            if (here)
+                return failure(r.status, "partially present block " + std::to_string(block) + ": " +
+                                             r.problem);
             return r;
+        }
         total.missingParentReadAsZeros |= r.missingParentReadAsZeros;
         pos = runEnd;
     }
@@ -221,6 +225,8 @@ VirtualReadResult VirtualDisk::readLevel(size_t level, uint64_t offset, uint64_t
                                                                " of " + levelName(level) +
                                                                " has a file offset past 2^64");
             r = readFile(level, at, n, out);
+            if (!r.ok())
+                r.problem = "block " + std::to_string(block) + ": " + r.problem;
             break;
         case uint8_t(PayloadState::PartiallyPresent):
             if (l.hasParent) {
@@ -308,6 +314,11 @@ SectorOrigin VirtualDisk::locate(uint64_t sector) const {
         case uint8_t(PayloadState::FullyPresent):
             if (addOverflows(entry->fileOffset(), within, o.fileOffset))
                 break;
+            if (!l.image->source().contains(o.fileOffset, l.sectorSize)) {
+                o.kind = SectorOrigin::Kind::Corrupt;
+                o.problem = "block " + std::to_string(block) + " lies beyond the end of the file";
+                return o;
+            }
             o.kind = SectorOrigin::Kind::File;
             return o;
         default:
