@@ -61,7 +61,6 @@ class TestCliExport : public QObject {
         QTest::addColumn<QString>("options");
         QTest::addColumn<QString>("size");
         QTest::addColumn<QStringList>("writes");
-        const QString mib = "1048576";
         QTest::newRow("dynamic 1M blocks, 64M + 1 sector, writes at block edges")
             << "block_size=1M,log_size=1M" << QString::number(64 * 1048576 + 512)
             << QStringList{"write -P 0x11 0 4k", "write -P 0x22 1048064 1k",
@@ -88,7 +87,6 @@ class TestCliExport : public QObject {
             << "96M" << QStringList{"write -P 0xbb 33554432 64k"};
         QTest::newRow("dynamic 2M blocks, nothing written") << "block_size=2M"
                                                             << "1G" << QStringList{};
-        Q_UNUSED(mib);
     }
     void matchesQemuConvert() {
         QFETCH(QString, options);
