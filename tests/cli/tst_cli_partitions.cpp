@@ -13,6 +13,9 @@
 
 #include "cli_runner.h"
 #include "test_files.h"
+#include "vhdx/guest_partitions.h"
+#include "vhdx/image.h"
+#include "vhdx/virtual_disk.h"
 
 using namespace vhdx::test;
 
@@ -38,6 +41,7 @@ QString orEmpty(const QJsonValue& v) {
 class TestCliPartitions : public QObject {
     Q_OBJECT
     QTemporaryDir m_dir;
+    QString m_gptImage; // made by qemuMadeGpt
 
     // Our JSON for image, checked against sfdisk and blkid on its raw export.
     void agreesWithUtilLinux(const QString& image, int expectedPartitions) {
@@ -166,12 +170,44 @@ class TestCliPartitions : public QObject {
                 .exitCode,
             0);
         agreesWithUtilLinux(image, 3);
+        m_gptImage = image;
         const QJsonObject ext = runInspector({"--json", image})
                                     .json()["virtual_disk"]["partition_table"]["partitions"][1]
                                     .toObject();
         QCOMPARE(ext["filesystem"]["type"].toString(), QString("ext4"));
         QCOMPARE(ext["filesystem"]["label"].toString(), QString("guestlabel"));
         QCOMPARE(ext["name"].toString(), QString("data part"));
+    }
+
+    // The probe's limits, at the limit and one past: partitions listed, bytes read.
+    void probeLimits() {
+        QVERIFY(!m_gptImage.isEmpty());
+        std::string error;
+        const auto image = vhdx::Image::open(m_gptImage.toStdString(), error);
+        QVERIFY2(image, error.c_str());
+        const auto disk = vhdx::VirtualDisk::open(*image, error);
+        QVERIFY(disk);
+        const vhdx::GuestProbe full = vhdx::probeGuest(*disk);
+        QVERIFY(full.table && !full.limited);
+        QCOMPARE(full.table->partitions.size(), size_t(3));
+        vhdx::GuestProbeOptions opt;
+        opt.maxPartitions = 3;
+        QVERIFY(!vhdx::probeGuest(*disk, opt).table->truncated);
+        opt.maxPartitions = 2;
+        const vhdx::GuestProbe two = vhdx::probeGuest(*disk, opt);
+        QVERIFY(two.table->truncated);
+        QCOMPARE(two.table->partitions.size(), size_t(2));
+
+        opt = {};
+        opt.maxBytes = full.bytesRead;
+        const vhdx::GuestProbe atLimit = vhdx::probeGuest(*disk, opt);
+        QVERIFY(!atLimit.limited);
+        QCOMPARE(atLimit.bytesRead, full.bytesRead);
+        QCOMPARE(atLimit.table->partitions[1].filesystem->label, std::string("guestlabel"));
+        opt.maxBytes = full.bytesRead - 1;
+        const vhdx::GuestProbe pastLimit = vhdx::probeGuest(*disk, opt);
+        QVERIFY(pastLimit.limited);
+        QVERIFY(pastLimit.bytesRead <= opt.maxBytes);
     }
 
     // A filesystem on the whole disk, no partition table.
