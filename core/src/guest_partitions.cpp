@@ -63,9 +63,15 @@ std::optional<GuestFilesystem> probeFilesystem(int fd, uint64_t offset, uint64_t
 GuestPartition partitionOf(blkid_partition par, const std::string& tableType) {
     GuestPartition p;
     p.number = uint64_t(std::max(0, blkid_partition_get_partno(par)));
-    // libblkid counts partitions in 512-byte units whatever the sector size.
-    p.start = uint64_t(std::max<blkid_loff_t>(0, blkid_partition_get_start(par))) * 512;
-    p.size = uint64_t(std::max<blkid_loff_t>(0, blkid_partition_get_size(par))) * 512;
+    // libblkid counts partitions in 512-byte units whatever the sector size. A hostile table
+    // can name any 64-bit start: one past 2^64 bytes is kept as the largest value (and is
+    // beyond the disk, so not probed).
+    const uint64_t start = uint64_t(std::max<blkid_loff_t>(0, blkid_partition_get_start(par)));
+    const uint64_t size = uint64_t(std::max<blkid_loff_t>(0, blkid_partition_get_size(par)));
+    if (__builtin_mul_overflow(start, 512, &p.start))
+        p.start = UINT64_MAX;
+    if (__builtin_mul_overflow(size, 512, &p.size))
+        p.size = UINT64_MAX;
     if (tableType == "gpt") {
         if (const char* t = blkid_partition_get_type_string(par))
             p.type = t;

@@ -157,8 +157,13 @@ VirtualReadResult VirtualDisk::readPartial(size_t level, uint64_t block, uint64_
             runEnd += l.sectorSize;
         runEnd = std::min(runEnd, end);
         uint8_t* dst = out + (pos - within);
+        uint64_t at = 0;
+        if (here && addOverflows(fileOffset, pos, at))
+            return failure(VirtualReadStatus::Corrupt, "partially present block " +
+                                                           std::to_string(block) +
+                                                           " has a file offset past 2^64");
         const VirtualReadResult r =
-            here ? readFile(level, fileOffset + pos, runEnd - pos, dst)
+            here ? readFile(level, at, runEnd - pos, dst)
                  : readLevel(level + 1, blockStart + pos, runEnd - pos, dst, options);
         if (!r.ok()) {
             if (here)

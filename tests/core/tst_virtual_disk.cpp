@@ -328,6 +328,29 @@ class TestVirtualDisk : public QObject {
         QVERIFY(data);
     }
 
+    // A partially present block at the top of the 64-bit file-offset range: its present
+    // sectors past the first MiB would wrap around to the start of the file.
+    void fileOffsetWrapIsCorrupt() {
+        ImageSpec spec;
+        spec.blockSize = 2 * kMiB;
+        spec.virtualSize = 4 * kMiB;
+        spec.hasParent = true;
+        spec.blocks = {{0, bat::PartiallyPresent}};
+        spec.sectorBitmaps = {0};
+        spec.sectorBits = {{0, flags("1", 4096)}};
+        BuiltImage img = buildImage(spec);
+        setBatEntry(img, img.batIndexOfBlock(0), bat::entry(bat::PartiallyPresent, ~uint64_t(0)));
+        const auto image = Image::parse(img.source());
+        std::string why;
+        const auto disk = VirtualDisk::fromChain(*image, {}, why);
+        QVERIFY(disk);
+        std::vector<uint8_t> buf(512);
+        const VirtualReadResult r = disk->read(kMiB + 512, 512, buf.data());
+        QCOMPARE(r.status, VirtualReadStatus::Corrupt);
+        QVERIFY2(r.problem.find("2^64") != std::string::npos, r.problem.c_str());
+        QCOMPARE(disk->locate(2049).kind, SectorOrigin::Kind::Corrupt);
+    }
+
     void noGeometryNoDisk() {
         std::string why;
         const auto image = Image::parse(std::make_shared<MemorySource>(std::vector<uint8_t>(10)));
