@@ -5,6 +5,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "raw_export.h"
 #include "vhdx/image.h"
 #include "vhdx/printable.h"
 #include "vhdx/report.h"
@@ -32,16 +33,21 @@ const char* kUsage =
     "  vhdx-inspector --set-parent CHILD PARENT [--yes] [--backup PATH]\n"
     "                                           point CHILD's parent locator at PARENT, through\n"
     "                                           the log; without --yes it only prints the plan\n"
+    "  vhdx-inspector --export-raw OUT FILE [--force] [--allow-missing-parent]\n"
+    "                                           the virtual disk (through its parents and the\n"
+    "                                           replayed log) as a sparse raw file; --force\n"
+    "                                           replaces OUT\n"
     "  vhdx-inspector --help | --version\n"
     "\n"
     "The viewer also takes Qt's standard options, e.g. -style Fusion, -stylesheet FILE,\n"
     "-platform NAME, -reverse.\n"
     "\n"
     "Exit codes: 0 read, no error finding (or update done); 1 error findings (or update\n"
-    "refused/failed); 2 usage error or the file or folder could not be opened or read.\n";
+    "refused/failed, or an export refused/failed); 2 usage error or the file or folder could\n"
+    "not be opened or read.\n";
 
 const char* kOneMode = "only one of --json, --report, --update-headers, --replay-log, "
-                       "--restore-backup, --chains, --set-parent may be given";
+                       "--restore-backup, --chains, --set-parent, --export-raw may be given";
 
 CommandLine usageError(std::string why) {
     CommandLine c;
@@ -122,6 +128,14 @@ CommandLine parseCommandLine(int argc, char** argv) {
                 return usageError(kOneMode);
         } else if (a == "--stored") {
             c.stored = true;
+        } else if (a == "--export-raw") {
+            if (!setMode(Mode::ExportRaw))
+                return usageError(kOneMode);
+            if (i + 1 >= argc || !*argv[i + 1])
+                return usageError("--export-raw needs an OUT path (not empty)");
+            c.exportPath = argv[++i];
+        } else if (a == "--allow-missing-parent") {
+            c.allowMissingParent = true;
         } else if (a == "--yes") {
             c.yes = true;
         } else if (a == "--new-data-guid") {
@@ -159,8 +173,10 @@ CommandLine parseCommandLine(int argc, char** argv) {
                           "--set-parent (--yes also with --restore-backup)");
     if (c.newDataGuid && c.mode != Mode::UpdateHeaders)
         return usageError("--new-data-guid goes with --update-headers");
-    if (c.force && !c.newDataGuid)
-        return usageError("--force goes with --update-headers --new-data-guid");
+    if (c.force && !c.newDataGuid && c.mode != Mode::ExportRaw)
+        return usageError("--force goes with --update-headers --new-data-guid or --export-raw");
+    if (c.allowMissingParent && c.mode != Mode::ExportRaw)
+        return usageError("--allow-missing-parent goes with --export-raw");
     if (c.stored && c.mode != Mode::Json && c.mode != Mode::Report)
         return usageError("--stored goes with --json or --report");
     if (c.mode == Mode::RestoreBackup && c.files.size() != 2)
@@ -201,6 +217,8 @@ int runHeadless(const CommandLine& cmd) {
         return runChains(cmd);
     case Mode::SetParent:
         return runSetParent(cmd);
+    case Mode::ExportRaw:
+        return runExportRaw(cmd);
     case Mode::Json:
     case Mode::Report:
         break;

@@ -14,6 +14,7 @@ enum class Mode {
     RestoreBackup,
     Chains,
     SetParent,
+    ExportRaw,
     Help,
     Version,
     UsageError
@@ -28,6 +29,8 @@ struct CommandLine {
     bool json = false;   // --chains --json
     bool stored = false; // --stored: report the bytes as stored, not as after a log replay
     std::string backupPath;
+    std::string exportPath; // --export-raw OUT
+    bool allowMissingParent = false;
     std::vector<std::string> qtOptions; // Qt's own (-style Fusion): left in argv for the GUI
     std::string error;                  // for UsageError
 };

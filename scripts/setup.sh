@@ -9,8 +9,8 @@ BUILD="${VHDX_BUILD_DIR:-$ROOT/build}"
 PACKAGES=(
     cmake g++ make pkg-config bzip2 gzip
     qt6-base-dev libgl-dev libqt6svg6 qt6-svg-dev
-    libisal-dev uuid-dev
-    qemu-utils libvhdi-utils strace
+    libisal-dev uuid-dev libblkid-dev
+    qemu-utils libvhdi-utils strace fdisk ntfs-3g dosfstools
     xvfb xauth
 )
 

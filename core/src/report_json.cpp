@@ -11,6 +11,7 @@
 #include "vhdx/report_replay.h"
 #include "vhdx/schema/bat_states.h"
 #include "vhdx/schema/structures.h"
+#include "vhdx/virtual_disk_report.h"
 
 namespace vhdx {
 
@@ -300,6 +301,8 @@ std::string reportJson(const Image& img) {
         w.null();
     w.key("parent_chain");
     writeParentChain(w, img.parentChain());
+    w.key("virtual_disk");
+    writeVirtualDiskJson(w, img);
     writeFindings(w, img);
     w.endObject();
     return w.str();

@@ -12,6 +12,7 @@
 #include "vhdx/report_replay.h"
 #include "vhdx/schema/bat_states.h"
 #include "vhdx/verdict.h"
+#include "vhdx/virtual_disk_report.h"
 
 namespace vhdx {
 
@@ -193,6 +194,11 @@ std::string reportText(const Image& img) {
             r.line("linkage", !l.readable        ? "not checked (parent not read)"
                               : l.linkageMatches ? "matches"
                                                  : "MISMATCH");
+        }
+        if (const auto lines = virtualDiskTextLines(img); !lines.empty()) {
+            r.section("Virtual disk");
+            for (const auto& [label, value] : lines)
+                r.line(label, value);
         }
     }
     const Findings& f = img.findings();

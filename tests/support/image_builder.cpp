@@ -109,8 +109,26 @@ void writeBat(const ImageSpec& spec, BuiltImage& img, const std::map<uint64_t, u
         const auto placed = img.blockOffsets.find(block);
         const uint64_t off = placed == img.blockOffsets.end() ? 0 : placed->second;
         put(img.batIndexOfBlock(block), bat::entry(state, off));
-        if (spec.fillPayload && off)
+        if (spec.payloadSeed && off) {
+            const uint64_t virtualStart = block * uint64_t(spec.blockSize);
+            for (uint64_t i = 0; i < spec.blockSize; ++i)
+                img.bytes[off + i] = payloadPattern(spec.payloadSeed, virtualStart + i);
+        } else if (spec.fillPayload && off) {
             putLe64(img.bytes.data() + off, 0x4B434F4C42000000ull | block); // "BLOCK" + number
+        }
+    }
+    // Sector bitmap bits (format §8): bit (block mod ChunkRatio) * sectors-per-block + sector
+    // of the chunk's bitmap block, least significant bit first.
+    const uint64_t sectorsPerBlock = spec.blockSize / spec.logicalSectorSize;
+    for (const auto& [block, flags] : spec.sectorBits) {
+        const auto bitmap = img.bitmapOffsets.find(block / img.chunkRatio);
+        if (bitmap == img.bitmapOffsets.end())
+            continue;
+        for (uint64_t sector = 0; sector < flags.size() && sector < sectorsPerBlock; ++sector)
+            if (flags[sector]) {
+                const uint64_t bit = (block % img.chunkRatio) * sectorsPerBlock + sector;
+                img.bytes[bitmap->second + bit / 8] |= uint8_t(1u << (bit % 8));
+            }
     }
     for (const auto& [chunk, off] : img.bitmapOffsets)
         put(img.batIndexOfBitmap(chunk), bat::entry(bat::BitmapPresent, off));
@@ -119,6 +137,11 @@ void writeBat(const ImageSpec& spec, BuiltImage& img, const std::map<uint64_t, u
 }
 
 } // namespace
+
+uint8_t payloadPattern(uint8_t seed, uint64_t virtualOffset) {
+    const uint64_t sector = virtualOffset / 512;
+    return uint8_t(seed * 37 + (sector * 0x9E3779B1u >> 7) + (virtualOffset % 512) * 3);
+}
 
 const MetadataItemPlace* BuiltImage::item(const Guid& id) const {
     for (const auto& i : items)

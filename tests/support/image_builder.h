@@ -103,7 +103,17 @@ struct ImageSpec {
     std::vector<uint64_t> sectorBitmaps;        // chunks with a PRESENT sector bitmap (1 MiB each)
     std::map<uint64_t, uint64_t> rawBatEntries; // BAT index -> raw entry, written last
     bool fillPayload = true; // stamp each present block's first bytes with its block number
+    // Non-zero: every byte of every present block is payloadPattern(payloadSeed, its virtual
+    // offset) instead of the stamp, so a test can tell which image a byte was read from.
+    uint8_t payloadSeed = 0;
+    // Partially present block -> one flag per logical sector of the block: set the sector's
+    // bit in its chunk's sector bitmap (the chunk must be in sectorBitmaps).
+    std::map<uint64_t, std::vector<bool>> sectorBits;
 };
+
+// The payload byte at a virtual offset of an image built with payloadSeed seed (never the
+// same for two seeds at one offset; differs between neighbouring sectors).
+[[nodiscard]] uint8_t payloadPattern(uint8_t seed, uint64_t virtualOffset);
 
 struct MetadataItemPlace {
     Guid id;

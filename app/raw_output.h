@@ -1,0 +1,36 @@
+#pragma once
+// The output file of --export-raw: written as a temporary file in OUT's folder and renamed
+// onto OUT only when complete and synced, so that a failed or interrupted export never leaves
+// a half file under OUT's name. Every write and the final fsync are checked.
+#include <cstdint>
+#include <string>
+
+namespace vhdx::app {
+
+class RawOutput {
+  public:
+    RawOutput() = default;
+    ~RawOutput(); // removes the temporary file unless committed
+    RawOutput(const RawOutput&) = delete;
+    RawOutput& operator=(const RawOutput&) = delete;
+
+    // Creates the temporary file beside out, sized to size (a hole). False with error set.
+    [[nodiscard]] bool create(const std::string& out, uint64_t size, std::string& error);
+    // Writes len bytes at offset, skipping 4 KiB pages that are all zero (they stay holes).
+    [[nodiscard]] bool writeSparse(uint64_t offset, const uint8_t* data, size_t len,
+                                   std::string& error);
+    // fsync, close, rename onto out (without replacing an existing out unless replace), fsync
+    // the folder.
+    [[nodiscard]] bool commit(bool replace, std::string& error);
+    [[nodiscard]] uint64_t bytesWritten() const { return m_written; }
+
+  private:
+    void discard();
+    std::string m_out;
+    std::string m_temp;
+    int m_fd = -1;
+    bool m_committed = false;
+    uint64_t m_written = 0;
+};
+
+} // namespace vhdx::app
