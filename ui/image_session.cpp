@@ -6,9 +6,12 @@
 
 namespace vhdx::ui {
 
-std::unique_ptr<ImageSession> ImageSession::open(const QString& path, QString& error) {
+std::unique_ptr<ImageSession> ImageSession::open(const QString& path, QString& error,
+                                                 ReadView view) {
     std::string err;
-    std::unique_ptr<Image> image = Image::open(path.toStdString(), err);
+    ParseOptions options;
+    options.view = view;
+    std::unique_ptr<Image> image = Image::open(path.toStdString(), err, options);
     if (!image) {
         error = QString::fromStdString(err);
         return nullptr;

@@ -13,11 +13,8 @@
 
 #include "vhdx/document/document.h"
 #include "vhdx/findings.h"
+#include "vhdx/image.h"
 #include "vhdx/verdict.h"
-
-namespace vhdx {
-class Image;
-}
 
 namespace vhdx::ui {
 
@@ -25,7 +22,9 @@ class ImageSession : public QObject {
     Q_OBJECT
   public:
     // Null with error set when the file cannot be opened or read at all.
-    [[nodiscard]] static std::unique_ptr<ImageSession> open(const QString& path, QString& error);
+    // view: the disk as after its pending log replay (default), or the bytes as stored.
+    [[nodiscard]] static std::unique_ptr<ImageSession> open(const QString& path, QString& error,
+                                                            ReadView view = ReadView::Replayed);
     ~ImageSession() override;
 
     [[nodiscard]] const Image& image() const { return *m_image; }

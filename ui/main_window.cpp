@@ -1,6 +1,7 @@
 #include "main_window.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
@@ -30,6 +31,7 @@
 #include "header_update_action.h"
 #include "image_session.h"
 #include "image_view.h"
+#include "replay_log_action.h"
 #include "status_summary.h"
 #include "verdict_page.h"
 #include "vhdx/image.h"
@@ -96,7 +98,10 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_view, &ImageView::actionRequested, this, [this](StepAction a) {
         if (a == StepAction::Reload)
             reload();
-        else if (a == StepAction::UpdateHeaders)
+        else if (a == StepAction::ReplayLog) {
+            if (auto* replay = findChild<ReplayLogAction*>())
+                replay->showConfirmation();
+        } else if (a == StepAction::UpdateHeaders)
             if (auto* update = findChild<HeaderUpdateAction*>())
                 update->showDialog();
     });
@@ -121,6 +126,9 @@ MainWindow::MainWindow(QWidget* parent)
     // Tools > Update Headers..., owned by this window; the verdict page's button follows it.
     auto* update = new HeaderUpdateAction(this);
     connect(update->action(), &QAction::changed, this, &MainWindow::updateVerdictActions);
+    // Tools > Replay Log..., likewise.
+    auto* replay = new ReplayLogAction(this);
+    connect(replay->action(), &QAction::changed, this, &MainWindow::updateVerdictActions);
     updateVerdictActions();
 }
 
@@ -129,6 +137,9 @@ void MainWindow::updateVerdictActions() {
     if (auto* update = findChild<HeaderUpdateAction*>())
         page->setActionAvailable(StepAction::UpdateHeaders, update->action()->isEnabled(),
                                  update->action()->toolTip());
+    if (auto* replay = findChild<ReplayLogAction*>())
+        page->setActionAvailable(StepAction::ReplayLog, replay->action()->isEnabled(),
+                                 replay->action()->toolTip());
     const bool have = image() != nullptr;
     page->setActionAvailable(StepAction::Reload, have, tr("Read the file again and scan its BAT"));
     page->setActionAvailable(StepAction::CompareHeaders, have,
@@ -170,6 +181,27 @@ void MainWindow::createActions() {
     m_compareAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
     m_compareAction->setIcon(style()->standardIcon(QStyle::SP_FileDialogContentsView));
     m_compareAction->setToolTip(tr("Header 1 and Header 2 side by side"));
+    // The log is part of the disk (issue 9): a dirty image is shown as after its replay unless
+    // the user asks for the stored bytes.
+    QMenu* show = view->addMenu(tr("&Show"));
+    auto* showGroup = new QActionGroup(this);
+    m_showReplayedAction = show->addAction(tr("As After Log &Replay"));
+    m_showReplayedAction->setObjectName(QStringLiteral("showReplayedAction"));
+    m_showReplayedAction->setStatusTip(
+        tr("Read the BAT, metadata and data as after the pending log replay, in memory"));
+    m_showStoredAction = show->addAction(tr("As &Stored"));
+    m_showStoredAction->setObjectName(QStringLiteral("showStoredAction"));
+    m_showStoredAction->setStatusTip(
+        tr("Read the structures as they are stored in the file, ignoring a pending log"));
+    for (QAction* a : {m_showReplayedAction, m_showStoredAction}) {
+        a->setCheckable(true);
+        showGroup->addAction(a);
+    }
+    m_showReplayedAction->setChecked(true);
+    connect(m_showReplayedAction, &QAction::triggered, this,
+            [this] { setReadView(ReadView::Replayed); });
+    connect(m_showStoredAction, &QAction::triggered, this,
+            [this] { setReadView(ReadView::Stored); });
 
     m_helpMenu = menuBar()->addMenu(tr("&Help"));
     m_helpMenu->addAction(tr("&About VHDX Inspector"), this, &MainWindow::showAbout);
@@ -201,7 +233,7 @@ bool MainWindow::openFile(const QString& path) {
 
 bool MainWindow::openFileKeeping(const QString& path, bool keepView) {
     QString error;
-    std::unique_ptr<ImageSession> session = ImageSession::open(path, error);
+    std::unique_ptr<ImageSession> session = ImageSession::open(path, error, m_readView);
     if (!session) {
         // Core's message names the file ("cannot open '/x.vhdx': No such file..."): once.
         if (!error.isEmpty())
@@ -256,6 +288,15 @@ MainWindow* MainWindow::openInNewWindow(const QString& path) {
     w->move(pos() + QPoint(40, 40));
     w->show();
     return w;
+}
+
+void MainWindow::setReadView(ReadView view) {
+    m_showReplayedAction->setChecked(view == ReadView::Replayed);
+    m_showStoredAction->setChecked(view == ReadView::Stored);
+    if (view == m_readView)
+        return;
+    m_readView = view;
+    reload();
 }
 
 void MainWindow::reload() {

@@ -6,13 +6,11 @@
 #include <QMainWindow>
 #include <QPointer>
 
+#include "vhdx/image.h" // ReadView
+
 class QLabel;
 class QMessageBox;
 class QStackedWidget;
-
-namespace vhdx {
-class Image;
-}
 
 namespace vhdx::ui {
 
@@ -46,6 +44,10 @@ class MainWindow : public QMainWindow {
     [[nodiscard]] QString currentPath() const { return m_path; }
     [[nodiscard]] ImageView* imageView() const { return m_view; }
     [[nodiscard]] QString lastError() const { return m_lastError; }
+    // What the window shows of a dirty image: the disk as after its log replay (the default)
+    // or the bytes as stored. Changing it reads the file again, keeping the selection.
+    [[nodiscard]] ReadView readView() const { return m_readView; }
+    void setReadView(ReadView view);
     [[nodiscard]] static QStringList recentFiles();
     // The banner saying the file changed on disk (hidden while it has not).
     [[nodiscard]] QWidget* changeBanner() const { return m_banner; }
@@ -87,6 +89,7 @@ class MainWindow : public QMainWindow {
     FileChangeWatcher* m_watcher;
     QString m_path;
     QString m_lastError;
+    ReadView m_readView = ReadView::Replayed;
     QPointer<QMessageBox> m_message;
     QMenu* m_recentMenu = nullptr;
     QMenu* m_helpMenu = nullptr;
@@ -95,6 +98,8 @@ class MainWindow : public QMainWindow {
     QAction* m_exportAction = nullptr;
     QAction* m_closeAction = nullptr;
     QAction* m_compareAction = nullptr;
+    QAction* m_showReplayedAction = nullptr; // View > Show > As After Log Replay
+    QAction* m_showStoredAction = nullptr;   // View > Show > As Stored
     StatusSummary* m_summary;
 };
 

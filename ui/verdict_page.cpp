@@ -68,9 +68,10 @@ QString buttonText(StepAction a) {
         return VerdictPage::tr("Show in BAT Map");
     case StepAction::Reload:
         return VerdictPage::tr("Reload");
+    case StepAction::ReplayLog:
+        return VerdictPage::tr("Replay Log...");
     case StepAction::None:
-    case StepAction::ReplayLog: // command line only, for now
-    case StepAction::SetParent:
+    case StepAction::SetParent: // command line only, for now
         break;
     }
     return {};

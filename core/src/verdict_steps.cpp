@@ -296,7 +296,8 @@ void describeGroup(const VerdictContext& ctx, ProblemKind kind, int copy, Proble
         g.meaning = ctx.image.viewKind() == ReadView::Replayed
                         ? "Hyper-V replays the log when it opens the disk, so the disk is usable. "
                           "What this tool shows is the disk as after that replay, read without "
-                          "writing (--stored shows the stale structures stored in the file)."
+                          "writing (View > Show > As Stored, or --stored, shows the stale "
+                          "structures stored in the file)."
                         : "Hyper-V replays the log when it opens the disk, so the disk is usable. "
                           "Until then the BAT and metadata stored in the file, which this tool "
                           "shows, are not the disk's.";
