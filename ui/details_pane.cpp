@@ -19,6 +19,7 @@
 #include "status_style.h"
 #include "structure_tree_model.h"
 #include "vhdx/image.h"
+#include "vhdx/replay_effects.h"
 
 namespace vhdx::ui {
 
@@ -67,7 +68,9 @@ void fitStructureColumns(QTreeView* view, bool resetWidths) {
     view->setColumnWidth(StructureTreeModel::SizeColumn,
                          fm.horizontalAdvance(QStringLiteral("1,023 bytes")) + pad / 2);
     view->setColumnWidth(StructureTreeModel::StatusColumn,
-                         fm.horizontalAdvance(QStringLiteral("warning")) + fm.height() + pad / 2);
+                         std::max(fm.horizontalAdvance(QStringLiteral("warning")),
+                                  fm.horizontalAdvance(QStringLiteral("ok (log)"))) +
+                             fm.height() + pad / 2);
     view->setMinimumWidth(view->columnWidth(StructureTreeModel::NameColumn) +
                           view->columnWidth(StructureTreeModel::StatusColumn) +
                           h->minimumSectionSize() + 2 * view->frameWidth());
@@ -155,7 +158,15 @@ void DetailsPane::setModel(StructureTreeModel* model) {
 
 void DetailsPane::setImage(const Image* image) {
     m_image = image;
-    m_hex->setSource(image ? &image->source() : nullptr);
+    // The bytes the tree decodes: as after the pending log replay unless the window shows the
+    // stored file (View > Show); the bytes the replay writes are underlined.
+    m_hex->setSource(image ? &image->view() : nullptr);
+    std::vector<ByteRange> logWrites;
+    if (image && image->viewKind() == ReadView::Replayed && image->replay() &&
+        image->replay()->plan)
+        for (const ReplayWrite& w : image->replay()->plan->writes())
+            logWrites.push_back({w.fileOffset, w.length});
+    m_hex->setLogWrites(std::move(logWrites));
     m_goTo->clear(); // an offset typed for the previous image means nothing here
     onSelectionChanged(0, 0);
     showIndex({});
@@ -187,9 +198,15 @@ void DetailsPane::showIndex(const QModelIndex& index) {
                              ? qs(rootNode->label) + QStringLiteral(" — ") + qs(rootNode->value)
                              : tr("Image"));
         const QString why = qs(rootNode->reason);
-        m_reason->setText(
-            why.isEmpty() ? QString() : statusText(rootNode->status) + QStringLiteral(": ") + why);
-        m_reason->setVisible(!why.isEmpty());
+        QString text =
+            why.isEmpty() ? QString() : statusText(rootNode->status) + QStringLiteral(": ") + why;
+        if (rootNode->changedByLog)
+            text += (text.isEmpty() ? QString() : QStringLiteral("\n")) +
+                    tr("Changed by the log: %1 writes into it; shown as after the replay "
+                       "(the underlined bytes).")
+                        .arg(qs(rootNode->changedBy));
+        m_reason->setText(text);
+        m_reason->setVisible(!text.isEmpty());
         updateReasonColour();
     }
     if (idx != root) {

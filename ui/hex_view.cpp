@@ -153,6 +153,34 @@ void HexView::updateScrollBar() {
     hb->setPageStep(viewport()->width());
 }
 
+void HexView::setLogWrites(std::vector<ByteRange> ranges) {
+    std::sort(ranges.begin(), ranges.end(),
+              [](const ByteRange& a, const ByteRange& b) { return a.offset < b.offset; });
+    m_logWrites.clear();
+    for (const ByteRange& r : ranges) {
+        if (!r.length)
+            continue;
+        const uint64_t end = r.offset + std::min(r.length, UINT64_MAX - r.offset);
+        if (!m_logWrites.empty() &&
+            r.offset <= m_logWrites.back().offset + m_logWrites.back().length) {
+            ByteRange& last = m_logWrites.back();
+            last.length = std::max(last.offset + last.length, end) - last.offset;
+        } else {
+            m_logWrites.push_back({r.offset, end - r.offset});
+        }
+    }
+    viewport()->update();
+}
+
+bool HexView::writtenByLog(uint64_t off) const {
+    auto it = std::upper_bound(m_logWrites.begin(), m_logWrites.end(), off,
+                               [](uint64_t o, const ByteRange& r) { return o < r.offset; });
+    if (it == m_logWrites.begin())
+        return false;
+    --it;
+    return off - it->offset < it->length;
+}
+
 bool HexView::highlighted(uint64_t off) const {
     for (const ByteRange& r : m_highlight)
         if (off >= r.offset && off - r.offset < r.length)
@@ -200,6 +228,7 @@ void HexView::paintEvent(QPaintEvent*) {
     const QColor markBack = blend(pal.color(QPalette::Base), selBack, 0.3);
     const QColor text = pal.color(QPalette::Text);
     const QColor dim = pal.color(QPalette::PlaceholderText);
+    const QColor logMark = pal.color(QPalette::Link);
     const int digits = offsetDigits(m_size);
     for (int r = 0; r < rows; ++r) {
         const int y = margin / 2 + r * m_lineHeight;
@@ -226,6 +255,12 @@ void HexView::paintEvent(QPaintEvent*) {
                     next ? (hexColumn(i + 1) - hexColumn(i)) * m_charWidth : 2 * m_charWidth;
                 p.fillRect(QRect(hx, y, w, m_lineHeight), sel ? selBack : markBack);
                 p.fillRect(QRect(ax, y, m_charWidth, m_lineHeight), sel ? selBack : markBack);
+            }
+            if (writtenByLog(off)) {
+                // Underlined: the byte shown is the one the pending log replay writes.
+                const int uy = y + m_lineHeight - 2;
+                p.fillRect(QRect(hx, uy, 2 * m_charWidth, 2), logMark);
+                p.fillRect(QRect(ax, uy, m_charWidth, 2), logMark);
             }
             p.setPen(sel ? selText : (byte == 0 && !hl ? dim : text));
             p.drawText(hx, y + ascent, QStringLiteral("%1").arg(byte, 2, 16, QLatin1Char('0')));

@@ -35,6 +35,10 @@ class HexView : public QAbstractScrollArea {
     // Marks these file ranges (a field's) and scrolls the first into view; empty clears.
     void setHighlight(std::vector<ByteRange> ranges);
     [[nodiscard]] const std::vector<ByteRange>& highlight() const { return m_highlight; }
+    // The file ranges the pending log replay writes (issue 9): underlined in the link colour.
+    // Any order; overlaps are merged.
+    void setLogWrites(std::vector<ByteRange> ranges);
+    [[nodiscard]] bool writtenByLog(uint64_t fileOffset) const;
 
     // The caret and the selection: [selectionStart, +selectionLength), the caret at one end.
     [[nodiscard]] uint64_t caret() const { return m_caret; }
@@ -96,6 +100,7 @@ class HexView : public QAbstractScrollArea {
     uint64_t m_size = 0;
     uint64_t m_firstRow = 0;
     std::vector<ByteRange> m_highlight;
+    std::vector<ByteRange> m_logWrites; // sorted, merged
     uint64_t m_anchor = 0;
     uint64_t m_caret = 0;
     bool m_hasSelection = false; // nothing selected until the user (or setSelection) does

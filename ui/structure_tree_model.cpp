@@ -66,7 +66,8 @@ QVariant StructureTreeModel::data(const QModelIndex& index, int role) const {
         case SizeColumn:
             return n.offset() && n.size() ? formatBytes(n.size()) : QString();
         case StatusColumn:
-            return statusText(n.status);
+            // Short, for a narrow column; the tool tip says which descriptor writes it.
+            return n.changedByLog ? tr("%1 (log)").arg(statusText(n.status)) : statusText(n.status);
         }
         return {};
     case Qt::DecorationRole:
@@ -81,13 +82,24 @@ QVariant StructureTreeModel::data(const QModelIndex& index, int role) const {
     case Qt::ToolTipRole:
         if (index.column() == SizeColumn && n.size())
             return tr("%1 bytes").arg(formatCount(n.size()));
-        if (n.reason.empty())
-            return index.column() == ValueColumn ? QVariant(qs(n.value)) : QVariant();
-        return statusText(n.status) + QStringLiteral(": ") + qs(n.reason);
+        {
+            QString tip;
+            if (!n.reason.empty())
+                tip = statusText(n.status) + QStringLiteral(": ") + qs(n.reason);
+            else if (index.column() == ValueColumn)
+                tip = qs(n.value);
+            if (n.changedByLog)
+                tip += (tip.isEmpty() ? QString() : QStringLiteral("\n")) +
+                       tr("Changed by the pending log replay: %1. Shown as after the replay unless "
+                          "View > Show > As Stored.")
+                           .arg(qs(n.changedBy));
+            return tip.isEmpty() ? QVariant() : QVariant(tip);
+        }
     case Qt::FontRole:
-        if (n.emphasized) {
+        if (n.emphasized || n.changedByLog) {
             QFont f;
-            f.setBold(true);
+            f.setBold(n.emphasized);
+            f.setItalic(n.changedByLog); // the bytes shown are not the stored ones
             return f;
         }
         return {};

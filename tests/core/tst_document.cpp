@@ -10,6 +10,7 @@
 #include "vhdx/document/document.h"
 #include "vhdx/layout.h"
 #include "vhdx/schema/structures.h"
+#include "vhdx/text_format.h"
 
 using namespace vhdx;
 using namespace vhdx::test;
@@ -100,6 +101,41 @@ class TestDocument : public QObject {
         const NodeId d0 = childNamed(*doc, n, "Descriptor 0");
         QCOMPARE(doc->node(d0).ranges,
                  (std::vector<ByteRange>{{b.logOffset + MiB - 4096 + 64, 32}}));
+    }
+
+    // Issue 9: the nodes whose bytes the pending log writes are marked with the descriptor
+    // that writes them; the others, and the log itself, are not.
+    void logChangesMarkTheirNodes() {
+        ImageSpec s;
+        const BuiltImage clean = buildImage(s);
+        LogEntrySpec e = entry(5);
+        // The same bytes as stored: written is what counts, not changed values.
+        const auto sectorAt = [&clean](uint64_t off) {
+            return std::vector<uint8_t>(clean.bytes.begin() + long(off),
+                                        clean.bytes.begin() + long(off) + 4096);
+        };
+        const uint64_t itemSector = clean.items[0].dataOffset / 4096 * 4096;
+        e.data = {{clean.batOffset, sectorAt(clean.batOffset)}, {itemSector, sectorAt(itemSector)}};
+        const BuiltImage b = buildImage(withLog({e}));
+        QCOMPARE(b.batOffset, clean.batOffset);
+        const auto img = parseAndScan(b);
+        const auto doc = documentOf(*img);
+        const DocNode& bat = doc->node(doc->nodeFor(ref::bat()));
+        QVERIFY(bat.changedByLog);
+        QCOMPARE(bat.changedBy, std::string("log entry sequence 5, descriptor 0 (data, 4 KiB at " +
+                                            formatOffset(b.batOffset) + ")"));
+        // The metadata item in the second written sector, by the second descriptor.
+        const DocNode& item = doc->node(doc->nodeFor(ref::metadataItem(0)));
+        QVERIFY(item.changedByLog);
+        QVERIFY2(item.changedBy.find("descriptor 1") != std::string::npos, item.changedBy.c_str());
+        // Untouched: the headers, the region tables, the log and its entries.
+        for (const StructureRef& r :
+             {ref::header(1), ref::header(2), ref::regionTable(1), ref::log(), ref::logEntry(0)})
+            QVERIFY(!doc->node(doc->nodeFor(r)).changedByLog);
+        // A clean image marks nothing.
+        const auto cleanDoc = documentOf(*parseAndScan(clean));
+        for (NodeId n = 1; n < cleanDoc->nodeCount(); ++n)
+            QVERIFY(!cleanDoc->node(n).changedByLog);
     }
 
     // Defect 3: a structure that could not be read for an I/O error was explained as lying

@@ -7,13 +7,17 @@
 #include <QCryptographicHash>
 #include <QFile>
 #include <QFileInfo>
+#include <QFont>
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTest>
 
+#include "details_pane.h"
+#include "hex_view.h"
 #include "image_session.h"
 #include "image_view.h"
 #include "main_window.h"
@@ -23,6 +27,7 @@
 #include "ui_test_images.h"
 #include "vhdx/image.h"
 #include "vhdx/replay_backup.h"
+#include "vhdx/replay_effects.h"
 #include "vhdx/schema/bat_states.h"
 
 using namespace vhdx;
@@ -101,11 +106,53 @@ class TstReplayLogAction : public QObject {
             return value(child(*m, payload, "fully present"));
         };
         QCOMPARE(fullyPresent(), QString("18"));
+        // The BAT row says the log changes it; the bytes pane underlines what the log writes
+        // and shows the replayed bytes there.
+        const StructureTreeModel* m = w.imageView()->treeModel();
+        const QModelIndex bat = child(*m, {}, "BAT");
+        QVERIFY2(
+            bat.siblingAtColumn(StructureTreeModel::StatusColumn)
+                .data()
+                .toString()
+                .contains("(log)"),
+            qPrintable(bat.siblingAtColumn(StructureTreeModel::StatusColumn).data().toString()));
+        QVERIFY(!child(*m, {}, "Header 1")
+                     .siblingAtColumn(StructureTreeModel::StatusColumn)
+                     .data()
+                     .toString()
+                     .contains("(log)"));
+        const Image& img = w.imageView()->session()->image();
+        QVERIFY(img.replay() && img.replay()->plan && !img.replay()->plan->writes().empty());
+        const ReplayWrite write = img.replay()->plan->writes().front(); // a copy: reloads follow
+        HexView* hex = w.imageView()->details()->hexView();
+        QVERIFY(hex->writtenByLog(write.fileOffset + write.length - 1));
+        QVERIFY(!hex->writtenByLog(write.fileOffset + write.length));
+        QVERIFY(!hex->writtenByLog(0));
+        QVERIFY(
+            bat.data(Qt::ToolTipRole).toString().contains("log entry sequence 7, descriptor 0"));
+        QVERIFY(bat.data(Qt::FontRole).value<QFont>().italic());
+        QCOMPARE(hex->bytesAt(write.fileOffset, 4096), [&] {
+            QByteArray out(4096, 0);
+            (void)img.view().read(write.fileOffset, reinterpret_cast<uint8_t*>(out.data()), 4096);
+            return out;
+        }());
+        if (const QString dir = qEnvironmentVariable("VHDX_SCREENSHOT_DIR"); !dir.isEmpty()) {
+            w.resize(1440, 900);
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            w.imageView()->selectIndex(bat);
+            if (auto* tabs = w.imageView()->findChild<QTabWidget*>())
+                tabs->setCurrentWidget(w.imageView()->details());
+            hex->scrollToOffset(write.fileOffset);
+            QTest::qWait(100);
+            w.grab().save(dir + "/dirtylog-changed-by-log.png");
+        }
         QAction* stored = w.findChild<QAction*>(QStringLiteral("showStoredAction"));
         QVERIFY(stored && stored->isCheckable());
         stored->trigger();
         QCOMPARE(w.readView(), ReadView::Stored);
         QCOMPARE(fullyPresent(), QString("17"));
+        QVERIFY(!w.imageView()->details()->hexView()->writtenByLog(write.fileOffset));
         w.findChild<QAction*>(QStringLiteral("showReplayedAction"))->trigger();
         QCOMPARE(fullyPresent(), QString("18"));
         QCOMPARE(sha256Of(path), before);

@@ -77,6 +77,7 @@ std::shared_ptr<const Document> buildDocument(const Image& image,
     }
     doc->setFindings(findings);
     detail::attachFindings(b);
+    detail::markLogChanges(b);
     return doc;
 }
 

@@ -49,5 +49,7 @@ void addLogNodes(DocBuild& b);
 void addParentChainNodes(DocBuild& b);
 // Findings onto their nodes, statuses raised and carried up to the root.
 void attachFindings(DocBuild& b);
+// Marks the nodes whose bytes the pending log replay writes (document_log_changes.cpp).
+void markLogChanges(DocBuild& b);
 
 } // namespace vhdx::detail

@@ -62,6 +62,10 @@ struct DocNode {
     uint32_t row = 0; // its index among its parent's children
     std::vector<NodeId> children;
     std::vector<uint32_t> findings; // indexes into the document's findings
+    // The pending log replay writes into its bytes (issue 9): what is shown is the replayed
+    // value, and changedBy names the first descriptor that writes there.
+    bool changedByLog = false;
+    std::string changedBy; // "log entry sequence 7, descriptor 0 (data, 4 KiB at 0x200000)"
 
     [[nodiscard]] uint64_t size() const {
         uint64_t n = 0;
