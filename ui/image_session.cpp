@@ -21,6 +21,9 @@ std::unique_ptr<ImageSession> ImageSession::open(const QString& path, QString& e
 
 ImageSession::ImageSession(std::unique_ptr<Image> image, QString path)
     : m_image(std::move(image)), m_path(std::move(path)), m_findings(m_image->findings().items()) {
+    if (m_image->isVhdx())
+        if (auto vd = summarizeVirtualDisk(*m_image))
+            m_virtualDisk = std::make_shared<const VirtualDiskSummary>(std::move(*vd));
     rebuild(false);
     connect(&m_watcher, &QFutureWatcher<bool>::finished, this, &ImageSession::onScanEnded);
 }
@@ -33,6 +36,7 @@ ImageSession::~ImageSession() {
 void ImageSession::rebuild(bool scanDone) {
     DocumentOptions options;
     options.scanDone = scanDone;
+    options.virtualDisk = m_virtualDisk;
     m_document = buildDocument(*m_image, m_findings, options);
     m_verdict = assessImage(*m_image, m_findings);
 }

@@ -15,6 +15,7 @@
 #include "vhdx/findings.h"
 #include "vhdx/image.h"
 #include "vhdx/verdict.h"
+#include "vhdx/virtual_disk_report.h"
 
 namespace vhdx::ui {
 
@@ -61,6 +62,9 @@ class ImageSession : public QObject {
     QString m_path;
     std::vector<Finding> m_findings;
     std::shared_ptr<const Document> m_document;
+    // The disk behind the image and the guest's partitions: read once at open, before the
+    // scan thread uses the image (the reader shares its BAT cache).
+    std::shared_ptr<const VirtualDiskSummary> m_virtualDisk;
     Verdict m_verdict;
     QFutureWatcher<bool> m_watcher;
     std::atomic<bool> m_cancel{false};

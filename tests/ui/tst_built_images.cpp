@@ -91,7 +91,11 @@ class TstBuiltImages : public QObject {
         auto image = Image::open(path.toStdString(), error);
         QVERIFY(image);
         StructureTreeModel m;
-        m.setDocument(buildDocument(*image, image->findings().items(), {false}));
+        m.setDocument(buildDocument(*image, image->findings().items(), [] {
+            DocumentOptions o;
+            o.scanDone = false;
+            return o;
+        }()));
         const QModelIndex chain = child(m, {}, "Parent chain");
         QVERIFY(chain.isValid());
         QCOMPARE(status(chain), int(NodeStatus::Error));
@@ -114,7 +118,11 @@ class TstBuiltImages : public QObject {
         auto image = Image::parse(built.source());
         QVERIFY(image);
         StructureTreeModel m;
-        m.setDocument(buildDocument(*image, image->findings().items(), {false}));
+        m.setDocument(buildDocument(*image, image->findings().items(), [] {
+            DocumentOptions o;
+            o.scanDone = false;
+            return o;
+        }()));
         const QModelIndex h1 = child(m, {}, "Header 1");
         QCOMPARE(status(h1), int(NodeStatus::Warning));
         QVERIFY(h1.data(StructureTreeModel::StatusReasonRole)

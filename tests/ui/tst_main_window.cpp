@@ -84,11 +84,46 @@ class TstMainWindow : public QObject {
         QVERIFY2(m_images.prepare(&error), qPrintable(error));
     }
 
+    // Issue 11: the guest's partition table under "Virtual disk", as libblkid reads it through
+    // the virtual-disk reader. The btrfs sample's MBR (sfdisk on its raw export, in
+    // tst_cli_partitions): one Linux partition at 1 MiB of 1,072,693,248 bytes, btrfs.
+    void virtualDiskNodeListsThePartitions() {
+        MainWindow w;
+        QVERIFY(w.openFile(m_images.btrfs()));
+        const StructureTreeModel* m = w.imageView()->treeModel();
+        const QModelIndex vd = m->index(m->rowCount() - 1, 0);
+        QCOMPARE(vd.data().toString(), QString("Virtual disk"));
+        QCOMPARE(vd.siblingAtColumn(StructureTreeModel::ValueColumn).data().toString(),
+                 QString("1 GiB, dos, 1 partition"));
+        QModelIndex table;
+        for (int r = 0; r < m->rowCount(vd); ++r)
+            if (m->index(r, 0, vd).data().toString() == "Partition table")
+                table = m->index(r, 0, vd);
+        QVERIFY(table.isValid());
+        QCOMPARE(table.siblingAtColumn(StructureTreeModel::ValueColumn).data().toString(),
+                 QString("dos efef665c"));
+        QCOMPARE(m->rowCount(table), 1);
+        const QModelIndex p1 = m->index(0, 0, table);
+        QCOMPARE(p1.data().toString(), QString("Partition 1"));
+        QCOMPARE(p1.siblingAtColumn(StructureTreeModel::ValueColumn).data().toString(),
+                 QString("btrfs, 1023 MiB at 0x100000"));
+        QStringList fields;
+        for (int r = 0; r < m->rowCount(p1); ++r)
+            fields << m->index(r, 0, p1).data().toString() + "=" +
+                          m->index(r, StructureTreeModel::ValueColumn, p1).data().toString();
+        QVERIFY2(fields.contains("Size=1,023 MiB") /* 1,072,693,248 bytes */, qPrintable(fields.join("; ")));
+        QVERIFY2(fields.contains("Type=0x83"), qPrintable(fields.join("; ")));
+        QVERIFY2(fields.contains("Filesystem UUID=5e0c7724-5a3e-4ec9-8b6f-a1342cc65d09"),
+                 qPrintable(fields.join("; ")));
+        // No bytes of this file: the node has no offset.
+        QVERIFY(!vd.data(StructureTreeModel::OffsetRole).isValid());
+    }
+
     void opensWithTreeAndStatus() {
         MainWindow w;
         QVERIFY(w.openFile(m_images.dynamic1G()));
         QCOMPARE(w.windowTitle(), QString("iotest-dynamic-1G.vhdx — VHDX Inspector"));
-        QCOMPARE(w.imageView()->treeModel()->rowCount(), 9);
+        QCOMPARE(w.imageView()->treeModel()->rowCount(), 10); // ... and Virtual disk
         QVERIFY(MainWindow::recentFiles().value(0).endsWith("iotest-dynamic-1G.vhdx"));
         waitForScan(w);
         const QString status = w.findChild<QLabel*>("verdictLabel")->text();
@@ -209,7 +244,7 @@ class TstMainWindow : public QObject {
         drop(&w, {QUrl::fromLocalFile(text.fileName())});
         QVERIFY2(w.lastError().contains("not a VHDX image"), qPrintable(w.lastError()));
         QCOMPARE(w.currentPath(), before);
-        QCOMPARE(w.imageView()->treeModel()->rowCount(), 9);
+        QCOMPARE(w.imageView()->treeModel()->rowCount(), 10); // ... and Virtual disk
         auto* box = w.findChild<QMessageBox*>("openErrorMessage");
         QVERIFY(box && box->isVisible());
         QVERIFY(box->text().contains("notes.txt"));
@@ -248,7 +283,7 @@ class TstMainWindow : public QObject {
         QVERIFY(w.openFile(big));
         // The tree is there before the 67-million-entry scan even started.
         QVERIFY(!w.imageView()->session()->scanDone());
-        QCOMPARE(w.imageView()->treeModel()->rowCount(), 9);
+        QCOMPARE(w.imageView()->treeModel()->rowCount(), 10); // ... and Virtual disk
         QTRY_VERIFY(w.imageView()->session()->scanning());
         auto* progress = w.findChild<QProgressBar*>();
         QVERIFY(progress && progress->isVisibleTo(&w));

@@ -52,7 +52,11 @@ class TstStructureTree : public QObject {
         std::string error;
         auto image = Image::open(path.toStdString(), error);
         QVERIFY(image);
-        model.setDocument(buildDocument(*image, image->findings().items(), {false}));
+        model.setDocument(buildDocument(*image, image->findings().items(), [] {
+            DocumentOptions o;
+            o.scanDone = false;
+            return o;
+        }()));
         (void)image->scanBat();
         model.setDocument(buildDocument(*image, image->findings().items()));
         QCOMPARE(model.columnCount(), int(StructureTreeModel::ColumnCount));

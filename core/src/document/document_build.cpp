@@ -74,6 +74,7 @@ std::shared_ptr<const Document> buildDocument(const Image& image,
         detail::addBatNodes(b);
         detail::addLogNodes(b);
         detail::addParentChainNodes(b);
+        detail::addVirtualDiskNodes(b);
     }
     doc->setFindings(findings);
     detail::attachFindings(b);

@@ -47,6 +47,7 @@ void addMetadataNodes(DocBuild& b);
 void addBatNodes(DocBuild& b);
 void addLogNodes(DocBuild& b);
 void addParentChainNodes(DocBuild& b);
+void addVirtualDiskNodes(DocBuild& b);
 // Findings onto their nodes, statuses raised and carried up to the root.
 void attachFindings(DocBuild& b);
 // Marks the nodes whose bytes the pending log replay writes (document_log_changes.cpp).

@@ -15,6 +15,7 @@
 namespace vhdx {
 
 class Image;
+struct VirtualDiskSummary;
 
 class Document {
   public:
@@ -59,6 +60,9 @@ struct DocumentOptions {
     // huge logs.
     size_t maxEntriesWithDescriptors = 256;
     size_t maxDescriptorsPerEntry = 64;
+    // The disk behind the image and the guest's partitions (summarizeVirtualDisk, which reads
+    // the virtual disk): a "Virtual disk" node when set. Computed by the caller, once.
+    std::shared_ptr<const VirtualDiskSummary> virtualDisk;
 };
 
 // Builds the document of a parsed image with these findings (the image's own, or a snapshot
