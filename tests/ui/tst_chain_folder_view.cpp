@@ -7,11 +7,14 @@
 #include <QApplication>
 #include <QFileInfo>
 #include <QMenuBar>
+#include <QPointer>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThreadPool>
 #include <QTreeView>
 #include <QTreeWidget>
 
@@ -179,6 +182,9 @@ class TstChainFolderView : public QObject {
         QCOMPARE(orphanFinding->foreground(ChainFolderWindow::SeverityColumn).color(),
                  statusColor(NodeStatus::Error));
         QCOMPARE(w.verdictText(), QString("Verdict: ERRORS FOUND"));
+        // Activating a finding selects its disk in the tree.
+        emit f->itemActivated(const_cast<QTreeWidgetItem*>(orphanFinding), 0);
+        QCOMPARE(w.treeView()->currentIndex(), orphan);
 
         if (const QString dir = qEnvironmentVariable("VHDX_SCREENSHOT_DIR"); !dir.isEmpty()) {
             w.show();
@@ -215,6 +221,21 @@ class TstChainFolderView : public QObject {
         QVERIFY(waitMapped(w));
         QVERIFY(!w.errorText().isEmpty());
         QCOMPARE(w.model()->rowCount(), 0);
+    }
+
+    // Cancel closes the window while the folder is still being read; the reading ends on its
+    // own and its result goes nowhere.
+    void cancelClosesTheWindow() {
+        MainWindow main;
+        QPointer<ChainFolderWindow> w = main.openFolder(m_dir.path());
+        QVERIFY(w && w->isVisible());
+        auto* cancel = w->findChild<QPushButton*>(QStringLiteral("chainCancel"));
+        QVERIFY(cancel && cancel->isVisible());
+        QTest::mouseClick(cancel, Qt::LeftButton);
+        QTRY_VERIFY(w.isNull()); // closed and deleted
+        QThreadPool::globalInstance()->waitForDone();
+        QCoreApplication::processEvents();
+        QVERIFY(main.currentPath().isEmpty());
     }
 
     // File > Open Folder; Enter on a disk opens it in the empty main window, a double-click on
