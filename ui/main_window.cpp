@@ -25,6 +25,7 @@
 
 #include <algorithm>
 
+#include "chain_folder_window.h"
 #include "display_format.h"
 #include "file_change_watcher.h"
 #include "findings_panel.h"
@@ -161,6 +162,17 @@ void MainWindow::createActions() {
     });
     open->setShortcut(QKeySequence::Open);
     open->setIcon(style()->standardIcon(QStyle::SP_DialogOpenButton));
+    QAction* openFolderAction = file->addAction(tr("Open &Folder..."), this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(
+            this, tr("Open folder: its differencing chains"), QFileInfo(m_path).path());
+        if (!dir.isEmpty())
+            openFolder(dir);
+    });
+    openFolderAction->setObjectName(QStringLiteral("openFolderAction"));
+    openFolderAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    openFolderAction->setIcon(style()->standardIcon(QStyle::SP_DirOpenIcon));
+    openFolderAction->setStatusTip(
+        tr("Map the differencing chains of every .vhdx and .avhdx below a folder"));
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
     m_reloadAction = file->addAction(tr("Re&load"), this, &MainWindow::reload);
@@ -288,6 +300,25 @@ MainWindow* MainWindow::openInNewWindow(const QString& path) {
     w->move(pos() + QPoint(40, 40));
     w->show();
     return w;
+}
+
+ChainFolderWindow* MainWindow::openFolder(const QString& dir) {
+    auto* w = new ChainFolderWindow(dir, this);
+    w->setAttribute(Qt::WA_DeleteOnClose);
+    connect(w, &ChainFolderWindow::openRequested, this, &MainWindow::openChainNode);
+    w->move(pos() + QPoint(40, 40));
+    w->show();
+    return w;
+}
+
+void MainWindow::openChainNode(const QString& path) {
+    if (m_path.isEmpty())
+        openFile(path);
+    else if (QFileInfo(path).absoluteFilePath() == m_path) {
+        raise();
+        activateWindow();
+    } else
+        openInNewWindow(path);
 }
 
 void MainWindow::setReadView(ReadView view) {

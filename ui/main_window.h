@@ -14,6 +14,7 @@ class QStackedWidget;
 
 namespace vhdx::ui {
 
+class ChainFolderWindow;
 class FileChangeWatcher;
 class ImageView;
 class StatusSummary;
@@ -35,6 +36,9 @@ class MainWindow : public QMainWindow {
     // keeping the selection, the expanded nodes, the tab and the BAT map's position. A file
     // that can no longer be read is closed, with a message: no stale picture stays.
     void reload();
+    // File > Open Folder: the differencing chains below dir, in a window of their own; a disk
+    // activated there opens here when this window shows none, else in a new window.
+    ChainFolderWindow* openFolder(const QString& dir);
     void closeImage();
     bool exportReport(const QString& path, bool json);
 
@@ -72,6 +76,7 @@ class MainWindow : public QMainWindow {
     void fillRecentMenu();
     void updateStatus();
     void updateActions();
+    void openChainNode(const QString& path);
     void onScanProgress(quint64 done, quint64 total);
     void onScanFinished(bool completed);
     void exportInteractive();
