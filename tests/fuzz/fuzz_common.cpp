@@ -6,11 +6,13 @@
 
 #include "vhdx/bytes.h"
 #include "vhdx/crc32c.h"
+#include "vhdx/document/document.h"
 #include "vhdx/header_update.h"
 #include "vhdx/image.h"
 #include "vhdx/metadata.h"
 #include "vhdx/parent_chain.h"
 #include "vhdx/report.h"
+#include "vhdx/virtual_disk_report.h"
 
 namespace vhdx::fuzz {
 
@@ -122,6 +124,14 @@ int exerciseImage(std::vector<uint8_t> file, const uint8_t* raw, size_t rawSize)
         (void)parentCandidates(*pl, "/nonexistent/dir"); // path mapping only, no file access
     if (const Header* cur = img->headers().currentHeader(); cur && cur->raw.size() == 4096)
         (void)buildHeaderBlocks(cur->raw.data(), cur->fileWriteGuid, cur->dataWriteGuid);
+    // The viewer's path: the document with the log-change marks and the Virtual disk node
+    // (the virtual-disk reader and the libblkid probe over the replayed view).
+    DocumentOptions docOptions;
+    if (auto vd = summarizeVirtualDisk(*img))
+        docOptions.virtualDisk = std::make_shared<const VirtualDiskSummary>(std::move(*vd));
+    const auto doc = buildDocument(*img, img->findings().items(), docOptions);
+    for (uint64_t at : {uint64_t(0), uint64_t(64 * 1024), kMiB, img->fileSize() / 2})
+        (void)doc->nodeAt(at);
     const std::string json = reportJson(*img);
     const std::string text = reportText(*img);
     if (json.empty() || text.empty())
