@@ -11,6 +11,7 @@
 
 #include "bat_legend.h"
 #include "display_format.h"
+#include "vhdx/bytes.h"
 
 namespace vhdx::ui {
 
@@ -35,12 +36,29 @@ void BatGridView::setScan(const BatScanResult* scan) {
     viewport()->update();
 }
 
+void BatGridView::setLogChanges(std::vector<std::pair<uint64_t, uint64_t>> ranges,
+                                const ByteSource* stored, uint64_t batOffset) {
+    m_logChanges = std::move(ranges);
+    m_stored = stored;
+    m_batOffset = batOffset;
+    viewport()->update();
+}
+
+bool BatGridView::changedByLog(uint64_t index) const {
+    auto it = std::upper_bound(
+        m_logChanges.begin(), m_logChanges.end(), index,
+        [](uint64_t i, const std::pair<uint64_t, uint64_t>& r) { return i < r.first; });
+    return it != m_logChanges.begin() && index <= std::prev(it)->second;
+}
+
 uint32_t BatGridView::problemsOf(uint64_t index) const {
     return m_scan ? m_scan->problemsOf(index) : 0;
 }
 
 void BatGridView::setReader(const BatReader* reader) {
     m_reader = reader;
+    m_logChanges.clear();
+    m_stored = nullptr;
     setScan(nullptr);
     m_current.reset();
     m_entriesFirst = UINT64_MAX;
@@ -159,6 +177,17 @@ QString BatGridView::describe(uint64_t index) const {
         if (c.entry.reservedBits())
             lines << tr("Reserved bits set: %1").arg(formatOffset(c.entry.reservedBits()));
     }
+    if (changedByLog(index)) {
+        QString line = tr("Changed by the pending log replay (shown as after it)");
+        uint8_t raw[8];
+        if (m_stored && m_stored->read(m_batOffset + index * 8, raw, 8) == ReadStatus::Ok) {
+            const BatEntry before{le64(raw)};
+            line += tr("; as stored: %1 (%2)")
+                        .arg(qs(batClassInfo(geo.classify(index, before)).label))
+                        .arg(before.state());
+        }
+        lines << line;
+    }
     const uint32_t problems = problemsOf(index);
     for (size_t p = 0; p < batProblemCount; ++p)
         if (problems & (1u << p))
@@ -229,6 +258,14 @@ void BatGridView::renderCells(QImage& frame) {
     const uint64_t firstPadding = geo.firstPaddingIndex();
     auto nextProblem = std::lower_bound(m_problemIndexes.begin(), m_problemIndexes.end(), first);
     std::vector<uint8_t> rowProblem(cols);
+    const QRgb logColor = palette().color(QPalette::Link).rgb();
+    auto nextLog = std::upper_bound(
+        m_logChanges.begin(), m_logChanges.end(), first,
+        [](uint64_t i, const std::pair<uint64_t, uint64_t>& r) { return i < r.first; });
+    if (nextLog != m_logChanges.begin())
+        --nextLog;
+    std::vector<uint8_t> rowLog(cols);
+    const int corner = m_cell >= 6 ? std::max(2, (m_cell - 1) / 2) : 0; // the log's mark
     const uint64_t period = geo.slotsPerChunk();
     uint64_t inChunk = first % period; // period - 1 at a sector-bitmap slot
     const int gap = m_cell >= 5 ? 1 : 0;
@@ -251,6 +288,9 @@ void BatGridView::renderCells(QImage& frame) {
             while (nextProblem != m_problemIndexes.end() && *nextProblem < first + i)
                 ++nextProblem;
             rowProblem[c] = nextProblem != m_problemIndexes.end() && *nextProblem == first + i;
+            while (nextLog != m_logChanges.end() && nextLog->second < first + i)
+                ++nextLog;
+            rowLog[c] = nextLog != m_logChanges.end() && nextLog->first <= first + i;
         }
         const int y0 = margin + int(r) * m_cell;
         // A problem entry: a frame in the problem colour around its state's colour, or, when
@@ -278,6 +318,8 @@ void BatGridView::renderCells(QImage& frame) {
                     std::fill_n(px, frameWidth, problem);
                     std::fill_n(px + fill - frameWidth, frameWidth, problem);
                 }
+                if (rowLog[c] && py < corner)
+                    std::fill_n(px, corner - py, logColor); // a triangle in the top-left corner
             }
         }
     }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "vhdx/bat.h"
+#include "vhdx/byte_source.h"
 
 namespace vhdx::ui {
 
@@ -39,6 +40,12 @@ class BatGridView : public QAbstractScrollArea {
     void setScan(const BatScanResult* scan);
     // Problems of an entry that the scan listed (a bit per BatProblem).
     [[nodiscard]] uint32_t problemsOf(uint64_t index) const;
+    // Entries the pending log replay writes (issue 9), as sorted, disjoint [first, last]
+    // index ranges: a corner mark in the link colour; stored gives their stored value for
+    // the tool tip (the grid itself shows the replayed one). Cleared by setReader.
+    void setLogChanges(std::vector<std::pair<uint64_t, uint64_t>> ranges,
+                       const ByteSource* stored = nullptr, uint64_t batOffset = 0);
+    [[nodiscard]] bool changedByLog(uint64_t index) const;
     [[nodiscard]] const BatReader* reader() const { return m_reader; }
     [[nodiscard]] uint64_t entryCount() const;
 
@@ -82,6 +89,9 @@ class BatGridView : public QAbstractScrollArea {
     const BatReader* m_reader = nullptr;
     const BatScanResult* m_scan = nullptr;
     std::vector<uint64_t> m_problemIndexes; // every listed problem entry, sorted, once
+    std::vector<std::pair<uint64_t, uint64_t>> m_logChanges; // sorted [first, last]
+    const ByteSource* m_stored = nullptr;
+    uint64_t m_batOffset = 0;
     int m_cell = 8;
     std::optional<uint64_t> m_current;
     // The entries of the last painted viewport: repaints of the same rows do not re-read.

@@ -10,12 +10,14 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <cstring>
 
 #include "bat_grid_view.h"
 #include "bat_legend.h"
 #include "display_format.h"
 #include "scrolling_page.h"
 #include "vhdx/image.h"
+#include "vhdx/replay_effects.h"
 
 namespace vhdx::ui {
 
@@ -115,6 +117,74 @@ void BatMapWidget::setImage(const Image* image) {
                            .arg(formatCount(geo.totalEntries), formatCount(geo.dataBlocks),
                                 formatSize(geo.blockSize), formatCount(geo.sectorBitmapBlocks))
                            .arg(geo.chunkRatio));
+    // The entries the pending log replay writes (issue 9): marked in the grid.
+    const ReplayEffects* fx = image->replay();
+    if (fx && fx->plan && image->regions().bat) {
+        const uint64_t batStart = image->regions().bat->fileOffset;
+        const uint64_t batEnd = batStart + image->regions().bat->length;
+        std::vector<std::pair<uint64_t, uint64_t>> ranges;
+        for (const ReplayWrite& w : fx->plan->writes()) {
+            const uint64_t end = w.fileOffset + std::min(w.length, UINT64_MAX - w.fileOffset);
+            const uint64_t from = std::max(w.fileOffset, batStart), to = std::min(end, batEnd);
+            if (from < to)
+                ranges.emplace_back((from - batStart) / 8, (to - 1 - batStart) / 8);
+        }
+        std::sort(ranges.begin(), ranges.end());
+        std::vector<std::pair<uint64_t, uint64_t>> written;
+        uint64_t writtenEntries = 0;
+        for (const auto& r : ranges) {
+            if (!written.empty() && r.first <= written.back().second + 1) {
+                const uint64_t old = written.back().second;
+                written.back().second = std::max(old, r.second);
+                writtenEntries += written.back().second - old;
+            } else {
+                written.push_back(r);
+                writtenEntries += r.second - r.first + 1;
+            }
+        }
+        // Of the entries written, the ones whose value the replay changes (a written 4 KiB
+        // sector holds 512 entries, most often one of them new). Bounded: past the limit, the
+        // written ranges are marked.
+        constexpr uint64_t maxCompared = uint64_t(1) << 22;
+        std::vector<std::pair<uint64_t, uint64_t>> marks;
+        bool compared = writtenEntries <= maxCompared;
+        if (compared) {
+            std::vector<uint8_t> before, after;
+            for (const auto& [from, to] : written) {
+                const uint64_t n = to - from + 1;
+                before.resize(n * 8);
+                after.resize(n * 8);
+                if (image->source().read(batStart + from * 8, before.data(), n * 8) !=
+                        ReadStatus::Ok ||
+                    image->view().read(batStart + from * 8, after.data(), n * 8) !=
+                        ReadStatus::Ok) {
+                    compared = false; // past the stored end: mark what is written
+                    break;
+                }
+                for (uint64_t i = 0; i < n; ++i) {
+                    if (std::memcmp(&before[i * 8], &after[i * 8], 8) == 0)
+                        continue;
+                    if (!marks.empty() && marks.back().second + 1 == from + i)
+                        ++marks.back().second;
+                    else
+                        marks.emplace_back(from + i, from + i);
+                }
+            }
+        }
+        if (!compared)
+            marks = written;
+        uint64_t marked = 0;
+        for (const auto& r : marks)
+            marked += r.second - r.first + 1;
+        if (marked)
+            m_summary->setText(m_summary->text() +
+                               (compared ? tr("; %1 changed by the pending log (marked in the "
+                                              "top-left corner)")
+                                         : tr("; %1 written by the pending log (marked in the "
+                                              "top-left corner)"))
+                                   .arg(formatCount(marked)));
+        m_grid->setLogChanges(std::move(marks), &image->source(), batStart);
+    }
 }
 
 void BatMapWidget::setScan(const BatScanResult* scan) {

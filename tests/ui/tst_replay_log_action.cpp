@@ -16,6 +16,7 @@
 #include <QTabWidget>
 #include <QTest>
 
+#include "bat_grid_view.h"
 #include "details_pane.h"
 #include "hex_view.h"
 #include "image_session.h"
@@ -131,6 +132,17 @@ class TstReplayLogAction : public QObject {
         QVERIFY(
             bat.data(Qt::ToolTipRole).toString().contains("log entry sequence 7, descriptor 0"));
         QVERIFY(bat.data(Qt::FontRole).value<QFont>().italic());
+        // The BAT map marks the one entry the replay changes (17: not present -> fully
+        // present, qemu-img check -r all agrees, tests/replay), not the 511 others of the
+        // sector the descriptor writes.
+        auto* grid = w.findChild<BatGridView*>();
+        QVERIFY(grid);
+        QVERIFY(grid->changedByLog(17));
+        QVERIFY(!grid->changedByLog(16));
+        QVERIFY(!grid->changedByLog(18));
+        QVERIFY(!grid->changedByLog(0));
+        const QString tip = grid->describe(17);
+        QVERIFY2(tip.contains("as stored: not present (0)"), qPrintable(tip));
         QCOMPARE(hex->bytesAt(write.fileOffset, 4096), [&] {
             QByteArray out(4096, 0);
             (void)img.view().read(write.fileOffset, reinterpret_cast<uint8_t*>(out.data()), 4096);
@@ -153,6 +165,7 @@ class TstReplayLogAction : public QObject {
         QCOMPARE(w.readView(), ReadView::Stored);
         QCOMPARE(fullyPresent(), QString("17"));
         QVERIFY(!w.imageView()->details()->hexView()->writtenByLog(write.fileOffset));
+        QVERIFY(!w.findChild<BatGridView*>()->changedByLog(17)); // stored: nothing is replayed
         w.findChild<QAction*>(QStringLiteral("showReplayedAction"))->trigger();
         QCOMPARE(fullyPresent(), QString("18"));
         QCOMPARE(sha256Of(path), before);
