@@ -25,7 +25,23 @@ const BatClassInfo& batClassOf(const Image& img, uint64_t index, uint64_t raw) {
                                 : classifyBatState(e.state(), SlotKind::Payload, false));
 }
 
-std::string targetText(const ReplayTarget& t) {
+void writeTargets(JsonWriter& w, const std::vector<ReplayTarget>& targets) {
+    w.key("lands_in").beginArray();
+    for (const ReplayTarget& t : targets) {
+        w.beginObject().field("kind", replayTargetKindName(t.kind)).field("name", t.name);
+        if (t.kind == ReplayTargetKind::Bat)
+            w.field("first_entry", t.first).field("last_entry", t.last);
+        if (t.kind == ReplayTargetKind::PayloadBlock ||
+            t.kind == ReplayTargetKind::SectorBitmapBlock)
+            w.field("block", t.first).field("bat_index", t.last);
+        w.endObject();
+    }
+    w.endArray();
+}
+
+} // namespace
+
+std::string replayTargetText(const ReplayTarget& t) {
     switch (t.kind) {
     case ReplayTargetKind::Bat:
         return t.first == t.last
@@ -42,21 +58,9 @@ std::string targetText(const ReplayTarget& t) {
     }
 }
 
-void writeTargets(JsonWriter& w, const std::vector<ReplayTarget>& targets) {
-    w.key("lands_in").beginArray();
-    for (const ReplayTarget& t : targets) {
-        w.beginObject().field("kind", replayTargetKindName(t.kind)).field("name", t.name);
-        if (t.kind == ReplayTargetKind::Bat)
-            w.field("first_entry", t.first).field("last_entry", t.last);
-        if (t.kind == ReplayTargetKind::PayloadBlock ||
-            t.kind == ReplayTargetKind::SectorBitmapBlock)
-            w.field("block", t.first).field("bat_index", t.last);
-        w.endObject();
-    }
-    w.endArray();
+std::string_view replayBatClassLabel(const Image& image, uint64_t index, uint64_t raw) {
+    return batClassOf(image, index, raw).label;
 }
-
-} // namespace
 
 const char* viewName(const Image& image) {
     return image.viewKind() == ReadView::Replayed ? "replayed" : "stored";
@@ -154,7 +158,7 @@ std::string replayText(const Image& img) {
         const ReplayWrite& d = plan.writes()[i];
         std::string where;
         for (const ReplayTarget& t : fx->targets[i])
-            where += (where.empty() ? "" : ", ") + targetText(t);
+            where += (where.empty() ? "" : ", ") + replayTargetText(t);
         line("entry " + std::to_string(d.sequenceNumber) + " descriptor " +
                  std::to_string(d.descriptorIndex),
              std::string(d.isData ? "data " : "zero ") + std::to_string(d.length) + " bytes at " +

@@ -132,6 +132,22 @@ class TestDocument : public QObject {
         for (const StructureRef& r :
              {ref::header(1), ref::header(2), ref::regionTable(1), ref::log(), ref::logEntry(0)})
             QVERIFY(!doc->node(doc->nodeFor(r)).changedByLog);
+        // The log's Replay node lists both descriptors with where they land.
+        const NodeId replay = childNamed(*doc, doc->nodeFor(ref::log()), "Replay");
+        QVERIFY(replay != noNode);
+        QCOMPARE(doc->node(replay).value, std::string("shown as after it (the view)"));
+        const NodeId descs = childNamed(*doc, replay, "Descriptors");
+        QCOMPARE(doc->node(descs).children.size(), size_t(2));
+        const std::string first = doc->node(doc->node(descs).children[0]).value;
+        // The sector holds 512 entry slots; the disk has totalBatEntries of them.
+        QVERIFY2(first == "data, 4 KiB at " + formatOffset(b.batOffset) + " -> BAT entries 0.." +
+                              std::to_string(b.totalBatEntries - 1),
+                 first.c_str());
+        QVERIFY(doc->node(doc->node(descs).children[1]).value.find("metadata item") !=
+                std::string::npos);
+        QCOMPARE(doc->node(childNamed(*doc, replay, "BAT entries changed")).value,
+                 std::string("0"));                                      // the same bytes as stored
+        QVERIFY(doc->node(doc->node(descs).children[0]).ranges.empty()); // not the BAT's owner
         // A clean image marks nothing.
         const auto cleanDoc = documentOf(*parseAndScan(clean));
         for (NodeId n = 1; n < cleanDoc->nodeCount(); ++n)

@@ -4,6 +4,9 @@
 // which only call these.
 #include <cstddef>
 #include <string>
+#include <string_view>
+
+#include "vhdx/replay_effects.h"
 
 namespace vhdx {
 
@@ -19,6 +22,12 @@ constexpr size_t maxListedReplayDescriptors = 4096;
 
 // Writes the value of log.replay: null when the log has no active sequence.
 void writeReplayJson(JsonWriter& w, const Image& image);
+
+// Where a descriptor lands, in words: "BAT entries 0..511", "metadata item File Parameters".
+[[nodiscard]] std::string replayTargetText(const ReplayTarget& t);
+// A BAT entry's class label in its slot of this image ("fully present").
+[[nodiscard]] std::string_view replayBatClassLabel(const Image& image, uint64_t index,
+                                                   uint64_t raw);
 
 // The text report's "Log replay" section ("" when there is nothing to replay).
 [[nodiscard]] std::string replayText(const Image& image);

@@ -52,5 +52,8 @@ void addVirtualDiskNodes(DocBuild& b);
 void attachFindings(DocBuild& b);
 // Marks the nodes whose bytes the pending log replay writes (document_log_changes.cpp).
 void markLogChanges(DocBuild& b);
+// Under the log: what its replay does (document_log_changes.cpp), as the text report's
+// "Log replay" section says it.
+void addReplayNodes(DocBuild& b, NodeId log);
 
 } // namespace vhdx::detail

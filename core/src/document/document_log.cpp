@@ -126,6 +126,7 @@ void addLogNodes(DocBuild& b) {
     for (uint64_t s : log.activeSequence)
         active += (active.empty() ? "" : ", ") + std::to_string(s);
     d.add(node, NodeKind::Field, "Active sequence", active.empty() ? "(none)" : active);
+    addReplayNodes(b, node);
     size_t shown = 0;
     for (const LogEntry& e : log.entries)
         addEntry(b, node, e, shown++ < b.options.maxEntriesWithDescriptors);

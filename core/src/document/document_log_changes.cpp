@@ -7,6 +7,7 @@
 #include "document_builder.h"
 #include "vhdx/image.h"
 #include "vhdx/replay_effects.h"
+#include "vhdx/report_replay.h"
 #include "vhdx/text_format.h"
 
 namespace vhdx::detail {
@@ -29,6 +30,59 @@ bool isLogOrFile(const Document& d, NodeId id) {
 }
 
 } // namespace
+
+void addReplayNodes(DocBuild& b, NodeId log) {
+    const ReplayEffects* fx = b.image.replay();
+    if (!fx || !fx->plan)
+        return;
+    Document& d = b.doc;
+    const ReplayPlan& plan = *fx->plan;
+    const NodeId r =
+        d.add(log, NodeKind::Field, "Replay",
+              fx->applied ? "shown as after it (the view)" : "not applied (as stored)");
+    if (!fx->replayable)
+        setStatus(d, r, NodeStatus::Error, "not replayable: " + fx->notReplayable);
+    std::string entries;
+    for (uint64_t s : plan.entrySequence())
+        entries += (entries.empty() ? "" : ", ") + std::to_string(s);
+    d.add(r, NodeKind::Field, "Entries", entries.empty() ? "-" : entries);
+    d.add(r, NodeKind::Field, "File size",
+          formatBytes(fx->sizeBefore) + " -> " + formatBytes(fx->sizeAfter));
+    const NodeId ds = d.add(r, NodeKind::Field, "Descriptors",
+                            formatCount(plan.writes().size()) + " (" +
+                                formatBytes(plan.bytesWritten()) + " written)");
+    // Listed as the reports list them (targets is empty when no plan could be built). No byte
+    // ranges: the bytes they write belong to the structures they land in.
+    const size_t listed = std::min(fx->targets.size(), b.options.maxEntriesWithDescriptors *
+                                                           b.options.maxDescriptorsPerEntry);
+    for (size_t i = 0; i < listed; ++i) {
+        const ReplayWrite& w = plan.writes()[i];
+        std::string where;
+        for (const ReplayTarget& t : fx->targets[i])
+            where += (where.empty() ? "" : ", ") + replayTargetText(t);
+        d.add(ds, NodeKind::Field,
+              "Entry " + std::to_string(w.sequenceNumber) + " descriptor " +
+                  std::to_string(w.descriptorIndex),
+              std::string(w.isData ? "data, " : "zeros, ") + formatBytes(w.length) + " at " +
+                  formatOffset(w.fileOffset) + " -> " + where);
+    }
+    if (listed < plan.writes().size())
+        d.add(ds, NodeKind::Field, "Not listed",
+              formatCount(plan.writes().size() - listed) + " more");
+    const NodeId bc = d.add(r, NodeKind::Field, "BAT entries changed",
+                            fx->batCompared ? formatCount(fx->batChangeCount) : "not compared");
+    for (const BatEntryChange& c : fx->batChanges)
+        d.add(bc, NodeKind::Field, "BAT entry " + formatCount(c.index),
+              std::string(replayBatClassLabel(b.image, c.index, c.before)) + " -> " +
+                  std::string(replayBatClassLabel(b.image, c.index, c.after)) + " at " +
+                  formatOffset(BatEntry{c.after}.fileOffset()));
+    if (!fx->changedStructures.empty()) {
+        const NodeId cs = d.add(r, NodeKind::Field, "Structures changed",
+                                formatCount(fx->changedStructures.size()));
+        for (const ByteRangeChange& c : fx->changedStructures)
+            d.add(cs, NodeKind::Field, c.name, formatRange(c.offset, c.length));
+    }
+}
 
 void markLogChanges(DocBuild& b) {
     const ReplayEffects* fx = b.image.replay();
