@@ -17,6 +17,7 @@
 #include <algorithm>
 
 #include "chain_forest_model.h"
+#include "chain_reconnect.h"
 #include "display_format.h"
 #include "status_style.h"
 
@@ -103,6 +104,17 @@ ChainFolderWindow::ChainFolderWindow(const QString& folder, QWidget* parent)
     resize(std::min(1400, avail.width() * 9 / 10), std::min(760, avail.height() * 9 / 10));
 
     connect(&m_watcher, &QFutureWatcher<Result>::finished, this, &ChainFolderWindow::onMapped);
+    // Reconnect... (issue 12): for a disk whose parent is elsewhere in the folder.
+    m_reconnect = new ChainReconnect(this);
+    bottom->insertWidget(2, m_reconnect->button());
+    startMapping();
+}
+
+void ChainFolderWindow::startMapping() {
+    m_done = false;
+    m_error.clear();
+    m_progressRow->show();
+    m_splitter->setEnabled(false);
     const std::string path = QFile::encodeName(m_folder).toStdString();
     m_watcher.setFuture(QtConcurrent::run([path] {
         Result r;

@@ -22,6 +22,7 @@ class QTreeWidgetItem;
 namespace vhdx::ui {
 
 class ChainForestModel;
+class ChainReconnect;
 
 class ChainFolderWindow : public QWidget {
     Q_OBJECT
@@ -47,6 +48,9 @@ class ChainFolderWindow : public QWidget {
 
     // Asks for the disk of the tree row to be opened (openRequested); false for no disk.
     bool openNode(const QModelIndex& index);
+    // Reads the folder again (after a reconnect); mapped() follows.
+    void startMapping();
+    [[nodiscard]] ChainReconnect* reconnect() const { return m_reconnect; }
 
   signals:
     void mapped();
@@ -77,6 +81,7 @@ class ChainFolderWindow : public QWidget {
     QLabel* m_verdictIcon;
     QLabel* m_verdict;
     QPushButton* m_open;
+    ChainReconnect* m_reconnect = nullptr;
 };
 
 } // namespace vhdx::ui

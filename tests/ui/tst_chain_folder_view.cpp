@@ -5,8 +5,10 @@
 // there), orphan.avhdx (its parent's DataWriteGuid is nowhere) and empty.vhdx (not a VHDX).
 // VHDX_SCREENSHOT_DIR=dir also saves the window as dir/chains-folder.png.
 #include <QApplication>
+#include <QFile>
 #include <QFileInfo>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
@@ -21,9 +23,11 @@
 #include "chain_builder.h"
 #include "chain_folder_window.h"
 #include "chain_forest_model.h"
+#include "chain_reconnect.h"
 #include "main_window.h"
 #include "status_style.h"
 #include "test_files.h"
+#include "vhdx/image.h"
 
 using namespace vhdx;
 using namespace vhdx::ui;
@@ -240,6 +244,73 @@ class TstChainFolderView : public QObject {
 
     // File > Open Folder; Enter on a disk opens it in the empty main window, a double-click on
     // another opens a new window (the first one now shows an image).
+    // Reconnect... on a PARENT ELSEWHERE disk: Cancel writes nothing; confirmed, the locator
+    // leads to the parent (read back by core's parent chain: found, linkage matching, no
+    // pending log), a backup exists, and the re-read folder shows the disk as ok.
+    void reconnectLeadsTheChildToItsParent() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString base = writeSpec(dir.path(), "base.vhdx", baseImage(chainGuid(1)));
+        const QString moved = writeSpec(dir.path(), "moved.avhdx",
+                                        childImage(chainGuid(5), chainGuid(1), ".\\old-name.vhdx"));
+        QVERIFY(!base.isEmpty() && !moved.isEmpty());
+        const QByteArray before = [&] {
+            QFile f(moved);
+            return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+        }();
+        ChainFolderWindow w(dir.path());
+        w.show();
+        QVERIFY(waitMapped(w));
+        ChainReconnect* r = w.reconnect();
+        QVERIFY(r);
+        QVERIFY(!r->button()->isEnabled()); // nothing selected
+        const QModelIndex movedRow = childNamed(*w.model(), w.model()->index(0, 0), "moved.avhdx");
+        QVERIFY(movedRow.isValid());
+        w.treeView()->setCurrentIndex(movedRow);
+        QVERIFY2(r->button()->isEnabled(), qPrintable(r->button()->toolTip()));
+        w.treeView()->setCurrentIndex(w.model()->index(0, 0)); // the base: nothing to reconnect
+        QVERIFY(!r->button()->isEnabled());
+        w.treeView()->setCurrentIndex(movedRow);
+
+        r->button()->click();
+        QMessageBox* box = r->confirmation();
+        QVERIFY(box);
+        QVERIFY2(box->informativeText().contains("relative_path"),
+                 qPrintable(box->informativeText()));
+        QCOMPARE(box->defaultButton(), box->button(QMessageBox::Cancel));
+        if (const QString shots = qEnvironmentVariable("VHDX_SCREENSHOT_DIR"); !shots.isEmpty()) {
+            QTest::qWait(50);
+            box->grab().save(shots + "/chains-reconnect-confirmation.png");
+        }
+        box->button(QMessageBox::Cancel)->click();
+        QTRY_VERIFY(!r->confirmation());
+        QFile f(moved);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), before);
+        f.close();
+
+        QSignalSpy done(r, &ChainReconnect::reconnected);
+        r->button()->click();
+        QVERIFY(r->confirmation());
+        r->confirmation()->findChild<QPushButton*>(QStringLiteral("reconnectButton"))->click();
+        QTRY_COMPARE(done.count(), 1);
+        QVERIFY2(done.at(0).at(0).toBool(),
+                 qPrintable(r->resultMessage() ? r->resultMessage()->text() : QString()));
+        QVERIFY(QFileInfo::exists(r->backupPath()));
+        std::string error;
+        const auto img = Image::open(moved.toStdString(), error);
+        QVERIFY(img);
+        QCOMPARE(img->log().replayState, LogReplayState::None);
+        QCOMPARE(img->parentChain().size(), size_t(1));
+        QVERIFY(img->parentChain()[0].found);
+        QVERIFY(img->parentChain()[0].linkageMatches);
+        QCOMPARE(QFileInfo(QString::fromStdString(img->parentChain()[0].path)).canonicalFilePath(),
+                 QFileInfo(base).canonicalFilePath());
+        QVERIFY(waitMapped(w));
+        const QModelIndex after = childNamed(*w.model(), w.model()->index(0, 0), "moved.avhdx");
+        QCOMPARE(after.data(ChainForestModel::ChainStatusRole).toInt(), int(ChainNodeStatus::Ok));
+    }
+
     void activatingOpensTheImage() {
         MainWindow main;
         QAction* action = main.findChild<QAction*>(QStringLiteral("openFolderAction"));
