@@ -366,7 +366,19 @@ void BatGridView::mouseReleaseEvent(QMouseEvent* event) {
     event->accept();
 }
 
+void BatGridView::mouseDoubleClickEvent(QMouseEvent* event) {
+    const qint64 index = indexAt(event->position().toPoint());
+    if (index >= 0)
+        emit cellActivated(quint64(index));
+    event->accept();
+}
+
 void BatGridView::keyPressEvent(QKeyEvent* event) {
+    if ((event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter) && m_current) {
+        emit cellActivated(*m_current);
+        event->accept();
+        return;
+    }
     // Arrows move the current cell, Page keys a screenful, Home/End to the table's ends.
     const uint64_t total = entryCount();
     if (!total) {

@@ -72,12 +72,15 @@ class BatGridView : public QAbstractScrollArea {
   signals:
     void currentIndexChanged(quint64 index);
     void cellSizeChanged(int pixels);
+    // Double-click or Enter on a cell.
+    void cellActivated(quint64 index);
 
   protected:
     void paintEvent(QPaintEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
     bool viewportEvent(QEvent* event) override;

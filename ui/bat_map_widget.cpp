@@ -14,6 +14,7 @@
 
 #include "bat_grid_view.h"
 #include "bat_legend.h"
+#include "block_view_dialog.h"
 #include "display_format.h"
 #include "scrolling_page.h"
 #include "vhdx/image.h"
@@ -93,15 +94,34 @@ BatMapWidget::BatMapWidget(QWidget* parent)
         m_zoomLabel->setText(tr("%1 px").arg(px));
     });
     connect(m_grid, &BatGridView::currentIndexChanged, this, &BatMapWidget::showCurrent);
+    connect(m_grid, &BatGridView::cellActivated, this, [this](quint64 i) { openBlock(i); });
     connect(m_offset, &QLineEdit::returnPressed, this, &BatMapWidget::goToTypedOffset);
     connect(go, &QPushButton::clicked, this, &BatMapWidget::goToTypedOffset);
     connect(m_problemKinds, &QComboBox::currentIndexChanged, this, [this] { showProblem(0); });
     connect(m_previous, &QToolButton::clicked, this, [this] { stepProblem(-1); });
     connect(m_next, &QToolButton::clicked, this, [this] { stepProblem(+1); });
-    m_info->setText(tr("Hover over a cell for its details; click to select it."));
+    m_info->setText(tr("Hover over a cell for its details; click to select it; double-click "
+                       "(or Enter) to see its block's data."));
+}
+
+BlockViewDialog* BatMapWidget::openBlock(uint64_t index) {
+    if (!m_image || !m_image->batReader())
+        return nullptr;
+    const BatGeometry& geo = m_image->batReader()->geometry();
+    if (geo.isSectorBitmapIndex(index) || geo.isPaddingIndex(index))
+        return nullptr;
+    if (m_blockView)
+        m_blockView->close();
+    m_blockView = new BlockViewDialog(*m_image, geo.blockOfPayloadIndex(index), this);
+    connect(m_blockView, &BlockViewDialog::openRequested, this, &BatMapWidget::openImageRequested);
+    m_blockView->show();
+    return m_blockView;
 }
 
 void BatMapWidget::setImage(const Image* image) {
+    if (m_blockView)
+        m_blockView->close(); // it reads the image being replaced
+    m_image = image;
     m_grid->setReader(image ? image->batReader() : nullptr);
     setScan(nullptr);
     m_offset->clear(); // an offset typed for the previous image means nothing here

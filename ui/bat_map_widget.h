@@ -2,10 +2,12 @@
 // The BAT tab: zoom and "go to virtual offset" controls, the grid, its legend, the entries
 // with problems (listed by the scan, walked one by one) and a line describing the current
 // cell.
+#include <QPointer>
 #include <QWidget>
 
 #include <optional>
 
+#include "block_view_dialog.h"
 #include "vhdx/bat.h"
 
 class QComboBox;
@@ -45,6 +47,14 @@ class BatMapWidget : public QWidget {
     void showProblemsOf(FindingCode code, uint64_t index);
     // The next (+1) or previous (-1) problem entry of the chosen kind.
     void stepProblem(int direction);
+    // Opens the data of the payload block of BAT entry index (issue 11); null for a
+    // sector-bitmap slot, padding or no image.
+    BlockViewDialog* openBlock(uint64_t index);
+    [[nodiscard]] BlockViewDialog* blockView() const { return m_blockView; }
+
+  signals:
+    // A block view's Open Parent.
+    void openImageRequested(const QString& path);
 
   private:
     void showCurrent(quint64 index);
@@ -53,6 +63,8 @@ class BatMapWidget : public QWidget {
     [[nodiscard]] const BatProblemList* chosenList() const;
 
     BatGridView* m_grid;
+    const Image* m_image = nullptr;
+    QPointer<BlockViewDialog> m_blockView;
     BatLegend* m_legend;
     QSlider* m_zoom;
     QLabel* m_zoomLabel;

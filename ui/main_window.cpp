@@ -25,6 +25,7 @@
 
 #include <algorithm>
 
+#include "bat_map_widget.h"
 #include "chain_folder_window.h"
 #include "display_format.h"
 #include "file_change_watcher.h"
@@ -96,6 +97,10 @@ MainWindow::MainWindow(QWidget* parent)
     setCentralWidget(central);
     createActions();
     connect(m_watcher, &FileChangeWatcher::changedOnDisk, this, &MainWindow::onChangedOnDisk);
+    // A block view's Open Parent (issue 11): the parent in its own window.
+    if (auto* map = m_view->findChild<BatMapWidget*>())
+        connect(map, &BatMapWidget::openImageRequested, this,
+                [this](const QString& path) { openInNewWindow(path); });
     connect(m_view, &ImageView::actionRequested, this, [this](StepAction a) {
         if (a == StepAction::Reload)
             reload();
