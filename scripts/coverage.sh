@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Line and branch coverage of core/ by the core, cli, robustness, golden, fuzz and update
+# Line and branch coverage of core/ by the core, cli, robustness, golden, fuzz, update and replay
 # suites (issue 13), measured with gcovr (Debian package gcovr). Not part of CI. The figure
 # is in docs/ROBUSTNESS.md. Usage: scripts/coverage.sh [BUILD_DIR]   (default build-cov)
 set -euo pipefail
@@ -10,7 +10,7 @@ cmake -S "$ROOT" -B "$BUILD" -DVHDX_BUILD_GUI=OFF -DCMAKE_BUILD_TYPE=Debug \
     -DCMAKE_EXE_LINKER_FLAGS=--coverage >/dev/null
 cmake --build "$BUILD" -j"$(nproc)"
 find "$BUILD" -name '*.gcda' -delete
-ctest --test-dir "$BUILD" -j"$(nproc)" -L 'core|cli|robustness|golden|fuzz|update' \
+ctest --test-dir "$BUILD" -j"$(nproc)" -L 'core|cli|robustness|golden|fuzz|update|replay' \
     --output-on-failure || true
 # Throw branches (allocation failures) and branches the compiler proves unreachable are not
 # the code's decisions: left out, as gcovr's documentation recommends for C++.
