@@ -66,9 +66,8 @@ class Replay {
         m_result.dataFlushed = true;
         step(UpdateStep::ReplayFlushed);
         HeaderUpdateResult headers;
-        const bool headersOk = detail::writeHeaderSlots(m_file, m_plan.headers.steps,
-                                                        m_options.onStep, headers.blocksWritten,
-                                                        headers.error);
+        const bool headersOk = detail::writeHeaderSlots(
+            m_file, m_plan.headers.steps, m_options.onStep, headers.blocksWritten, headers.error);
         m_result.headerBlocksWritten = headers.blocksWritten;
         if (!headersOk) {
             m_result.error = "clearing the LogGuid failed: " + headers.error +

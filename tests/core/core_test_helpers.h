@@ -83,9 +83,9 @@ inline std::vector<ChainFinding> findingsWith(const ChainFindings& findings, Fin
 inline QString describe(const ChainFindings& findings) {
     QString out;
     for (const ChainFinding& f : findings.items())
-        out += QStringLiteral("\n  %1 %2 %3: %4")
-                   .arg(qs(severityName(f.severity)), qs(codeName(f.code)), qs(f.path),
-                        qs(f.message));
+        out +=
+            QStringLiteral("\n  %1 %2 %3: %4")
+                .arg(qs(severityName(f.severity)), qs(codeName(f.code)), qs(f.path), qs(f.message));
     return out.isEmpty() ? QStringLiteral(" (no findings)") : out;
 }
 

@@ -111,7 +111,8 @@ class TstMainWindow : public QObject {
         for (int r = 0; r < m->rowCount(p1); ++r)
             fields << m->index(r, 0, p1).data().toString() + "=" +
                           m->index(r, StructureTreeModel::ValueColumn, p1).data().toString();
-        QVERIFY2(fields.contains("Size=1,023 MiB") /* 1,072,693,248 bytes */, qPrintable(fields.join("; ")));
+        QVERIFY2(fields.contains("Size=1,023 MiB") /* 1,072,693,248 bytes */,
+                 qPrintable(fields.join("; ")));
         QVERIFY2(fields.contains("Type=0x83"), qPrintable(fields.join("; ")));
         QVERIFY2(fields.contains("Filesystem UUID=5e0c7724-5a3e-4ec9-8b6f-a1342cc65d09"),
                  qPrintable(fields.join("; ")));

@@ -30,8 +30,8 @@ void addPartition(Document& d, NodeId table, const GuestPartition& p, uint64_t s
                         : p.extended ? std::string("extended (a container)")
                                      : std::string("no filesystem found");
     value += ", " + formatSize(p.size) + " at " + formatOffset(p.start);
-    const NodeId n = d.add(table, NodeKind::GuestPartition,
-                           "Partition " + std::to_string(p.number), value);
+    const NodeId n =
+        d.add(table, NodeKind::GuestPartition, "Partition " + std::to_string(p.number), value);
     d.add(n, NodeKind::Field, "Start",
           formatOffset(p.start) + " (sector " + formatCount(p.start / sectorSize) + ")");
     d.add(n, NodeKind::Field, "Size", formatBytes(p.size));
@@ -56,8 +56,7 @@ void addVirtualDiskNodes(DocBuild& b) {
     Document& d = b.doc;
     std::string value = formatSize(s.size);
     if (g.table)
-        value += ", " + g.table->type + ", " +
-                 std::to_string(g.table->partitions.size()) +
+        value += ", " + g.table->type + ", " + std::to_string(g.table->partitions.size()) +
                  (g.table->partitions.size() == 1 ? " partition" : " partitions");
     else if (g.filesystem)
         value += ", " + filesystemText(*g.filesystem) + " on the whole disk";

@@ -36,7 +36,7 @@ enum class NodeKind : uint8_t {
     ParentLink,
     VirtualDisk,    // the disk behind the image (issue 11): not bytes of this file
     GuestPartition, // a partition of the guest's partition table, as libblkid reads it
-    Field, // a field of a structure, or a fact about it
+    Field,          // a field of a structure, or a fact about it
 };
 
 struct ByteRange {
