@@ -12,16 +12,13 @@
 #include "chain_folder_window.h"
 #include "chain_forest_model.h"
 #include "display_format.h"
+#include "guarded_action.h"
 #include "vhdx/chain_forest.h"
 #include "vhdx/set_parent.h"
 
 namespace vhdx::ui {
 
 namespace {
-
-QString native(const std::string& path) {
-    return QDir::toNativeSeparators(QFile::decodeName(path.c_str()));
-}
 
 // The selected disk's node and the parent the folder has for it; -1 when there is none.
 std::pair<int, int> childAndParent(const ChainFolderWindow& w) {
@@ -62,7 +59,7 @@ void ChainReconnect::refresh() {
         parent >= 0
             ? tr("Point this disk's parent locator at %1, the file of the folder with the "
                  "DataWriteGuid it expects")
-                  .arg(native(m_window->forest()->nodes[size_t(parent)].displayPath))
+                  .arg(nativePath(m_window->forest()->nodes[size_t(parent)].displayPath))
             : tr("For a disk marked PARENT ELSEWHERE: its parent is in the folder, its locator "
                  "leads elsewhere"));
 }
@@ -89,7 +86,7 @@ void ChainReconnect::showConfirmation() {
         m_message = new QMessageBox(
             QMessageBox::Warning, tr("Reconnect"),
             tr("%1 cannot be reconnected to %2: %3.")
-                .arg(native(c.displayPath), native(p.displayPath), qs(m_plan->refusal)),
+                .arg(nativePath(c.displayPath), nativePath(p.displayPath), qs(m_plan->refusal)),
             QMessageBox::Ok, m_window);
         m_message->setObjectName(QStringLiteral("chainReconnectRefused"));
         m_message->setAttribute(Qt::WA_DeleteOnClose);
@@ -111,7 +108,7 @@ void ChainReconnect::showConfirmation() {
                    tr("On Windows the same is:\n%1").arg(qs(m_plan->setVhdCommand));
     m_confirm = new QMessageBox(QMessageBox::Warning, tr("Reconnect"),
                                 tr("Point the parent locator of %1 at %2?")
-                                    .arg(native(c.displayPath), native(p.displayPath)),
+                                    .arg(nativePath(c.displayPath), nativePath(p.displayPath)),
                                 QMessageBox::NoButton, m_window);
     m_confirm->setObjectName(QStringLiteral("chainReconnectConfirmation"));
     m_confirm->setAttribute(Qt::WA_DeleteOnClose);
@@ -139,7 +136,7 @@ void ChainReconnect::apply() {
     QApplication::setOverrideCursor(Qt::WaitCursor);
     const SetParentResult r = applySetParent(plan, options); // refuses if the file changed
     QApplication::restoreOverrideCursor();
-    const QString child = native(plan.childPath);
+    const QString child = nativePath(plan.childPath);
     QString details =
         r.backupWritten
             ? tr("Backup of what was overwritten: %1").arg(QDir::toNativeSeparators(m_backupPath))
@@ -149,7 +146,7 @@ void ChainReconnect::apply() {
     m_message =
         new QMessageBox(r.ok ? QMessageBox::Information : QMessageBox::Critical, tr("Reconnect"),
                         r.ok ? tr("%1 now leads to its parent %2 (re-read and verified).")
-                                   .arg(child, native(plan.parentPath))
+                                   .arg(child, nativePath(plan.parentPath))
                              : tr("The reconnection of %1 failed: %2.").arg(child, qs(r.error)),
                         QMessageBox::Ok, m_window);
     m_message->setObjectName(QStringLiteral("chainReconnectResult"));

@@ -8,25 +8,13 @@
 #include <QMessageBox>
 
 #include "display_format.h"
+#include "guarded_action.h"
 #include "header_update_dialog.h"
 #include "image_view.h"
 #include "main_window.h"
 #include "vhdx/header_update.h"
 
 namespace vhdx::ui {
-
-namespace {
-QString sentence(const std::string& text) {
-    QString s = qs(text);
-    if (!s.isEmpty())
-        s[0] = s[0].toUpper();
-    return s;
-}
-
-QString native(const std::string& path) {
-    return QDir::toNativeSeparators(qs(path));
-}
-} // namespace
 
 HeaderUpdateAction::HeaderUpdateAction(MainWindow* window)
     : QObject(window), m_window(window), m_action(new QAction(tr("&Update Headers..."), this)) {
@@ -49,9 +37,7 @@ QMessageBox* HeaderUpdateAction::resultMessage() const {
 }
 
 void HeaderUpdateAction::disable(const QString& why) {
-    m_action->setEnabled(false);
-    m_action->setToolTip(why);
-    m_action->setStatusTip(why);
+    explainAction(m_action, false, why);
 }
 
 void HeaderUpdateAction::refresh() {
@@ -63,17 +49,15 @@ void HeaderUpdateAction::refresh() {
     // Reads the first 1 MiB and parses the structures; the BAT is not scanned.
     const HeaderUpdatePlan plan = planHeaderUpdate(path.toStdString(), HeaderUpdateOptions());
     if (!plan.allowed)
-        return disable(tr("Cannot update the headers. %1.").arg(sentence(plan.refusal)));
+        return disable(tr("Cannot update the headers. %1.").arg(sentenceCase(plan.refusal)));
     if (!QFileInfo(path).isWritable())
         return disable(tr("Cannot update the headers: you have no write permission for %1.")
                            .arg(QDir::toNativeSeparators(path)));
-    m_action->setEnabled(true);
     const QString tip = tr("Rewrite both headers with new sequence numbers and FileWriteGuid "
                            "(current header %1 has sequence %2), after a backup.")
                             .arg(plan.currentSlot)
                             .arg(plan.steps[1].oldSequence);
-    m_action->setToolTip(tip);
-    m_action->setStatusTip(tip);
+    explainAction(m_action, true, tip);
 }
 
 void HeaderUpdateAction::showDialog() {
@@ -104,9 +88,9 @@ void HeaderUpdateAction::apply() {
     const QString file = QDir::toNativeSeparators(QFileInfo(qs(plan.path)).fileName());
     const QString undo =
         tr("To restore the previous state:\ndd if=\"%1\" of=\"%2\" bs=1M count=1 conv=notrunc")
-            .arg(native(options.backupPath), native(plan.path));
+            .arg(nativePath(options.backupPath), nativePath(plan.path));
     const QString backupText =
-        tr("Backup of the first 1 MiB:\n%1\n\n%2").arg(native(options.backupPath), undo);
+        tr("Backup of the first 1 MiB:\n%1\n\n%2").arg(nativePath(options.backupPath), undo);
     QString text;
     QString details;
     if (r.ok) {

@@ -10,6 +10,7 @@
 #include <QPushButton>
 
 #include "display_format.h"
+#include "guarded_action.h"
 #include "main_window.h"
 #include "vhdx/image.h"
 #include "vhdx/log_replay.h"
@@ -17,17 +18,6 @@
 namespace vhdx::ui {
 
 namespace {
-QString sentence(const std::string& text) {
-    QString s = qs(text);
-    if (!s.isEmpty())
-        s[0] = s[0].toUpper();
-    return s;
-}
-
-QString native(const QString& path) {
-    return QDir::toNativeSeparators(path);
-}
-
 // Beside the image, never an existing file (core refuses to overwrite a backup).
 QString freshBackupPath(const QString& image) {
     const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
@@ -37,7 +27,11 @@ QString freshBackupPath(const QString& image) {
     return path;
 }
 
-// "1 descriptor", "2 descriptors" (core's count format).
+QString native(const QString& path) {
+    return QDir::toNativeSeparators(path);
+}
+
+// "1 descriptor", "1,024 descriptors" (core's countOf, with core's digit grouping).
 QString countOf(uint64_t n, const char* one, const char* many) {
     return formatCount(n) + QLatin1Char(' ') + QLatin1String(n == 1 ? one : many);
 }
@@ -63,9 +57,7 @@ ReplayLogAction::ReplayLogAction(MainWindow* window)
 ReplayLogAction::~ReplayLogAction() = default;
 
 void ReplayLogAction::disable(const QString& why) {
-    m_action->setEnabled(false);
-    m_action->setToolTip(why);
-    m_action->setStatusTip(why);
+    explainAction(m_action, false, why);
 }
 
 void ReplayLogAction::refresh() {
@@ -82,17 +74,15 @@ void ReplayLogAction::refresh() {
     if (plan.nothingToReplay)
         return disable(tr("Nothing to replay: the log holds no pending updates."));
     if (!plan.allowed)
-        return disable(tr("Cannot replay the log. %1.").arg(sentence(plan.refusal)));
+        return disable(tr("Cannot replay the log. %1.").arg(sentenceCase(plan.refusal)));
     if (!QFileInfo(path).isWritable())
         return disable(
             tr("Cannot replay the log: you have no write permission for %1.").arg(native(path)));
-    m_action->setEnabled(true);
     const QString tip =
         tr("Write the pending log (%1) into the file and clear the LogGuid, "
            "after a backup.")
             .arg(countOf(plan.replay->writes().size(), "descriptor", "descriptors"));
-    m_action->setToolTip(tip);
-    m_action->setStatusTip(tip);
+    explainAction(m_action, true, tip);
 }
 
 void ReplayLogAction::showConfirmation() {
