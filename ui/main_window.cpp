@@ -42,11 +42,6 @@
 namespace vhdx::ui {
 
 namespace {
-constexpr int maxRecent = 10;
-const char* const recentKey = "recentFiles";
-} // namespace
-
-namespace {
 const QString emptyText() {
     return MainWindow::tr("Open a VHDX file with File > Open (Ctrl+O),\nor drop one here.");
 }
@@ -138,107 +133,7 @@ MainWindow::MainWindow(QWidget* parent)
     updateVerdictActions();
 }
 
-void MainWindow::updateVerdictActions() {
-    VerdictPage* page = m_view->verdictPage();
-    if (auto* update = findChild<HeaderUpdateAction*>())
-        page->setActionAvailable(StepAction::UpdateHeaders, update->action()->isEnabled(),
-                                 update->action()->toolTip());
-    if (auto* replay = findChild<ReplayLogAction*>())
-        page->setActionAvailable(StepAction::ReplayLog, replay->action()->isEnabled(),
-                                 replay->action()->toolTip());
-    const bool have = image() != nullptr;
-    page->setActionAvailable(StepAction::Reload, have, tr("Read the file again and scan its BAT"));
-    page->setActionAvailable(StepAction::CompareHeaders, have,
-                             tr("Header 1 and Header 2 side by side"));
-    page->setActionAvailable(StepAction::ShowBatProblems, have,
-                             tr("The BAT map, at the entries with problems"));
-}
-
 MainWindow::~MainWindow() = default;
-
-void MainWindow::createActions() {
-    QMenu* file = menuBar()->addMenu(tr("&File"));
-    QAction* open = file->addAction(tr("&Open..."), this, [this] {
-        const QString path =
-            QFileDialog::getOpenFileName(this, tr("Open VHDX image"), QFileInfo(m_path).path(),
-                                         tr("VHDX images (*.vhdx *.avhdx);;All files (*)"));
-        if (!path.isEmpty())
-            openFile(path);
-    });
-    open->setShortcut(QKeySequence::Open);
-    open->setIcon(style()->standardIcon(QStyle::SP_DialogOpenButton));
-    QAction* openFolderAction = file->addAction(tr("Open &Folder..."), this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(
-            this, tr("Open folder: its differencing chains"), QFileInfo(m_path).path());
-        if (!dir.isEmpty())
-            openFolder(dir);
-    });
-    openFolderAction->setObjectName(QStringLiteral("openFolderAction"));
-    openFolderAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
-    openFolderAction->setIcon(style()->standardIcon(QStyle::SP_DirOpenIcon));
-    openFolderAction->setStatusTip(
-        tr("Map the differencing chains of every .vhdx and .avhdx below a folder"));
-    m_recentMenu = file->addMenu(tr("Open &Recent"));
-    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
-    m_reloadAction = file->addAction(tr("Re&load"), this, &MainWindow::reload);
-    m_reloadAction->setShortcut(QKeySequence(Qt::Key_F5));
-    m_reloadAction->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
-    m_exportAction = file->addAction(tr("&Export Report..."), this, &MainWindow::exportInteractive);
-    m_exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-    m_exportAction->setIcon(style()->standardIcon(QStyle::SP_DialogSaveButton));
-    file->addSeparator();
-    m_closeAction = file->addAction(tr("&Close"), this, &MainWindow::closeImage);
-    m_closeAction->setShortcut(QKeySequence::Close);
-    QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
-    quit->setShortcut(QKeySequence::Quit);
-
-    QMenu* view = menuBar()->addMenu(tr("&View"));
-    m_compareAction =
-        view->addAction(tr("Compare &Headers"), m_view, &ImageView::showHeaderComparison);
-    m_compareAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
-    m_compareAction->setIcon(style()->standardIcon(QStyle::SP_FileDialogContentsView));
-    m_compareAction->setToolTip(tr("Header 1 and Header 2 side by side"));
-    // The log is part of the disk (issue 9): a dirty image is shown as after its replay unless
-    // the user asks for the stored bytes.
-    QMenu* show = view->addMenu(tr("&Show"));
-    auto* showGroup = new QActionGroup(this);
-    m_showReplayedAction = show->addAction(tr("As After Log &Replay"));
-    m_showReplayedAction->setObjectName(QStringLiteral("showReplayedAction"));
-    m_showReplayedAction->setStatusTip(
-        tr("Read the BAT, metadata and data as after the pending log replay, in memory"));
-    m_showStoredAction = show->addAction(tr("As &Stored"));
-    m_showStoredAction->setObjectName(QStringLiteral("showStoredAction"));
-    m_showStoredAction->setStatusTip(
-        tr("Read the structures as they are stored in the file, ignoring a pending log"));
-    for (QAction* a : {m_showReplayedAction, m_showStoredAction}) {
-        a->setCheckable(true);
-        showGroup->addAction(a);
-    }
-    m_showReplayedAction->setChecked(true);
-    connect(m_showReplayedAction, &QAction::triggered, this,
-            [this] { setReadView(ReadView::Replayed); });
-    connect(m_showStoredAction, &QAction::triggered, this,
-            [this] { setReadView(ReadView::Stored); });
-
-    m_helpMenu = menuBar()->addMenu(tr("&Help"));
-    m_helpMenu->addAction(tr("&About VHDX Inspector"), this, &MainWindow::showAbout);
-
-    QToolBar* bar = addToolBar(tr("Main"));
-    bar->setObjectName(QStringLiteral("mainToolBar"));
-    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    bar->addAction(open);
-    bar->addAction(m_reloadAction);
-    bar->addAction(m_compareAction);
-    bar->addAction(m_exportAction);
-}
-
-QMenu* MainWindow::toolsMenu() {
-    if (!m_toolsMenu) {
-        m_toolsMenu = new QMenu(tr("&Tools"), this);
-        menuBar()->insertMenu(m_helpMenu->menuAction(), m_toolsMenu);
-    }
-    return m_toolsMenu;
-}
 
 const Image* MainWindow::image() const {
     return m_view->image();
@@ -393,53 +288,8 @@ void MainWindow::showError(const QString& text) {
     m_message->open(); // window-modal, does not block the caller
 }
 
-void MainWindow::rememberRecent(const QString& path) {
-    QSettings settings;
-    QStringList list = settings.value(QLatin1String(recentKey)).toStringList();
-    list.removeAll(path);
-    list.prepend(path);
-    while (list.size() > maxRecent)
-        list.removeLast();
-    settings.setValue(QLatin1String(recentKey), list);
-}
-
-QStringList MainWindow::recentFiles() {
-    return QSettings().value(QLatin1String(recentKey)).toStringList();
-}
-
-void MainWindow::fillRecentMenu() {
-    m_recentMenu->clear();
-    const QStringList list = recentFiles();
-    for (const QString& p : list) {
-        // The name, then its folder: two disks of one name in two folders stay apart.
-        const QFileInfo info(p);
-        const QString folder = fontMetrics().elidedText(
-            QDir::toNativeSeparators(info.absolutePath()), Qt::ElideMiddle, 420);
-        QAction* a = m_recentMenu->addAction(QStringLiteral("%1 — %2").arg(info.fileName(), folder),
-                                             this, [this, p] { openFile(p); });
-        a->setToolTip(QDir::toNativeSeparators(p));
-        a->setStatusTip(QDir::toNativeSeparators(p));
-    }
-    if (list.isEmpty())
-        m_recentMenu->addAction(tr("(none)"))->setEnabled(false);
-    m_recentMenu->addSeparator();
-    m_recentMenu->addAction(tr("Clear List"), this,
-                            [] { QSettings().remove(QLatin1String(recentKey)); });
-}
-
 void MainWindow::updateStatus() {
     m_summary->showSession(m_view->session());
-}
-
-void MainWindow::updateActions() {
-    const bool have = image() != nullptr;
-    const bool scanning = have && !m_view->session()->scanDone();
-    m_reloadAction->setEnabled(have);
-    m_closeAction->setEnabled(have);
-    m_compareAction->setEnabled(have);
-    m_exportAction->setEnabled(have && !scanning);
-    m_exportAction->setToolTip(scanning ? tr("Available when the BAT scan has finished")
-                                        : tr("Save the JSON or text report"));
 }
 
 void MainWindow::onScanProgress(quint64 done, quint64 total) {
@@ -454,36 +304,6 @@ void MainWindow::onScanFinished(bool completed) {
     emit scanFinished(completed);
 }
 
-bool MainWindow::exportReport(const QString& path, bool json) {
-    const Image* img = image();
-    if (!img || !m_view->session()->scanDone())
-        return false;
-    const std::string text = json ? reportJson(*img) : reportText(*img);
-    QSaveFile out(path);
-    if (!out.open(QIODevice::WriteOnly) ||
-        out.write(text.data(), qint64(text.size())) != qint64(text.size()) || !out.commit()) {
-        showError(tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(path), out.errorString()));
-        return false;
-    }
-    statusBar()->showMessage(tr("Report saved to %1").arg(QDir::toNativeSeparators(path)), 5000);
-    return true;
-}
-
-void MainWindow::exportInteractive() {
-    const QString jsonFilter = tr("JSON report (*.json)");
-    const QString textFilter = tr("Text report (*.txt)");
-    QString selected = jsonFilter;
-    const QString base = QFileInfo(m_path).completeBaseName();
-    QString path = QFileDialog::getSaveFileName(
-        this, tr("Export report"), QFileInfo(m_path).dir().filePath(base + QStringLiteral(".json")),
-        jsonFilter + QStringLiteral(";;") + textFilter, &selected);
-    if (path.isEmpty())
-        return;
-    const bool json = selected == jsonFilter ? !path.endsWith(QLatin1String(".txt"))
-                                             : path.endsWith(QLatin1String(".json"));
-    exportReport(path, json);
-}
-
 void MainWindow::showAbout() {
     QMessageBox::about(this, tr("About VHDX Inspector"),
                        tr("<h3>VHDX Inspector %1</h3>"
@@ -491,27 +311,6 @@ void MainWindow::showAbout() {
                           "(MS-VHDX 1.00): headers, region tables, metadata, BAT and log, with "
                           "every problem found.</p><p>Files are opened read-only.</p>")
                            .arg(QCoreApplication::applicationVersion()));
-}
-
-void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
-    const QMimeData* mime = event->mimeData();
-    if (!mime->hasUrls())
-        return;
-    for (const QUrl& url : mime->urls())
-        if (!url.isLocalFile())
-            return;
-    event->acceptProposedAction();
-}
-
-void MainWindow::dropEvent(QDropEvent* event) {
-    QStringList paths;
-    for (const QUrl& url : event->mimeData()->urls())
-        if (url.isLocalFile())
-            paths << url.toLocalFile();
-    if (paths.isEmpty())
-        return;
-    event->acceptProposedAction();
-    openFiles(paths);
 }
 
 void MainWindow::saveSettings() const {
