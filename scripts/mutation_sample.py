@@ -4,16 +4,22 @@ rebuild, run the core/cli/robustness/golden/update suites, and count the mutants
 kill. Not part of CI (it rebuilds once per mutant); docs/ROBUSTNESS.md has the last score.
 
 Usage: scripts/mutation_sample.py [--count N] [--seed S] [--build DIR] [--files GLOB...]
-       [--list] [--timeout SECONDS]
+       [--list] [--timeout SECONDS] [--save RESULTS.json] [--rerun RESULTS.json]
 
 Each mutant: one site in one file of core/src, one operator swapped (< <=, > >=, == !=,
 && ||, + -, a literal k to k+1, true false), chosen at random (seeded) among all sites. A
 mutant is killed when the build fails to compile (counted apart) or any test fails or times
 out; it survives when every test passes. The source is restored after each mutant, also on
-Ctrl-C.
+Ctrl-C. The quick tests run first and the slow kill/seam tests only if those all pass, so a
+mutant the quick tests kill costs one rebuild and a minute.
+
+--save writes every mutant with its verdict and its exact source line; --rerun takes such a
+file and runs again only the mutants that survived (found by their line's text, so the
+sample survives edits elsewhere in the file), to check the tests added for them.
 """
 import argparse
 import glob
+import json
 import os
 import random
 import re
@@ -38,6 +44,10 @@ OPERATORS = [
     ("true to false", re.compile(r"\btrue\b"), "false"),
     ("false to true", re.compile(r"\bfalse\b"), "true"),
 ]
+# The suites a mutant must survive, and the slow ones run only after the quick ones pass.
+SUITES = "core|cli|robustness|golden|update|replay"
+SLOW_TESTS = "_kill$|_seam$|update_success"
+
 LITERAL = re.compile(r"(?<![\w.])([1-9][0-9]{0,6})(?![\w.])")
 
 SKIP_LINE = re.compile(r"^\s*(#|//|\*|/\*)|static_assert|std::string\(|\"")
@@ -79,14 +89,30 @@ def main():
     ap.add_argument("--files", nargs="*", default=["core/src/*.cpp", "core/src/*/*.cpp"])
     ap.add_argument("--timeout", type=int, default=900)
     ap.add_argument("--list", action="store_true", help="print the sample, change nothing")
+    ap.add_argument("--save", help="write every mutant and its verdict to this JSON file")
+    ap.add_argument("--rerun", help="run again the survivors of a --save file")
     args = ap.parse_args()
 
-    files = sorted({f for g in args.files for f in glob.glob(os.path.join(ROOT, g))})
-    all_sites = [(f,) + s for f in files for s in sites(f)]
-    rng = random.Random(args.seed)
-    sample = rng.sample(all_sites, min(args.count, len(all_sites)))
-    print(f"{len(all_sites)} mutation sites in {len(files)} files; sampling {len(sample)} "
-          f"(seed {args.seed})", flush=True)
+    if args.rerun:
+        sample = []
+        for m in json.load(open(args.rerun)):
+            if m["verdict"] != "SURVIVED":
+                continue
+            f = os.path.join(ROOT, m["file"])
+            lines = open(f, encoding="utf-8").read().split("\n")
+            at = [i for i, line in enumerate(lines) if line == m["line"]]
+            if len(at) != 1:
+                print(f"{m['file']}: the line of a survivor is gone or not unique: {m['line']!r}")
+                continue
+            sample.append((f, at[0], m["column"], m["length"], m["replacement"], m["operator"]))
+        print(f"re-running {len(sample)} survivors of {args.rerun}", flush=True)
+    else:
+        files = sorted({f for g in args.files for f in glob.glob(os.path.join(ROOT, g))})
+        all_sites = [(f,) + s for f in files for s in sites(f)]
+        rng = random.Random(args.seed)
+        sample = rng.sample(all_sites, min(args.count, len(all_sites)))
+        print(f"{len(all_sites)} mutation sites in {len(files)} files; sampling {len(sample)} "
+              f"(seed {args.seed})", flush=True)
     if args.list:
         for f, i, col, n, repl, name in sample:
             print(f"{os.path.relpath(f, ROOT)}:{i + 1}:{col + 1} {name}")
@@ -105,6 +131,7 @@ def main():
 
     killed = survived = uncompiled = 0
     survivors = []
+    results = []
     started = time.time()
     for n, (f, i, col, length, repl, name) in enumerate(sample, 1):
         original = open(f, encoding="utf-8").read()
@@ -119,9 +146,13 @@ def main():
                 uncompiled += 1
                 verdict = "does not compile"
             else:
-                rc, out = run(["ctest", "--test-dir", args.build, "-j2", "--stop-on-failure",
-                               "-L", "core|cli|robustness|golden|update", "-LE", "bench",
-                               "--timeout", "300"], ROOT, args.timeout)
+                rc = 0
+                for phase in (["-E", SLOW_TESTS], ["-R", SLOW_TESTS]):
+                    rc, out = run(["ctest", "--test-dir", args.build, "-j2", "--stop-on-failure",
+                                   "-L", SUITES, "-LE", "bench", "--timeout", "300"] + phase,
+                                  ROOT, args.timeout)
+                    if rc:
+                        break
                 if rc:
                     killed += 1
                     verdict = "killed"
@@ -131,6 +162,11 @@ def main():
                     survivors.append(f"{where} {name}: {line.strip()}")
         finally:
             open(f, "w", encoding="utf-8").write(original)
+        results.append({"file": os.path.relpath(f, ROOT), "line_number": i + 1, "line": line,
+                        "column": col, "length": length, "replacement": repl,
+                        "operator": name, "verdict": verdict})
+        if args.save:
+            json.dump(results, open(args.save, "w"), indent=1)
         print(f"[{n}/{len(sample)}] {where} {name}: {verdict}", flush=True)
     # Leave the build matching the unmutated source.
     run(["cmake", "--build", args.build, "-j2"], ROOT, 3600)
