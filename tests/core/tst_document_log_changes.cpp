@@ -1,0 +1,182 @@
+// What the document says a pending log replay changes (issue 9): the Replay node under the
+// log (applied or as stored, not replayable and why, descriptors not listed past the limits,
+// BAT entries before -> after, metadata structures whose bytes change) and which descriptor
+// a node is marked with when several write into it: the lowest sequence number, then the
+// lowest descriptor index, whatever the order of the writes in the file.
+#include <QTest>
+
+#include "core_test_helpers.h"
+#include "log_test_helpers.h"
+#include "vhdx/document/document.h"
+#include "vhdx/layout.h"
+#include "vhdx/replay_plan.h"
+#include "vhdx/text_format.h"
+
+using namespace vhdx;
+using namespace vhdx::test;
+
+namespace {
+
+NodeId childNamed(const Document& d, NodeId parent, const std::string& label) {
+    if (parent == noNode)
+        return noNode;
+    for (NodeId c : d.node(parent).children)
+        if (d.node(c).label == label)
+            return c;
+    return noNode;
+}
+
+std::vector<uint8_t> sectorOf(const BuiltImage& b, uint64_t off) {
+    return {b.bytes.begin() + long(off), b.bytes.begin() + long(off) + 4096};
+}
+
+struct Built {
+    BuiltImage built;
+    std::unique_ptr<Image> image;
+    std::shared_ptr<const Document> doc;
+    NodeId replay = noNode;
+};
+
+Built build(const ImageSpec& spec, ReadView view = ReadView::Replayed,
+            const DocumentOptions& options = {}) {
+    Built r;
+    r.built = buildImage(spec);
+    ParseOptions po;
+    po.view = view;
+    r.image = Image::parse(r.built.source(), po);
+    r.image->scanBat();
+    r.doc = buildDocument(*r.image, r.image->findings().items(), options);
+    r.replay = childNamed(*r.doc, r.doc->nodeFor(ref::log()), "Replay");
+    return r;
+}
+
+// Log entries of one sequence (5, 6, ...) each writing its sectors as stored.
+ImageSpec sequence(const BuiltImage& clean, const std::vector<std::vector<uint64_t>>& writes) {
+    std::vector<LogEntrySpec> entries;
+    for (size_t i = 0; i < writes.size(); ++i) {
+        LogEntrySpec e = entry(5 + i, i ? 0 : -1);
+        e.data.clear();
+        for (uint64_t off : writes[i])
+            e.data.push_back({off, sectorOf(clean, off)});
+        entries.push_back(e);
+    }
+    return withLog(entries);
+}
+
+} // namespace
+
+class TestDocumentLogChanges : public QObject {
+    Q_OBJECT
+    const BuiltImage m_clean = buildImage({});
+
+    std::string batMark(const std::vector<std::vector<uint64_t>>& writes) {
+        const Built b = build(sequence(m_clean, writes));
+        if (b.built.batOffset != m_clean.batOffset)
+            return "layout moved";
+        const DocNode& bat = b.doc->node(b.doc->nodeFor(ref::bat()));
+        return bat.changedByLog ? bat.changedBy : "not marked";
+    }
+
+  private slots:
+    // The BAT (1 MiB) written by two entries at two sectors: marked with sequence 5's write
+    // whether it lies before or after sequence 6's in the file.
+    void lowestSequenceMarks() {
+        const uint64_t bat = m_clean.batOffset;
+        const std::string at0 = formatOffset(bat), at1 = formatOffset(bat + 4096);
+        QCOMPARE(batMark({{bat + 4096}, {bat}}),
+                 "log entry sequence 5, descriptor 0 (data, 4 KiB at " + at1 + ")");
+        QCOMPARE(batMark({{bat}, {bat + 4096}}),
+                 "log entry sequence 5, descriptor 0 (data, 4 KiB at " + at0 + ")");
+    }
+
+    // One entry, two descriptors into the BAT: descriptor 0 marks, before or after 1.
+    void lowestDescriptorMarks() {
+        const uint64_t bat = m_clean.batOffset;
+        QCOMPARE(batMark({{bat, bat + 4096}}),
+                 "log entry sequence 5, descriptor 0 (data, 4 KiB at " + formatOffset(bat) + ")");
+        QCOMPARE(batMark({{bat + 4096, bat}}),
+                 "log entry sequence 5, descriptor 0 (data, 4 KiB at " + formatOffset(bat + 4096) +
+                     ")");
+    }
+
+    // Read as stored: the replay is described but not applied; the marks stay.
+    void storedViewIsNotApplied() {
+        const Built b = build(sequence(m_clean, {{m_clean.batOffset}}), ReadView::Stored);
+        QVERIFY(b.replay != noNode);
+        QCOMPARE(b.doc->node(b.replay).value, std::string("not applied (as stored)"));
+        QCOMPARE(b.doc->node(b.replay).status, NodeStatus::None);
+        QCOMPARE(b.doc->node(childNamed(*b.doc, b.replay, "Entries")).value, std::string("5"));
+        QVERIFY(b.doc->node(b.doc->nodeFor(ref::bat())).changedByLog);
+    }
+
+    // Five descriptors, at most 2 x 1 listed: three are "Not listed".
+    void descriptorsBeyondTheLimit() {
+        const uint64_t bat = m_clean.batOffset;
+        DocumentOptions options;
+        options.maxEntriesWithDescriptors = 2;
+        options.maxDescriptorsPerEntry = 1;
+        const Built b =
+            build(sequence(m_clean, {{bat, bat + 4096, bat + 8192}, {bat + 12288, bat + 16384}}),
+                  ReadView::Replayed, options);
+        QCOMPARE(b.doc->node(childNamed(*b.doc, b.replay, "Entries")).value, std::string("5, 6"));
+        const NodeId ds = childNamed(*b.doc, b.replay, "Descriptors");
+        QCOMPARE(b.doc->node(ds).value, std::string("5 (20 KiB written)"));
+        QCOMPARE(b.doc->node(ds).children.size(), size_t(3));
+        QCOMPARE(b.doc->node(childNamed(*b.doc, ds, "Entry 5 descriptor 1")).label,
+                 std::string("Entry 5 descriptor 1"));
+        QCOMPARE(b.doc->node(childNamed(*b.doc, ds, "Not listed")).value, std::string("3 more"));
+    }
+
+    // A replay that changes BAT entry 3 (not present -> fully present at 8 MiB) and the
+    // Virtual Disk ID item: both listed with what they become.
+    void batAndMetadataChangesListed() {
+        std::vector<uint8_t> batSector = sectorOf(m_clean, m_clean.batOffset);
+        const uint64_t raw = bat::entry(bat::FullyPresent, 8 * MiB);
+        for (int i = 0; i < 8; ++i)
+            batSector[3 * 8 + size_t(i)] = uint8_t(raw >> (8 * i));
+        const auto item =
+            std::find_if(m_clean.items.begin(), m_clean.items.end(),
+                         [](const MetadataItemPlace& p) { return p.id == guids::page83Data; });
+        QVERIFY(item != m_clean.items.end());
+        const uint64_t itemSector = item->dataOffset / 4096 * 4096;
+        std::vector<uint8_t> mdSector = sectorOf(m_clean, itemSector);
+        mdSector[item->dataOffset - itemSector] ^= 0xFF; // another disk id
+        LogEntrySpec e = entry(5);
+        e.data = {{m_clean.batOffset, batSector}, {itemSector, mdSector}};
+        const Built b = build(withLog({e}));
+        QCOMPARE(b.built.batOffset, m_clean.batOffset);
+        QCOMPARE(b.doc->node(b.replay).value, std::string("shown as after it (the view)"));
+        const NodeId bc = childNamed(*b.doc, b.replay, "BAT entries changed");
+        QCOMPARE(b.doc->node(bc).value, std::string("1"));
+        QCOMPARE(b.doc->node(bc).children.size(), size_t(1));
+        QCOMPARE(b.doc->node(childNamed(*b.doc, bc, "BAT entry 3")).value,
+                 "not present -> fully present at " + formatOffset(8 * MiB));
+        const NodeId cs = childNamed(*b.doc, b.replay, "Structures changed");
+        QVERIFY(cs != noNode);
+        QCOMPARE(b.doc->node(cs).value, std::string("1"));
+        QCOMPARE(b.doc->node(childNamed(*b.doc, cs, "Virtual Disk ID")).value,
+                 formatRange(item->dataOffset, item->length));
+    }
+
+    // A LastFileOffset past the 128 TiB an in-memory replay accepts: not replayable, said on
+    // the Replay node, the BAT not compared.
+    void notReplayableIsAnError() {
+        LogEntrySpec e = entry(5);
+        e.data = {{m_clean.batOffset, sectorOf(m_clean, m_clean.batOffset)}};
+        e.lastFileOffset = maxReplayedSize + MiB;
+        const Built b = build(withLog({e}));
+        QVERIFY(b.replay != noNode);
+        QCOMPARE(b.doc->node(b.replay).value, std::string("not applied (as stored)"));
+        QCOMPARE(b.doc->node(b.replay).status, NodeStatus::Error);
+        QCOMPARE(b.doc->node(b.replay).reason,
+                 "not replayable: the replay would make the file " +
+                     std::to_string(maxReplayedSize + MiB) + " bytes, more than the " +
+                     std::to_string(maxReplayedSize) + " an in-memory replay accepts");
+        QCOMPARE(b.doc->node(childNamed(*b.doc, b.replay, "BAT entries changed")).value,
+                 std::string("not compared"));
+        QCOMPARE(childNamed(*b.doc, b.replay, "Structures changed"), noNode);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDocumentLogChanges)
+#include "tst_document_log_changes.moc"
