@@ -160,6 +160,24 @@ class TestDocumentFront : public QObject {
         }
     }
 
+    // An item the format does not define: its size, not decoded.
+    void unknownItemNotDecoded() {
+        ImageSpec spec;
+        spec.extraItems.push_back(
+            {*Guid::parse("aaaaaaaa-0000-1111-2222-333333333333"), std::vector<uint8_t>(24, 7), 0});
+        const auto img = parseBytes(buildImage(spec).bytes);
+        const auto doc = documentOf(*img);
+        const NodeId md = doc->nodeFor(ref::metadata());
+        size_t found = 0;
+        for (NodeId c : doc->node(md).children)
+            if (doc->node(c).value == "24 bytes, not decoded") {
+                ++found;
+                QCOMPARE(doc->node(c).ranges.size(), size_t(1));
+                QCOMPARE(doc->node(c).ranges[0].length, uint64_t(24));
+            }
+        QCOMPARE(found, size_t(1));
+    }
+
     void metadataUnreadable() {
         BuiltImage b = buildImage({});
         auto img = Image::parse(

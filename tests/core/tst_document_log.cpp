@@ -7,6 +7,7 @@
 
 #include "core_test_helpers.h"
 #include "log_test_helpers.h"
+#include "vhdx/crc32c.h"
 #include "vhdx/document/document.h"
 #include "vhdx/schema/structures.h"
 #include "vhdx/text_format.h"
@@ -47,6 +48,46 @@ class TestDocumentLog : public QObject {
         QCOMPARE(doc->node(childNamed(*doc, log, "Log GUID")).value, kLog.toString());
         QCOMPARE(doc->node(log).ranges, (std::vector<ByteRange>{{b.logOffset, b.logLength}}));
         QCOMPARE(childNamed(*doc, log, "Replay"), noNode);
+    }
+
+    // Two unrelated valid entries: the later one (sequence 9) is the active sequence, the
+    // other is valid but not part of it.
+    void validEntryOutsideTheActiveSequence() {
+        LogEntrySpec old = entry(5), head = entry(9);
+        const BuiltImage b = buildImage(withLog({old, head}));
+        const auto img = parseAndScan(b);
+        const auto doc = documentOf(*img);
+        QCOMPARE(doc->node(childNamed(*doc, doc->nodeFor(ref::log()), "Active sequence")).value,
+                 std::string("9"));
+        const DocNode& e0 = doc->node(doc->nodeFor(ref::logEntry(0)));
+        QCOMPARE(e0.value, std::string("sequence 5, 8 KiB, 1 descriptor"));
+        QCOMPARE(e0.reason, std::string("valid"));
+        QVERIFY(!e0.emphasized);
+        QVERIFY(doc->node(doc->nodeFor(ref::logEntry(8192))).emphasized);
+    }
+
+    // A LogGuid with a log length of 0 in both headers (resealed): the log has no bytes.
+    void emptyLogArea() {
+        BuiltImage b = buildImage(withLog({}));
+        for (uint64_t h : b.headerOffset) {
+            for (int i = 0; i < 4; ++i)
+                b.bytes[h + schema::header::logLength.offset + uint64_t(i)] = 0;
+            for (int i = 0; i < 4; ++i)
+                b.bytes[h + 4 + uint64_t(i)] = 0;
+            const uint32_t crc = crc32c(b.bytes.data() + h, 4096);
+            for (int i = 0; i < 4; ++i)
+                b.bytes[h + 4 + uint64_t(i)] = uint8_t(crc >> (8 * i));
+        }
+        const auto img = parseAndScan(b);
+        QCOMPARE(img->log().length, uint64_t(0));
+        QVERIFY(img->log().present);
+        const auto doc = documentOf(*img);
+        const DocNode& log = doc->node(doc->nodeFor(ref::log()));
+        QVERIFY(log.ranges.empty());
+        QCOMPARE(doc->node(childNamed(*doc, doc->nodeFor(ref::log()), "Length")).value,
+                 std::string("0 B"));
+        VHDX_REQUIRE_FINDING(*img, FindingCode::LogInvalid, f);
+        QCOMPARE(doc->nodeForFinding(f), doc->nodeFor(ref::log()));
     }
 
     // The log's second sector cannot be read: whether a replay is needed is unknown.
