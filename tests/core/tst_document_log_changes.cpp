@@ -9,6 +9,7 @@
 #include "log_test_helpers.h"
 #include "vhdx/document/document.h"
 #include "vhdx/layout.h"
+#include "vhdx/metadata.h"
 #include "vhdx/replay_plan.h"
 #include "vhdx/text_format.h"
 
@@ -97,6 +98,43 @@ class TestDocumentLogChanges : public QObject {
         QCOMPARE(batMark({{bat + 4096, bat}}),
                  "log entry sequence 5, descriptor 0 (data, 4 KiB at " + formatOffset(bat + 4096) +
                      ")");
+    }
+
+    // Nothing of zero length is marked: a zero descriptor of 0 bytes over the metadata
+    // table (a multiple of 4 KiB, so valid) marks nothing; an item of 0 bytes inside a
+    // written sector is not marked while the metadata region around it is.
+    void zeroLengthsMarkNothing() {
+        ImageSpec spec;
+        spec.extraItems.push_back({*Guid::parse("aaaaaaaa-0000-1111-2222-333333333333"), {}, 0});
+        const BuiltImage clean = buildImage(spec);
+        const Metadata& md0 = parseAndScan(clean)->metadata();
+        size_t empty = md0.entries.size();
+        for (size_t i = 0; i < md0.entries.size(); ++i)
+            if (md0.entries[i].length == 0)
+                empty = i;
+        QVERIFY(empty < md0.entries.size());
+        QVERIFY(md0.entries[empty].placed);
+        const uint64_t emptyAt = md0.regionOffset + md0.entries[empty].offset;
+        const uint64_t sector = emptyAt / 4096 * 4096;
+        LogEntrySpec e = entry(5);
+        e.data = {{sector, sectorOf(clean, sector)}};
+        e.zeros = {{clean.metadataOffset, 0}};
+        spec.logGuid = kLog;
+        spec.logEntries = {e};
+        const BuiltImage b = buildImage(spec);
+        QCOMPARE(b.metadataOffset, clean.metadataOffset);
+        const auto img = parseAndScan(b);
+        const auto doc = buildDocument(*img, img->findings().items());
+        QVERIFY(!doc->node(doc->nodeFor(ref::metadataItem(empty))).changedByLog);
+        QVERIFY(doc->node(doc->nodeFor(ref::metadata())).changedByLog);
+        // The metadata table (its first 64 KiB) is written by no byte.
+        for (NodeId n = 1; n < doc->nodeCount(); ++n)
+            if (doc->node(n).changedByLog)
+                QVERIFY2(doc->node(n).changedBy.find("descriptor 0 (data") != std::string::npos,
+                         doc->node(n).changedBy.c_str());
+        const NodeId replay = childNamed(*doc, doc->nodeFor(ref::log()), "Replay");
+        QCOMPARE(doc->node(childNamed(*doc, replay, "Descriptors")).value,
+                 std::string("2 (4 KiB written)"));
     }
 
     // Read as stored: the replay is described but not applied; the marks stay.
