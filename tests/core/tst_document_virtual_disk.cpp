@@ -309,6 +309,36 @@ class TestDocumentVirtualDisk : public QObject {
         QCOMPARE(child(*plain, plain->root(), "Virtual disk"), noNode);
     }
 
+    // What libblkid may leave empty (a table without an identifier, a partition without a
+    // UUID, a sector size of 0) shown without the fields, from a summary made by hand.
+    void emptyIdentifiersAreLeftOut() {
+        const auto img = parseAndScan(buildImage({}));
+        VirtualDiskSummary s;
+        s.size = 8 << 20;
+        s.sectorSize = 0; // sectors counted as bytes rather than divided by zero
+        s.levels = 1;
+        GuestPartition p;
+        p.number = 1;
+        p.start = 4096;
+        p.size = 1 << 20;
+        p.type = "0x83";
+        s.guest.table = GuestPartitionTable{"dos", "", {p}, false};
+        DocumentOptions options;
+        options.virtualDisk = std::make_shared<const VirtualDiskSummary>(s);
+        const auto doc = buildDocument(*img, img->findings().items(), options);
+        const NodeId vd = child(*doc, doc->root(), "Virtual disk");
+        QCOMPARE(doc->node(vd).value, std::string("8 MiB, dos, 1 partition"));
+        const NodeId table = child(*doc, vd, "Partition table");
+        QCOMPARE(doc->node(table).value, std::string("dos"));
+        const NodeId part = child(*doc, table, "Partition 1");
+        QCOMPARE(doc->node(part).value, std::string("no filesystem found, 1 MiB at 0x1000"));
+        QCOMPARE(valueOf(*doc, part, "Start"), std::string("0x1000 (sector 4,096)"));
+        QCOMPARE(child(*doc, part, "Partition UUID"), noNode);
+        QCOMPARE(child(*doc, part, "Name"), noNode);
+        QCOMPARE(child(*doc, part, "Logical"), noNode);
+        QCOMPARE(valueOf(*doc, vd, "Read for the probe"), std::string("0 bytes"));
+    }
+
     // The probe's limits as the node shows them: partitions not listed, a byte budget spent.
     void probeLimits() {
         const QString raw = gptRaw();
