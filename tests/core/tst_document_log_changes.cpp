@@ -11,6 +11,7 @@
 #include "vhdx/layout.h"
 #include "vhdx/metadata.h"
 #include "vhdx/replay_plan.h"
+#include "vhdx/schema/structures.h"
 #include "vhdx/text_format.h"
 
 using namespace vhdx;
@@ -135,6 +136,26 @@ class TestDocumentLogChanges : public QObject {
         const NodeId replay = childNamed(*doc, doc->nodeFor(ref::log()), "Replay");
         QCOMPARE(doc->node(childNamed(*doc, replay, "Descriptors")).value,
                  std::string("2 (4 KiB written)"));
+    }
+
+    // A long zero write (64 KiB from 0x11000, over header 2's first sector) and a short data
+    // write inside it that ends before header 2: header 2 and its fields are marked by the
+    // zero write, not by the data write that starts nearer to them; header 1 by neither.
+    // (Headers are read as stored, so header 2 keeps its fields.)
+    void shortWriteInsideALongOneDoesNotMark() {
+        LogEntrySpec e = entry(5);
+        e.data = {{72 * KiB, sectorOf(m_clean, 72 * KiB)}};
+        e.zeros = {{68 * KiB, 64 * KiB}};
+        const Built b = build(withLog({e}));
+        const std::string byZeros =
+            "log entry sequence 5, descriptor 1 (zeros, 64 KiB at " + formatOffset(68 * KiB) + ")";
+        const NodeId h2 = b.doc->nodeFor(ref::header(2));
+        QCOMPARE(b.doc->node(h2).ranges, (std::vector<ByteRange>{{128 * KiB, 4096}}));
+        QCOMPARE(b.doc->node(h2).changedBy, byZeros);
+        const NodeId seq = b.doc->childWithField(h2, schema::header::sequenceNumber);
+        QVERIFY(seq != noNode);
+        QCOMPARE(b.doc->node(seq).changedBy, byZeros);
+        QVERIFY(!b.doc->node(b.doc->nodeFor(ref::header(1))).changedByLog);
     }
 
     // Read as stored: the replay is described but not applied; the marks stay.
