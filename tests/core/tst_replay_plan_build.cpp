@@ -1,8 +1,9 @@
 // ReplayPlan::build and its overlays (format §9: descriptors applied in sequence order, a later
 // one replacing what an earlier one wrote): a later zero write that starts before an earlier
-// one and ends inside it splits it; overlayAt past the last overlay and in a gap finds none;
-// a Log with active entries but an unreadable or empty log area, or whose entry's descriptors
-// cannot all be read, gives no writes (the latter with its problem).
+// one and ends inside it splits it; a zero-length zero write owns nothing; overlayAt past the
+// last overlay and in a gap finds none; a Log with active entries but an unreadable or empty
+// log area, or whose entry's descriptors cannot all be read, gives no writes (the latter with
+// its problem).
 #include <QTest>
 
 #include "core_test_helpers.h"
@@ -73,6 +74,24 @@ class TestReplayPlanBuild : public QObject {
         QVERIFY(plan.overlayAt(x + 4 * KiB - 1) == nullptr); // before the first
         QVERIFY(plan.overlayAt(x + 16 * KiB) == nullptr);    // past the last
         QCOMPARE(plan.firstOverlayEndingAfter(x + 16 * KiB), size_t(2));
+    }
+
+    // A zero descriptor of ZeroLength 0 (a multiple of 4 KiB, so valid, format §9) is a write
+    // of nothing: listed, but it owns no range.
+    void zeroLengthWriteOwnsNothing() {
+        ImageSpec s;
+        s.logGuid = Guid::random();
+        const uint64_t x = buildImage(s).metadataOffset + 512 * KiB;
+        s.logEntries = {zeros(1, x, 0)};
+        const auto image = parseAndScan(buildImage(s));
+        QVERIFY(image->replay());
+        const ReplayPlan& plan = *image->replay()->plan;
+        QVERIFY2(plan.buildable(), plan.problem().c_str());
+        QCOMPARE(plan.writes().size(), size_t(1));
+        QCOMPARE(plan.writes()[0].length, uint64_t(0));
+        QVERIFY(plan.overlays().empty());
+        QCOMPARE(plan.bytesWritten(), uint64_t(0));
+        QVERIFY(plan.overlayAt(x) == nullptr);
     }
 
     void noLogToRead_data() {
