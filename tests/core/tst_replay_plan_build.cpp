@@ -1,9 +1,9 @@
 // ReplayPlan::build and its overlays (format §9: descriptors applied in sequence order, a later
 // one replacing what an earlier one wrote): a later zero write that starts before an earlier
-// one and ends inside it splits it; a zero-length zero write owns nothing; overlayAt past the
-// last overlay and in a gap finds none; a Log with active entries but an unreadable or empty
-// log area, or whose entry's descriptors cannot all be read, gives no writes (the latter with
-// its problem).
+// one and ends inside it splits it; a zero-length zero write owns nothing; one whose range passes
+// 2^64 makes no plan; overlayAt past the last overlay and in a gap finds none; a Log with no
+// active entry, or with active ones but an unreadable or empty log area, or whose entry's
+// descriptors cannot all be read, gives no writes (the latter with its problem).
 #include <QTest>
 
 #include "core_test_helpers.h"
@@ -97,21 +97,41 @@ class TestReplayPlanBuild : public QObject {
     void noLogToRead_data() {
         QTest::addColumn<bool>("readable");
         QTest::addColumn<quint64>("length");
-        QTest::newRow("log area unreadable") << false << quint64(MiB);
-        QTest::newRow("log length zero") << true << quint64(0);
+        QTest::addColumn<bool>("active");
+        QTest::newRow("log area unreadable") << false << quint64(MiB) << true;
+        QTest::newRow("log length zero") << true << quint64(0) << true;
+        QTest::newRow("no active entry") << true << quint64(MiB) << false;
     }
     void noLogToRead() {
         QFETCH(bool, readable);
         QFETCH(quint64, length);
+        QFETCH(bool, active);
         const BuiltImage b = buildImage({});
         Log log = claimedLog(b, 1);
         log.readable = readable;
         log.length = length;
+        log.entries[0].active = active;
+        if (!active)
+            log.activeSequence.clear();
         const auto plan = ReplayPlan::build(*b.source(), log);
         QVERIFY(plan->buildable());
         QVERIFY(plan->writes().empty());
         QVERIFY(plan->overlays().empty());
         QCOMPARE(plan->replayedSize(), uint64_t(b.bytes.size()));
+    }
+
+    // A zero descriptor whose FileOffset + ZeroLength passes 2^64: no plan can hold it.
+    void descriptorRangeOverflows() {
+        ImageSpec s;
+        s.logGuid = Guid::random();
+        LogEntrySpec e = zeros(4, ~uint64_t(0) - 4095, 8 * KiB); // 4 KiB-aligned, 8 KiB long
+        s.logEntries = {e};
+        const auto image = parseAndScan(buildImage(s));
+        QVERIFY(image->log().replayNeeded);
+        QVERIFY(image->replay());
+        const ReplayPlan& plan = *image->replay()->plan;
+        QVERIFY(!plan.buildable());
+        QCOMPARE(plan.problem(), std::string("descriptor 0 of log entry 4 reaches past 2^64"));
     }
 
     // The entry claims 127 descriptors in one 4 KiB sector, which holds 126 after the entry

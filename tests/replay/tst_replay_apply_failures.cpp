@@ -138,7 +138,8 @@ class TestReplayApplyFailures : public QObject {
     void changedAfterBackup() {
         const QString path = dirty("many-entries");
         const QByteArray original = digestWhole(path);
-        const uint64_t at = 300 * KiB; // reserved: after the region tables, before 1 MiB
+        // Reserved (MS-VHDX 2.2): the header section after the second region table's 64 KiB.
+        const uint64_t at = 400 * KiB;
         LogReplayOptions o;
         o.backupPath = (path + ".backup").toStdString();
         o.onStep = [&](UpdateStep s) {
