@@ -62,7 +62,7 @@ class TestReplayApplyFailures : public QObject {
 
   private slots:
     void incompletePlanIsRefused() {
-        const QString path = dirty("many-entries");
+        const QString path = dirty("metadata-change");
         const QByteArray before = digestWhole(path);
         const LogReplayPlan plan = planLogReplay(path.toStdString(), {});
         QVERIFY2(plan.allowed, plan.refusal.c_str());
@@ -79,7 +79,7 @@ class TestReplayApplyFailures : public QObject {
     }
 
     void fileGoneSincePlan() {
-        const QString path = dirty("many-entries");
+        const QString path = dirty("metadata-change");
         const QByteArray before = digestWhole(path);
         const LogReplayPlan plan = planLogReplay(path.toStdString(), {});
         QVERIFY(plan.allowed);
@@ -93,7 +93,7 @@ class TestReplayApplyFailures : public QObject {
     }
 
     void backupCannotBeCreated() {
-        const QString path = dirty("many-entries");
+        const QString path = dirty("metadata-change");
         const QByteArray before = digestWhole(path);
         LogReplayOptions o;
         o.backupPath = (m_dir.path() + "/no-such-dir/replay.backup").toStdString();
@@ -106,7 +106,7 @@ class TestReplayApplyFailures : public QObject {
 
     // The first read after the fingerprint's (offset 0, the header section) is the backup's.
     void backupBytesUnreadable() {
-        const QString path = dirty("many-entries");
+        const QString path = dirty("metadata-change");
         const QByteArray before = digestWhole(path);
         auto w = HookedWriter::open(path);
         QVERIFY(w);
@@ -136,7 +136,7 @@ class TestReplayApplyFailures : public QObject {
     // A byte of the header section's reserved area changes once the backup is written: the
     // check before the first write refuses; the backup restores the file as it was.
     void changedAfterBackup() {
-        const QString path = dirty("many-entries");
+        const QString path = dirty("metadata-change");
         const QByteArray original = digestWhole(path);
         // Reserved (MS-VHDX 2.2): the header section after the second region table's 64 KiB.
         const uint64_t at = 400 * KiB;
@@ -172,7 +172,7 @@ class TestReplayApplyFailures : public QObject {
     void statFailsAfterTheDescriptors() {
         QFETCH(int, error);
         QFETCH(QString, suffix);
-        const QString path = dirty("many-entries");
+        const QString path = dirty("metadata-change");
         const QString original = path + ".original", ref = reference(path);
         QVERIFY(copyFile(path, original));
         QVERIFY(!ref.isEmpty());

@@ -23,7 +23,7 @@ class TestReplayPlanRefusals : public QObject {
     QString dirty() {
         const QString dir = m_dir.path() + "/" + QString::number(++m_n);
         QDir().mkpath(dir);
-        return writeDirtyCase(*dirtyCase("many-entries"), dir);
+        return writeDirtyCase(*dirtyCase("metadata-change"), dir);
     }
     // Plans path: refused with exactly `why`, the file unchanged, and applying it refuses too.
     void expectRefusal(const QString& path, const std::string& why, bool openFailed = false) {
