@@ -1,0 +1,273 @@
+// Each failure point of applying a log replay plan, reached through the writer seam
+// (hooked_writer.h) one at a time, with the exact message and result fields it gives:
+// - refused before any write, the file byte for byte as before: an incomplete plan, the file
+//   gone since the plan, a backup that cannot be created or whose bytes cannot be read, the
+//   file changed between the backup and the first write (the backup then restores it);
+// - failed before the LogGuid is cleared (the log stays active; a replay finishes the job):
+//   the data sector unreadable or no longer the plan's, a write failing without errno, the
+//   stat after the descriptors;
+// - the re-read verification: the file's size, a log still to replay, bytes that do not read
+//   back as written. There only the reads lie: the file itself is replayed, which qemu-img
+//   check and our planner confirm.
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cstring>
+
+#include "dirty_images.h"
+#include "hooked_writer.h"
+#include "update_test_util.h"
+#include "vhdx/layout.h"
+#include "vhdx/log_replay.h"
+#include "vhdx/replay_backup.h"
+
+using namespace vhdx;
+using namespace vhdx::test;
+
+namespace {
+const std::string kStillActive = "; the log is still active, so replaying again gives the same "
+                                 "result";
+
+bool overlaps(uint64_t offset, size_t len, uint64_t start, uint64_t length) {
+    return offset < start + length && start < offset + len;
+}
+} // namespace
+
+class TestReplayApplyFailures : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir{QDir("/dev/shm").exists() ? "/dev/shm/vhdx-apply-failures-XXXXXX"
+                                                  : QDir::tempPath() + "/vhdx-apply-XXXXXX"};
+    int m_n = 0;
+
+    QString dirty(const char* name) {
+        const QString dir = m_dir.path() + "/" + QString::number(++m_n);
+        QDir().mkpath(dir);
+        return writeDirtyCase(*dirtyCase(name), dir);
+    }
+    // An uninterrupted replay of a copy of path.
+    QString reference(const QString& path) {
+        const QString ref = path + ".reference";
+        if (!copyFile(path, ref) || !replayLog(ref.toStdString(), {}).ok)
+            return {};
+        return ref;
+    }
+    // The first data descriptor of the plan: its message prefix "descriptor D of log entry S
+    // at offset O".
+    static std::string describe(const ReplayWrite& w) {
+        return "descriptor " + std::to_string(w.descriptorIndex) + " of log entry " +
+               std::to_string(w.sequenceNumber) + " at offset " + std::to_string(w.fileOffset);
+    }
+
+  private slots:
+    void incompletePlanIsRefused() {
+        const QString path = dirty("metadata-change");
+        const QByteArray before = digestWhole(path);
+        const LogReplayPlan plan = planLogReplay(path.toStdString(), {});
+        QVERIFY2(plan.allowed, plan.refusal.c_str());
+        LogReplayPlan noReplay = plan, noHeaders = plan;
+        noReplay.replay.reset();
+        noHeaders.headers.allowed = false;
+        for (const LogReplayPlan& p : {noReplay, noHeaders}) {
+            const LogReplayResult r = applyLogReplay(p, {});
+            QVERIFY(r.refused);
+            QCOMPARE(r.error, std::string("internal error: incomplete replay plan"));
+            QCOMPARE(r.descriptorsWritten, size_t(0));
+        }
+        QCOMPARE(digestWhole(path), before);
+    }
+
+    void fileGoneSincePlan() {
+        const QString path = dirty("metadata-change");
+        const QByteArray before = digestWhole(path);
+        const LogReplayPlan plan = planLogReplay(path.toStdString(), {});
+        QVERIFY(plan.allowed);
+        QVERIFY(QFile::rename(path, path + ".moved"));
+        const LogReplayResult r = applyLogReplay(plan, {});
+        QVERIFY(r.refused);
+        QCOMPARE(r.error,
+                 "cannot open '" + path.toStdString() + "' for writing: No such file or directory");
+        QVERIFY(!QFile::exists(path)); // not created
+        QCOMPARE(digestWhole(path + ".moved"), before);
+    }
+
+    void backupCannotBeCreated() {
+        const QString path = dirty("metadata-change");
+        const QByteArray before = digestWhole(path);
+        LogReplayOptions o;
+        o.backupPath = (m_dir.path() + "/no-such-dir/replay.backup").toStdString();
+        const LogReplayResult r = replayLog(path.toStdString(), o);
+        QVERIFY(r.refused);
+        QVERIFY(!r.backupWritten);
+        QCOMPARE(r.error, "cannot create backup '" + o.backupPath + "': No such file or directory");
+        QCOMPARE(digestWhole(path), before);
+    }
+
+    // The first read after the fingerprint's (offset 0, the header section) is the backup's.
+    void backupBytesUnreadable() {
+        const QString path = dirty("metadata-change");
+        const QByteArray before = digestWhole(path);
+        auto w = HookedWriter::open(path);
+        QVERIFY(w);
+        int readsSinceOpened = -1;
+        w->onPread = [&](void* b, size_t n, uint64_t off) {
+            if (readsSinceOpened >= 0 && ++readsSinceOpened == 2)
+                return failWith(EIO);
+            return w->real().pread(b, n, off);
+        };
+        LogReplayOptions o;
+        o.backupPath = (m_dir.path() + "/unreadable.backup").toStdString();
+        o.onStep = [&](UpdateStep s) {
+            if (s == UpdateStep::Opened)
+                readsSinceOpened = 0;
+        };
+        const LogReplayResult r = replayLog(path.toStdString(), o, w.get());
+        QVERIFY(r.refused);
+        QCOMPARE(r.error, std::string("cannot read the bytes to back up at offset 0: "
+                                      "Input/output error"));
+        QVERIFY(!r.backupWritten);
+        QCOMPARE(w->writes, 0);
+        QVERIFY(!QFile::exists(QString::fromStdString(o.backupPath)));
+        w.reset();
+        QCOMPARE(digestWhole(path), before);
+    }
+
+    // A byte of the header section's reserved area changes once the backup is written: the
+    // check before the first write refuses; the backup restores the file as it was.
+    void changedAfterBackup() {
+        const QString path = dirty("metadata-change");
+        const QByteArray original = digestWhole(path);
+        // Reserved (MS-VHDX 2.2): the header section after the second region table's 64 KiB.
+        const uint64_t at = 400 * KiB;
+        LogReplayOptions o;
+        o.backupPath = (path + ".backup").toStdString();
+        o.onStep = [&](UpdateStep s) {
+            if (s != UpdateStep::BackupWritten)
+                return;
+            QFile f(path);
+            if (f.open(QIODevice::ReadWrite) && f.seek(qint64(at)))
+                f.write("\x7f", 1);
+        };
+        const LogReplayResult r = replayLog(path.toStdString(), o);
+        QVERIFY(r.refused);
+        QVERIFY(r.backupWritten);
+        QCOMPARE(r.descriptorsWritten, size_t(0));
+        QCOMPARE(r.error, "the file changed on disk since it was read: its first MiB changed "
+                          "(first difference at byte " +
+                              std::to_string(at) + "); plan the update again");
+        QVERIFY(digestWhole(path) != original); // only the test's own byte
+        const RestoreResult back = restoreReplayBackup(o.backupPath, path.toStdString(), true);
+        QVERIFY2(back.ok, back.error.c_str());
+        QCOMPARE(digestWhole(path), original);
+    }
+
+    // A failed stat between the descriptors and the flush: written, not flushed, log active.
+    void statFailsAfterTheDescriptors_data() {
+        QTest::addColumn<int>("error");
+        QTest::addColumn<QString>("suffix");
+        QTest::newRow("EIO") << EIO << ": Input/output error";
+        QTest::newRow("no errno") << 0 << "";
+    }
+    void statFailsAfterTheDescriptors() {
+        QFETCH(int, error);
+        QFETCH(QString, suffix);
+        const QString path = dirty("metadata-change");
+        const QString original = path + ".original", ref = reference(path);
+        QVERIFY(copyFile(path, original));
+        QVERIFY(!ref.isEmpty());
+        auto w = HookedWriter::open(path);
+        QVERIFY(w);
+        LogReplayOptions o;
+        o.onStep = [&](UpdateStep s) {
+            if (s == UpdateStep::ReplayWritten)
+                w->onStat = [error](FileStat&) { return failWith(error); };
+        };
+        const LogReplayResult r = replayLog(path.toStdString(), o, w.get());
+        w.reset();
+        QVERIFY(!r.ok);
+        QVERIFY(!r.refused);
+        QCOMPARE(QString::fromStdString(r.error),
+                 "cannot stat the file after writing the descriptors" + suffix +
+                     QString::fromStdString(kStillActive));
+        QCOMPARE(r.descriptorsWritten, r.plan.replay->writes().size());
+        QVERIFY(!r.dataFlushed);
+        QCOMPARE(r.headerBlocksWritten, 0);
+        int state = -1;
+        QCOMPARE(checkInterrupted(path, original, ref, &state), QString());
+        QCOMPARE(state, 1); // still dirty
+        QVERIFY(replayLog(path.toStdString(), {}).ok);
+        QCOMPARE(bytesAgree(path, ref), QString());
+    }
+
+    // metadata-change: one data descriptor (entry 2). Its data sector in the log is read
+    // again before the write: unreadable, or no longer what the plan saw.
+    void dataSectorNotAsPlanned_data() {
+        QTest::addColumn<int>("tamper"); // -1: read fails; else the byte flipped
+        QTest::addColumn<QString>("what");
+        QTest::newRow("unreadable") << -1 << "reading the data sector of %1: Input/output error";
+        QTest::newRow("signature") << 0 << "the data sector of %1 no longer matches the plan";
+        QTest::newRow("sequence high") << 4 << "the data sector of %1 no longer matches the plan";
+        QTest::newRow("sequence low") << 4095 << "the data sector of %1 no longer matches the plan";
+    }
+    void dataSectorNotAsPlanned() {
+        QFETCH(int, tamper);
+        QFETCH(QString, what);
+        const QString path = dirty("metadata-change");
+        const QByteArray before = digestWhole(path);
+        const LogReplayPlan plan = planLogReplay(path.toStdString(), {});
+        QVERIFY(plan.allowed);
+        QCOMPARE(plan.replay->writes().size(), size_t(1));
+        const ReplayWrite& d = plan.replay->writes()[0];
+        QVERIFY(d.isData);
+        QCOMPARE(d.sequenceNumber, uint64_t(2)); // as dirty_images.cpp logs it
+        const uint64_t logStart = plan.replay->logOffset(), logLen = plan.replay->logLength();
+        auto w = HookedWriter::open(path);
+        QVERIFY(w);
+        w->onPread = [&](void* b, size_t n, uint64_t off) {
+            if (!overlaps(off, n, logStart, logLen))
+                return w->real().pread(b, n, off);
+            if (tamper < 0)
+                return failWith(EIO);
+            if (!w->real().pread(b, n, off))
+                return false;
+            const uint64_t sector = logStart + d.dataLogOffset + uint64_t(tamper);
+            if (overlaps(off, n, sector, 1))
+                static_cast<uint8_t*>(b)[sector - off] ^= 0x40;
+            return true;
+        };
+        const LogReplayResult r = applyLogReplay(plan, {}, w.get());
+        QCOMPARE(w->writes, 0);
+        w.reset();
+        QVERIFY(!r.ok);
+        QVERIFY(!r.refused);
+        QCOMPARE(r.descriptorsWritten, size_t(1));
+        QCOMPARE(QString::fromStdString(r.error), what.arg(QString::fromStdString(describe(d))) +
+                                                      QString::fromStdString(kStillActive));
+        QCOMPARE(digestWhole(path), before);
+    }
+
+    // A write that fails without setting errno: the message names no system error.
+    void writeFailsWithoutErrno() {
+        const QString path = dirty("metadata-change");
+        const QByteArray before = digestWhole(path);
+        const LogReplayPlan plan = planLogReplay(path.toStdString(), {});
+        QVERIFY(plan.allowed);
+        auto w = HookedWriter::open(path);
+        QVERIFY(w);
+        w->onPwrite = [](const void*, size_t, uint64_t) {
+            errno = 0;
+            return -1LL;
+        };
+        const LogReplayResult r = applyLogReplay(plan, {}, w.get());
+        w.reset();
+        QVERIFY(!r.ok);
+        QVERIFY(!r.refused);
+        QCOMPARE(r.error,
+                 "writing " + describe(plan.replay->writes()[0]) + " failed" + kStillActive);
+        QCOMPARE(digestWhole(path), before);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestReplayApplyFailures)
+#include "tst_replay_apply_failures.moc"
