@@ -1,10 +1,10 @@
 // planMetadataItemEdit at its limits, on a hand-made metadata table over a MemorySource (format
-// §7: a 64 kKiB table of 32-byte entries after a 32-byte header, offset and length at bytes
+// §7: a 64 KiB table of 32-byte entries after a 32-byte header, offset and length at bytes
 // 16..23 of an entry, items after the table): an item not in the table or not placed; an item
 // larger than the 1 MiB a metadata item may be; a region with no gap big enough; an empty
-// entry (length 0) does not block a place; a region the source cannot read; and the sectors a
-// move changes (old bytes zeroed, new bytes at the first free 8-aligned offset, the entry's
-// offset and length rewritten).
+// entry (length 0) does not block a place, nor is a place inside the table taken; a region the
+// source cannot read; and the sectors a move changes (old bytes zeroed, new bytes at the first
+// free 8-aligned offset, the entry's offset and length rewritten).
 #include <QTest>
 
 #include <algorithm>
@@ -76,14 +76,14 @@ class TestMetadataItemEditLimits : public QObject {
         QCOMPARE(e.problem, std::string("the metadata region (4194304 bytes) has no free 1048577 "
                                         "bytes for the new item; growing the region is not "
                                         "supported"));
-        // Exactly 1 MiB fits (after the other item, at 64 kKiB + 32).
+        // Exactly 1 MiB fits (after the other item, at 64 KiB + 32).
         const MetadataItemEdit max =
             planMetadataItemEdit(src, f.md, kItem, std::vector<uint8_t>(1024 * kKiB, 1));
         QVERIFY2(max.ok, max.problem.c_str());
         QCOMPARE(max.newOffset, uint32_t(64 * kKiB + 32));
     }
 
-    // 64 kKiB + 64 bytes of region: 32 bytes free after the other item, 16 before it.
+    // 64 KiB + 64 bytes of region: 32 bytes free after the other item, 16 before it.
     void noGapBigEnough() {
         Fixture f(64 * kKiB + 64);
         const MemorySource src(f.file);
@@ -110,6 +110,18 @@ class TestMetadataItemEditLimits : public QObject {
         QVERIFY(!e.moved());
     }
 
+    // A damaged entry pointing into the table (offset 8, not placed): the gap after it would
+    // start inside the table, which is never a place for an item.
+    void placeInsideTheTableIsSkipped() {
+        Fixture f(128 * kKiB);
+        f.md.entries.push_back(entry(Guid::random(), 8, 8, false));
+        const MemorySource src(f.file);
+        const MetadataItemEdit e =
+            planMetadataItemEdit(src, f.md, kItem, std::vector<uint8_t>(24, 1));
+        QVERIFY2(e.ok, e.problem.c_str());
+        QCOMPARE(e.newOffset, uint32_t(64 * kKiB + 32));
+    }
+
     void regionUnreadable() {
         Fixture f(128 * kKiB);
         f.file.resize(kRegion + 32 * kKiB); // the item's sector (64 kKiB in) is past the end
@@ -121,7 +133,7 @@ class TestMetadataItemEditLimits : public QObject {
                                 " cannot be read");
     }
 
-    // 24 bytes do not fit at 64 kKiB (kOther follows at +16): they go to 64 kKiB + 32.
+    // 24 bytes do not fit at 64 KiB (kOther follows at +16): they go to 64 KiB + 32.
     void moveChangesTableAndItemSectors() {
         Fixture f(128 * kKiB);
         const MemorySource src(f.file);

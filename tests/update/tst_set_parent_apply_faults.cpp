@@ -1,10 +1,12 @@
 // applySetParent's refusals and its final verification, each with its exact text. Refused,
 // CHILD byte-identical: a plan without its log entry or sectors; CHILD gone between plan and
-// apply; a backup that cannot be created; CHILD's modification time moving right after the
-// backup was written (the backup then holds the first MiB and the old metadata sectors at their
-// offsets, so it restores them). After the whole transaction, through the seam: fstat failing,
-// the headers unreadable, the locator item's type or its relative_path reading otherwise, each
-// reported as "verification failed: ..." (not a refusal) while the file holds the new locator.
+// apply; the metadata table unreadable at the re-check; a backup that cannot be created;
+// CHILD's modification time moving right after the backup was written (the backup then holds
+// the first MiB and the old metadata sectors at their offsets, so it restores them). After the
+// whole transaction, through the seam: fstat failing, the headers unreadable or reading as the
+// log left them open, the locator item's type, its entry count, a key or the relative_path
+// reading otherwise: each reported as "verification failed: ..." (not a refusal) while the
+// file holds the new locator.
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
@@ -21,7 +23,15 @@ using namespace vhdx;
 using namespace vhdx::test;
 
 namespace {
-enum class Verify { StatFails, HeadersUnreadable, LocatorTypeAltered, RelativePathAltered };
+enum class Verify {
+    StatFails,
+    HeadersUnreadable,
+    LogLeftOpen,
+    LocatorTypeAltered,
+    OneEntryFewer,
+    RelativePathAltered,
+    KeyAltered
+};
 
 // Flips `from` to `to` in every UTF-16LE occurrence of `text` in buf.
 void alterUtf16(uint8_t* buf, size_t len, const std::string& text, size_t at, char to) {
@@ -136,6 +146,33 @@ class TestSetParentApplyFaults : public QObject {
         }
     }
 
+    // The metadata table (beyond the first MiB) cannot be read again before the first write.
+    void tableUnreadableAtTheRecheck() {
+        const ReconnectCase c = makeReconnectCase(fresh());
+        const SetParentPlan plan = planSetParent(c.child.toStdString(), c.parent.toStdString(), {});
+        QVERIFY2(plan.allowed, plan.refusal.c_str());
+        const FileRange& table = plan.header.fingerprint.ranges.front();
+        QVERIFY(table.offset >= 1024 * 1024);
+        QCOMPARE(table.bytes.size(), size_t(65536));
+        const QByteArray before = digestWhole(c.child);
+        SetParentResult r;
+        {
+            std::string error;
+            ScriptedWriter w(FileHeaderWriter::open(c.child.toStdString(), error));
+            w.onPread = [&](int, void*, size_t, uint64_t offset) {
+                errno = EIO;
+                return offset != table.offset;
+            };
+            r = applySetParent(plan, {}, &w);
+            QCOMPARE(w.writes, 0);
+        }
+        QVERIFY(r.refused);
+        QCOMPARE(r.error, "cannot re-check the file before writing: cannot read 65536 bytes at "
+                          "offset " +
+                              std::to_string(table.offset));
+        QCOMPARE(digestWhole(c.child), before);
+    }
+
     void verificationFails_data() {
         QTest::addColumn<int>("fault");
         QTest::addColumn<QString>("error");
@@ -144,9 +181,19 @@ class TestSetParentApplyFaults : public QObject {
         QTest::newRow("headers unreadable")
             << int(Verify::HeadersUnreadable)
             << "verification failed: the headers do not read back with the log closed";
+        QTest::newRow("headers read as the log opened them")
+            << int(Verify::LogLeftOpen)
+            << "verification failed: the headers do not read back with the log closed";
         QTest::newRow("locator type altered")
             << int(Verify::LocatorTypeAltered)
             << "verification failed: the parent locator does not read back as written";
+        QTest::newRow("one key/value entry fewer")
+            << int(Verify::OneEntryFewer)
+            << "verification failed: the parent locator does not read back as written";
+        QTest::newRow("a key altered")
+            << int(Verify::KeyAltered)
+            << "verification failed: the parent locator entry vendor_note does not read back as "
+               "written";
         QTest::newRow("relative_path altered")
             << int(Verify::RelativePathAltered)
             << "verification failed: the parent locator entry relative_path does not read back "
@@ -184,6 +231,18 @@ class TestSetParentApplyFaults : public QObject {
                         errno = EIO;
                         return false;
                     }
+                    break;
+                case Verify::LogLeftOpen:
+                    for (const HeaderSlotPlan& h : plan.log.open)
+                        if (h.offset >= offset && h.offset + 4096 <= offset + len)
+                            std::memcpy(b + (h.offset - offset), h.newBlock.data(), 4096);
+                    break;
+                case Verify::OneEntryFewer:
+                    if (item + 18 >= offset && item + 18 < offset + len)
+                        b[item + 18 - offset] -= 1; // keyValueCount (item bytes 18..19)
+                    break;
+                case Verify::KeyAltered:
+                    alterUtf16(b, len, "vendor_note", 10, 'x'); // vendor_notx
                     break;
                 case Verify::LocatorTypeAltered:
                     if (item >= offset && item < offset + len)

@@ -3,8 +3,8 @@
 // whose locator has no parent_linkage (its "locator invalid" finding alone does not refuse);
 // PARENT matching neither linkage when CHILD has two (both named); a logical sector size that
 // differs; a PARENT whose name holds a backslash, so that the new locator leads nowhere or to
-// another file; a PARENT name that is not UTF-8. And two that go ahead: PARENT matched by
-// parent_linkage2, and PARENT itself a differencing disk with its own parent found.
+// another file; a PARENT name that is not UTF-8. And three that go ahead: PARENT matched by
+// parent_linkage2, and PARENT itself a differencing disk whose own parent is found, or not.
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
@@ -139,6 +139,16 @@ class TestSetParentPlanEdges : public QObject {
         const ReconnectCase c = makeReconnectCase(dir);
         QVERIFY(writeWholeFile(
             c.parent, buildImage(childImage(chainGuid(1), chainGuid(10), ".\\gp.vhdx")).bytes));
+        const SetParentPlan plan = planSetParent(c.child.toStdString(), c.parent.toStdString(), {});
+        QVERIFY2(plan.allowed, plan.refusal.c_str());
+        expectApplied(c, plan);
+    }
+
+    // PARENT's own parent is not found: that is PARENT's matter, and no loop through CHILD.
+    void parentsParentIsMissing() {
+        const ReconnectCase c = makeReconnectCase(fresh());
+        QVERIFY(writeWholeFile(
+            c.parent, buildImage(childImage(chainGuid(1), chainGuid(10), ".\\gone.vhdx")).bytes));
         const SetParentPlan plan = planSetParent(c.child.toStdString(), c.parent.toStdString(), {});
         QVERIFY2(plan.allowed, plan.refusal.c_str());
         expectApplied(c, plan);

@@ -18,7 +18,14 @@ using namespace vhdx;
 using namespace vhdx::test;
 
 namespace {
-enum class Recheck { StatFails, HeadReadFails, SizeMoves, OtherDevice, OtherInode };
+enum class Recheck {
+    StatFails,
+    SecondStatFails,
+    HeadReadFails,
+    SizeMoves,
+    OtherDevice,
+    OtherInode
+};
 }
 
 class TestUpdateIoFaults : public QObject {
@@ -47,6 +54,8 @@ class TestUpdateIoFaults : public QObject {
         const QString recheck = "cannot re-check the file before writing: ";
         const QString changed = "the file changed on disk since it was read: ";
         QTest::newRow("fstat fails") << int(Recheck::StatFails) << recheck + "cannot stat the file";
+        QTest::newRow("second fstat fails") << int(Recheck::SecondStatFails)
+                                            << recheck + "the file changed while it was being read";
         QTest::newRow("first MiB unreadable")
             << int(Recheck::HeadReadFails) << recheck + "cannot read the first 1048576 bytes";
         QTest::newRow("size moves between the two fstats")
@@ -73,6 +82,9 @@ class TestUpdateIoFaults : public QObject {
             case Recheck::StatFails:
                 errno = EIO;
                 return false;
+            case Recheck::SecondStatFails:
+                errno = EIO;
+                return call != 2;
             case Recheck::SizeMoves:
                 if (call == 2)
                     st.size += 4096;

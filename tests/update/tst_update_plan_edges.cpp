@@ -1,6 +1,6 @@
 // The header update's planning guards not pinned elsewhere, each refusing with its exact text
 // and leaving the file byte-identical: a VHDX whose file identifier signature is damaged (its
-// headers still identify it), a file cut short before the second header slot, a current
+// headers still identify it), a file cut short before either header slot ends, a current
 // header whose active log lies beyond the end of the file, and a new DataWriteGuid that would
 // orphan two differencing disks of the folder (both named).
 #include <QFile>
@@ -53,11 +53,18 @@ class TestUpdatePlanEdges : public QObject {
                             "0): write it back first");
     }
 
-    // Header 1 lies at 64 KiB, header 2 at 128 KiB: 100 KiB hold only the first.
-    void tooShortForTheSecondHeader() {
+    // Header 1 lies at 64 KiB, header 2 at 128 KiB: 100 KiB hold only the first, 66 KiB
+    // neither (the identifier at 0 still says VHDX).
+    void tooShortForBothHeaders_data() {
+        QTest::addColumn<int>("size");
+        QTest::newRow("100 KiB") << 100 * 1024;
+        QTest::newRow("66 KiB") << 66 * 1024;
+    }
+    void tooShortForBothHeaders() {
+        QFETCH(int, size);
         const QString path = freshImage();
         std::vector<uint8_t> bytes = readWholeFile(path);
-        bytes.resize(100 * 1024);
+        bytes.resize(size_t(size));
         QVERIFY(writeWholeFile(path, bytes));
         expectRefusal(path, "the file is too short to hold both header slots");
     }
