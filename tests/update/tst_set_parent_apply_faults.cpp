@@ -4,9 +4,9 @@
 // CHILD's modification time moving right after the backup was written (the backup then holds
 // the first MiB and the old metadata sectors at their offsets, so it restores them). After the
 // whole transaction, through the seam: fstat failing, the headers unreadable or reading as the
-// log left them open, the locator item's type, its entry count, a key or the relative_path
-// reading otherwise: each reported as "verification failed: ..." (not a refusal) while the
-// file holds the new locator.
+// log left them open, the locator item's type, its entry count, its table entry, a key or the
+// relative_path reading otherwise: each reported as "verification failed: ..." (not a refusal)
+// while the file holds the new locator.
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
@@ -29,6 +29,7 @@ enum class Verify {
     LogLeftOpen,
     LocatorTypeAltered,
     OneEntryFewer,
+    ItemGoneFromTable,
     RelativePathAltered,
     KeyAltered
 };
@@ -190,6 +191,9 @@ class TestSetParentApplyFaults : public QObject {
         QTest::newRow("one key/value entry fewer")
             << int(Verify::OneEntryFewer)
             << "verification failed: the parent locator does not read back as written";
+        QTest::newRow("locator item gone from the table")
+            << int(Verify::ItemGoneFromTable)
+            << "verification failed: the parent locator does not read back as written";
         QTest::newRow("a key altered")
             << int(Verify::KeyAltered)
             << "verification failed: the parent locator entry vendor_note does not read back as "
@@ -240,6 +244,11 @@ class TestSetParentApplyFaults : public QObject {
                 case Verify::OneEntryFewer:
                     if (item + 18 >= offset && item + 18 < offset + len)
                         b[item + 18 - offset] -= 1; // keyValueCount (item bytes 18..19)
+                    break;
+                case Verify::ItemGoneFromTable: // its item ID in the table: an unknown item
+                    for (size_t i = 0; i + 16 <= len; ++i)
+                        if (std::memcmp(b + i, guids::parentLocator.bytes.data(), 16) == 0)
+                            b[i] ^= 0xff;
                     break;
                 case Verify::KeyAltered:
                     alterUtf16(b, len, "vendor_note", 10, 'x'); // vendor_notx

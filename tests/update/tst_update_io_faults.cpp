@@ -2,8 +2,9 @@
 // with its exact text: the re-check before the first write cannot stat or read the file, or
 // sees its size move, or another device/inode (refused, the file byte-identical); the lock
 // fails for a reason other than another holder; a write fails without errno; the verifying
-// re-read fails, or reads back another valid header; and a plan whose second block is not the
-// newer one is caught by the "last written is current" check (the file stays valid).
+// re-read fails, or reads back another valid header; and plans whose promised sequence is not
+// their block's, or whose second block is not the newer one, are caught by the verification
+// (the file stays valid).
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -191,6 +192,22 @@ class TestUpdateIoFaults : public QObject {
         QVERIFY(after.headers[0].valid() && after.headers[1].valid());
         QCOMPARE(after.currentHeader()->sequenceNumber, oldSeq + 2);
         QCOMPARE(checkStillConsistent(path, outside), QString());
+        QCOMPARE(qemuImgCheck(path), QString());
+    }
+
+    // A plan whose first slot's sequence number does not match its block: the block reads back
+    // as written and valid, but not with the sequence the plan promised.
+    void sequenceOtherThanPlanned() {
+        const QString path = freshImage();
+        HeaderUpdatePlan plan = planHeaderUpdate(path.toStdString(), {});
+        QVERIFY2(plan.allowed, plan.refusal.c_str());
+        plan.steps[0].newSequence += 10;
+        const HeaderUpdateResult r = applyHeaderUpdate(plan, {});
+        QVERIFY(!r.ok && !r.refused);
+        QCOMPARE(r.blocksWritten, 2);
+        QCOMPARE(QString::fromStdString(r.error),
+                 QString("verification failed: header %1 does not read back as written")
+                     .arg(plan.steps[0].slot));
         QCOMPARE(qemuImgCheck(path), QString());
     }
 
