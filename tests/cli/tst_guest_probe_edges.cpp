@@ -136,6 +136,8 @@ class TestGuestProbeEdges : public QObject {
                              "start=20480, size=40960, type=5\n"
                              "start=22528, size=8192, type=c\n"
                              "start=32768, size=16384, type=83\n"));
+        // Partition 1: FAT without a label; logical 5: labelled FAT; logical 6: ext4.
+        QVERIFY(vhdx::test::runProgram("mkfs.vfat", {"--offset=2048", raw, "8192"}).exitCode == 0);
         QVERIFY(
             vhdx::test::runProgram("mkfs.vfat", {"-n", "LOGIFAT", "--offset=22528", raw, "4096"})
                 .exitCode == 0);
@@ -194,10 +196,16 @@ class TestGuestProbeEdges : public QObject {
         }
         QCOMPARE(ours[3].filesystem->label, std::string("LOGIFAT"));
         QCOMPARE(ours[4].filesystem->label, std::string("logiext"));
-        QVERIFY(!ours[0].filesystem); // sfdisk made it, nothing formatted it
+        QCOMPARE(ours[0].filesystem->type, std::string("vfat"));
+        QVERIFY(ours[0].filesystem->label.empty());
 
         const auto lines = vhdx::virtualDiskTextLines(*p.image);
         QCOMPARE(line(lines, "partition table"), QString("dos"));
+        QCOMPARE(line(lines, "partition 1"),
+                 QString("start %1 size %2 type 0x83, vfat uuid %3")
+                     .arg(2048 * 512)
+                     .arg(16384 * 512)
+                     .arg(blkid(raw, 2048 * 512, 16384 * 512).value("UUID")));
         QCOMPARE(line(lines, "partition 2"),
                  QString("start %1 size %2 type 0x05").arg(20480 * 512).arg(40960 * 512));
         QCOMPARE(line(lines, "partition 5"),
@@ -233,8 +241,10 @@ class TestGuestProbeEdges : public QObject {
         const QString raw = path("two-part.raw"), image = path("two-part.vhdx");
         QVERIFY(makeRaw(raw, 32 * kMiB));
         QVERIFY(runWithInput("sfdisk", {"-q", raw},
-                             "label: dos\nlabel-id: 0x1234abcd\nstart=2048, size=16384, type=c\n"));
+                             "label: dos\nlabel-id: 0x1234abcd\nstart=2048, size=16384, type=c\n"
+                             "start=18432, size=16384, type=c\n"));
         QVERIFY(twoSignatures(raw, 2048, 8 * 1024));
+        QVERIFY(twoSignatures(raw, 18432, 8 * 1024)); // the first problem is the one kept
         int rc = 0;
         blkid(raw, 2048 * 512, 16384 * 512, &rc);
         QCOMPARE(rc, 8);
@@ -244,7 +254,7 @@ class TestGuestProbeEdges : public QObject {
         const Probed p = probe(image);
         QVERIFY(p.probe.table);
         QCOMPARE(p.probe.table->id, std::string("1234abcd"));
-        QCOMPARE(p.probe.table->partitions.size(), size_t(1));
+        QCOMPARE(p.probe.table->partitions.size(), size_t(2));
         const vhdx::GuestPartition& part = p.probe.table->partitions[0];
         QVERIFY(part.probed && !part.filesystem);
         QCOMPARE(part.uuid, std::string("1234abcd-01"));
@@ -274,6 +284,29 @@ class TestGuestProbeEdges : public QObject {
         QCOMPARE(line(lines, "partition table"), QString("none found"));
         QCOMPARE(line(lines, "levels"), QString("1"));
     }
+    // A GPT partition's name in the text report, against sfdisk.
+    void gptNameInText() {
+        const QString raw = path("gpt.raw"), image = path("gpt.vhdx");
+        QVERIFY(makeRaw(raw, 8 * kMiB));
+        QVERIFY(runWithInput("sfdisk", {"-q", raw},
+                             "label: gpt\nstart=2048, size=4096, type=L, name=\"boot part\"\n"));
+        QVERIFY(toVhdx(raw, image));
+        const vhdx::test::RunResult sf = vhdx::test::runProgram("sfdisk", {"--json", raw});
+        const QJsonObject t = QJsonDocument::fromJson(sf.out)
+                                  .object()["partitiontable"]
+                                  .toObject()["partitions"]
+                                  .toArray()[0]
+                                  .toObject();
+        QCOMPARE(t["name"].toString(), QString("boot part"));
+        const Probed p = probe(image);
+        const auto lines = vhdx::virtualDiskTextLines(*p.image);
+        QCOMPARE(line(lines, "partition 1"), QString("start %1 size %2 type %3 name \"boot part\"")
+                                                 .arg(2048 * 512)
+                                                 .arg(4096 * 512)
+                                                 .arg(t["type"].toString().toLower()));
+        QCOMPARE(line(lines, "partition table"), "gpt id " + blkid(raw).value("PTUUID"));
+    }
+
     // The hook replaces read() and pread() for the whole process: other descriptors, and a
     // hooked one without a position (a pipe), are read as by libc, errors and errno included.
     void readHookPassesReadsThrough() {

@@ -6,6 +6,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <tuple>
+
 #include "chain_builder.h"
 #include "core_test_helpers.h"
 #include "test_files.h"
@@ -19,7 +21,8 @@ namespace {
 
 constexpr uint32_t kMiB = 1 << 20;
 
-// A 6 MiB child (block 4 its own, seed 3) over a 3 MiB base (blocks 0 and 2, seed 5).
+// A 6 MiB child (block 4 its own, seed 3) over a 2.5 MiB base (blocks 0 and 2, seed 5): the
+// base ends inside the child's block 2.
 struct SmallParent {
     std::unique_ptr<Image> child, base;
     SmallParent() {
@@ -31,7 +34,7 @@ struct SmallParent {
         c.payloadSeed = 3;
         ImageSpec b;
         b.blockSize = kMiB;
-        b.virtualSize = 3 * kMiB;
+        b.virtualSize = 2 * kMiB + kMiB / 2;
         b.blocks = {{0, bat::FullyPresent}, {2, bat::FullyPresent}};
         b.payloadSeed = 5;
         child = Image::parse(buildImage(c).source());
@@ -43,9 +46,9 @@ uint8_t expectedSmallParent(uint64_t v) {
     const uint64_t block = v / kMiB;
     if (block == 4)
         return payloadPattern(3, v);
-    if (block == 0 || block == 2)
+    if (block == 0 || (block == 2 && v < 2 * kMiB + kMiB / 2))
         return payloadPattern(5, v);
-    return 0; // base block 1 not present, and nothing past the base's 3 MiB
+    return 0; // base block 1 not present, and nothing past the base's end
 }
 
 std::vector<VirtualExtent> allExtents(const VirtualDisk& d, uint64_t from, uint64_t to) {
@@ -72,9 +75,9 @@ class TestVirtualDiskChainShapes : public QObject {
         QCOMPARE(disk->size(), uint64_t(6) * kMiB);
         // A read that straddles the base's end, and the whole disk.
         std::vector<uint8_t> buf(kMiB, 0xEE);
-        QVERIFY(disk->read(2 * kMiB + kMiB / 2, kMiB, buf.data()).ok());
+        QVERIFY(disk->read(2 * kMiB + kMiB / 4, kMiB, buf.data()).ok());
         for (uint64_t i = 0; i < kMiB; ++i)
-            QCOMPARE(buf[i], expectedSmallParent(2 * kMiB + kMiB / 2 + i));
+            QCOMPARE(buf[i], expectedSmallParent(2 * kMiB + kMiB / 4 + i));
         buf.assign(6 * kMiB, 0xEE);
         QVERIFY(disk->read(0, 6 * kMiB, buf.data()).ok());
         for (uint64_t v = 0; v < 6 * kMiB; v += 37)
@@ -97,13 +100,15 @@ class TestVirtualDiskChainShapes : public QObject {
         const auto disk = VirtualDisk::fromChain(*c.child, {c.base.get()}, why);
         const auto seen = allExtents(*disk, 0, disk->size());
         using K = VirtualExtent::Kind;
-        const std::vector<std::pair<uint64_t, K>> expected{
-            {0, K::Data}, {1, K::Zero}, {2, K::Data}, {3, K::Zero}, {4, K::Data}, {5, K::Zero}};
+        const uint64_t h = kMiB / 2; // in half MiBs: offset, end, kind
+        const std::vector<std::tuple<uint64_t, uint64_t, K>> expected{
+            {0, 2, K::Data}, {2, 4, K::Zero},  {4, 5, K::Data},
+            {5, 8, K::Zero}, {8, 10, K::Data}, {10, 12, K::Zero}};
         QCOMPARE(seen.size(), expected.size());
         for (size_t i = 0; i < seen.size(); ++i) {
-            QCOMPARE(seen[i].offset, expected[i].first * kMiB);
-            QCOMPARE(seen[i].length, uint64_t(kMiB));
-            QCOMPARE(seen[i].kind, expected[i].second);
+            QCOMPARE(seen[i].offset, std::get<0>(expected[i]) * h);
+            QCOMPARE(seen[i].offset + seen[i].length, std::get<1>(expected[i]) * h);
+            QCOMPARE(seen[i].kind, std::get<2>(expected[i]));
         }
         // Stopped inside the base's walk, before its end and at it: nothing more is visited.
         for (int stopAfter = 1; stopAfter <= 3; ++stopAfter) {
@@ -111,7 +116,7 @@ class TestVirtualDiskChainShapes : public QObject {
             disk->extents(0, disk->size(), [&](const VirtualExtent& e) {
                 const size_t i = size_t(calls);
                 if (i < expected.size()) {
-                    [&] { QCOMPARE(e.offset, expected[i].first * kMiB); }();
+                    [&] { QCOMPARE(e.offset, std::get<0>(expected[i]) * h); }();
                 }
                 return ++calls < stopAfter;
             });
@@ -160,6 +165,9 @@ class TestVirtualDiskChainShapes : public QObject {
         QCOMPARE(disk->missingParentReason(),
                  std::string("the parent of the image cannot be looked for (the image is not a "
                              "file)"));
+        const auto junk = Image::parse(std::make_shared<MemorySource>(std::vector<uint8_t>(10)));
+        QVERIFY(!VirtualDisk::open(*junk, why));
+        QCOMPARE(why, std::string("no usable BAT and geometry"));
     }
 
     void openFromFiles_data() {
@@ -167,6 +175,9 @@ class TestVirtualDiskChainShapes : public QObject {
         QTest::addColumn<int>("levels");
         QTest::addColumn<QString>("reason"); // %1: the parent's path
         QTest::newRow("absent") << "" << 1 << "the parent of the image was not found";
+        QTest::newRow("no locator") << "nolocator" << 1
+                                    << "the parent of the image is not named by a usable parent "
+                                       "locator";
         QTest::newRow("not a VHDX") << "junk" << 1
                                     << "the parent of the image, %1, is not a readable VHDX or is "
                                        "already in the chain";
@@ -183,8 +194,10 @@ class TestVirtualDiskChainShapes : public QObject {
         QFETCH(QString, reason);
         QVERIFY(m_dir.isValid());
         const QString dir = m_dir.filePath(QTest::currentDataTag());
-        const QString childPath =
-            writeSpec(dir, "child.vhdx", childImage(chainGuid(1), chainGuid(2), "parent.vhdx"));
+        ImageSpec childSpec = childImage(chainGuid(1), chainGuid(2), "parent.vhdx");
+        if (parent == "nolocator")
+            childSpec.parentLocator.clear(); // no locator item at all
+        const QString childPath = writeSpec(dir, "child.vhdx", childSpec);
         QVERIFY(!childPath.isEmpty());
         const QString parentPath = QDir(dir).filePath("parent.vhdx");
         if (parent == "junk") {

@@ -5,9 +5,13 @@
 // walk), a fully present block whose file offset wraps past 2^64, and a level whose log could
 // not be checked (staleLevel). The failures come from a memory source that fails reads
 // touching one range (core_test_helpers.h FailingSource); offsets from the builder's layout.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 
 #include "core_test_helpers.h"
+#include "vhdx/json_writer.h"
 #include "vhdx/virtual_disk.h"
 #include "vhdx/virtual_disk_report.h"
 #include "virtual_disk_reference.h"
@@ -291,6 +295,36 @@ class TestVirtualDiskReadErrors : public QObject {
         QCOMPARE(lines["probe"],
                  std::vector<std::string>{"sectors of the missing parent were read as zeros"});
         QCOMPARE(lines["partition table"], std::vector<std::string>{"none found"});
+
+        // The same in the JSON report's "virtual_disk" object.
+        JsonWriter w;
+        writeVirtualDiskJson(w, *img);
+        const QJsonObject vd = QJsonDocument::fromJson(QByteArray::fromStdString(w.str())).object();
+        QCOMPARE(vd["levels"].toInteger(), 1);
+        QVERIFY(vd["parent_missing"].toBool());
+        const QJsonObject bms = vd["sector_bitmaps"].toObject();
+        QCOMPARE(bms["complete"].toBool(), false);
+        QCOMPARE(bms["problem"].toString(), qs(reason));
+        QCOMPARE(bms["sectors_per_block"].toInteger(), 2048);
+        QCOMPARE(bms["present"].toInteger(), 1);
+        QCOMPARE(bms["partially_present_blocks"].toInteger(), 1);
+        QCOMPARE(bms["partially_present_sectors"].toInteger(), 2048);
+        QCOMPARE(bms["sectors_present"].toInteger(), 0);
+        QCOMPARE(bms["blocks_without_bitmap"].toInteger(), 0);
+        const QJsonArray list = bms["bitmaps"].toArray();
+        QCOMPARE(list.size(), 1);
+        QCOMPARE(list[0]["chunk"].toInteger(), 0);
+        QCOMPARE(list[0]["file_offset"].toInteger(), qint64(bm));
+        QCOMPARE(list[0]["partially_present_blocks"].toInteger(), 1);
+        QCOMPARE(bms["bitmaps_truncated"].toBool(), false);
+        QVERIFY(vd["probe"]["missing_parent_read_as_zeros"].toBool());
+
+        // No BAT, no virtual disk: no text section, a JSON null.
+        const auto junk = Image::parse(std::make_shared<MemorySource>(std::vector<uint8_t>(10)));
+        QVERIFY(virtualDiskTextLines(*junk).empty());
+        JsonWriter none;
+        writeVirtualDiskJson(none, *junk);
+        QCOMPARE(none.str(), std::string("null"));
     }
 };
 
