@@ -307,6 +307,33 @@ class TestGuestProbeEdges : public QObject {
         QCOMPARE(line(lines, "partition table"), "gpt id " + blkid(raw).value("PTUUID"));
     }
 
+    // 24 empty GPT partitions of 64 MiB: libblkid asks for about 1.5 MiB around each, more
+    // than the report's budget of 32 MiB. The text report says the probe stopped there.
+    void budgetRunsOutInText() {
+        const int parts = 24;
+        const QString raw = path("many.raw"), image = path("many.vhdx");
+        QVERIFY(makeRaw(raw, (parts * 64 + 2) * kMiB));
+        QByteArray script = "label: gpt\n";
+        for (int i = 0; i < parts; ++i)
+            script += QString("start=%1, size=131072, type=L\n").arg(2048 + i * 131072).toUtf8();
+        QVERIFY(runWithInput("sfdisk", {"-q", raw}, script));
+        QVERIFY(toVhdx(raw, image));
+        const Probed p = probe(image);
+        QVERIFY(p.probe.limited);
+        QVERIFY(p.probe.bytesRead <= vhdx::GuestProbeOptions{}.maxBytes);
+        QCOMPARE(p.probe.table->partitions.size(), size_t(parts)); // the table is read first
+        std::string error;
+        const auto disk = vhdx::VirtualDisk::open(*p.image, error);
+        vhdx::GuestProbeOptions unlimited;
+        unlimited.maxBytes = 1ull << 30;
+        const vhdx::GuestProbe all = vhdx::probeGuest(*disk, unlimited);
+        QVERIFY(!all.limited);
+        QVERIFY(all.bytesRead > vhdx::GuestProbeOptions{}.maxBytes);
+        const auto lines = vhdx::virtualDiskTextLines(*p.image);
+        QCOMPARE(line(lines, "probe"),
+                 QString("stopped at its budget of read bytes: results may be partial"));
+    }
+
     // The hook replaces read() and pread() for the whole process: other descriptors, and a
     // hooked one without a position (a pipe), are read as by libc, errors and errno included.
     void readHookPassesReadsThrough() {
