@@ -59,8 +59,11 @@ SectorOrigin VirtualDisk::locate(uint64_t sector) const {
                 continue;
             [[fallthrough]];
         case bat_state::fullyPresent:
-            if (addOverflows(entry->fileOffset(), within, o.fileOffset))
-                break;
+            if (addOverflows(entry->fileOffset(), within, o.fileOffset)) {
+                o.kind = SectorOrigin::Kind::Corrupt;
+                o.problem = "block " + std::to_string(block) + " has a file offset past 2^64";
+                return o;
+            }
             if (!l.image->view().contains(o.fileOffset, l.sectorSize)) {
                 o.kind = SectorOrigin::Kind::Corrupt;
                 o.problem = "block " + std::to_string(block) + " lies beyond the end of the file";
