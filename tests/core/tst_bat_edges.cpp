@@ -120,12 +120,46 @@ class TestBatEdges : public QObject {
         QCOMPARE(f.items().size(), size_t(0));
     }
 
+    // The scan finds the given offsets in present blocks; an empty list finds nothing, and a
+    // block whose end would pass 2^64 is beyond the end of the file, not searched.
+    void scanLocatesOffsetsInBlocks() {
+        std::vector<uint8_t> bytes(40 * MiB, 0);
+        putLe64(bytes.data() + MiB, bat::entry(bat::FullyPresent, 2 * MiB));
+        putLe64(bytes.data() + MiB + 8, 0xFFFFFFFFFFF00000ull | bat::FullyPresent);
+        const MemorySource src(std::move(bytes));
+        const std::vector<uint64_t> none,
+            wanted = {MiB, 2 * MiB + 4096, 3 * MiB, 0xFFFFFFFFFFF00000ull + 8};
+        BatScanOptions o;
+        o.locate = &none;
+        Findings f0;
+        QVERIFY(scanBat(src, MiB, MiB, oneGiB(), {}, f0, o).located.empty());
+        o.locate = &wanted;
+        Findings f;
+        const BatScanResult r = scanBat(src, MiB, MiB, oneGiB(), {}, f, o);
+        QVERIFY(r.completed);
+        QCOMPARE(r.located.size(), size_t(2));
+        QCOMPARE(r.located[0].offset, 2 * MiB + 4096);
+        QCOMPARE(r.located[0].index, uint64_t(0));
+        QVERIFY(!r.located[0].sectorBitmap);
+        QCOMPARE(r.located[1].offset, 3 * MiB);
+        QCOMPARE(r.problem(BatProblem::BeyondEof).listed, std::vector<uint64_t>{1});
+        const auto beyond = findingsWith(f, FindingCode::BatEntryBeyondEof);
+        QCOMPARE(beyond.size(), size_t(1));
+        VHDX_COMPARE_STR(beyond[0].message,
+                         "1 present blocks end beyond the end of the file (40 MiB); first: BAT "
+                         "entry 1 (0xfffffffffff00006), block 0xfffffffffff00000 + 32 MiB (past "
+                         "2^64)");
+    }
+
     // Cancelled after its first 10 entries, the scan reports what it saw and SCAN_CANCELLED;
     // the next scan replaces those findings with the whole table's; a third call keeps them.
     void cancelledScanIsReplacedByTheNext() {
         ImageSpec spec = tenGiB();               // 322 entries
         spec.rawBatEntries = {{0, 5}, {200, 4}}; // undefined payload states
-        auto img = Image::parse(buildImage(spec).source());
+        BuiltImage b = buildImage(spec);
+        b.bytes[b.headerOffset[0] + 100] ^= 1; // header 1's checksum fails: not a BAT finding
+        auto img = Image::parse(b.source());
+        QCOMPARE(findingsWith(*img, FindingCode::HeaderChecksumBad).size(), size_t(1));
         std::atomic<bool> cancel{false};
         std::vector<std::pair<uint64_t, uint64_t>> progress;
         BatScanOptions o;
@@ -153,6 +187,7 @@ class TestBatEdges : public QObject {
         QVERIFY(second.completed);
         QCOMPARE(second.entriesScanned, uint64_t(322));
         VHDX_REQUIRE_NO_FINDING(*img, FindingCode::ScanCancelled);
+        QCOMPARE(findingsWith(*img, FindingCode::HeaderChecksumBad).size(), size_t(1));
         const auto invalid = findingsWith(*img, FindingCode::BatEntryStateInvalid);
         QCOMPARE(invalid.size(), size_t(1));
         VHDX_COMPARE_STR(invalid[0].message, "2 payload entries have an undefined state; first: "

@@ -135,6 +135,57 @@ class TestReplayEffectsEdges : public QObject {
                          "sector bitmap block 0 (BAT entry 4096)");
     }
 
+    // A differencing disk (1 GiB, 32 MiB blocks: ChunkRatio 128, the sector bitmap of chunk
+    // 0 at BAT index 128) whose log rewrites its present sector bitmap block: the scan places
+    // the write there; JSON and text name the chunk and the BAT entry.
+    void replayIntoASectorBitmapBlock() {
+        ImageSpec s;
+        s.hasParent = true;
+        s.parentLocator = {{"parent_linkage", "{" + Guid::random().toString() + "}"},
+                           {"relative_path", "p.vhdx"}};
+        s.sectorBitmaps = {0};
+        s.logGuid = Guid::random();
+        const uint64_t bitmap = buildImage(s).bitmapOffsets.at(0);
+        LogEntrySpec e;
+        e.sequenceNumber = 3;
+        e.data = {{bitmap + 4096, std::vector<uint8_t>(4096, 0xFF)}};
+        s.logEntries = {e};
+        const auto img = parseAndScan(buildImage(s));
+        const ReplayEffects* fx = img->replay();
+        QVERIFY(fx && fx->applied);
+        QCOMPARE(fx->targets.size(), size_t(1));
+        QCOMPARE(fx->targets[0].size(), size_t(1));
+        QCOMPARE(fx->targets[0][0].kind, K::SectorBitmapBlock);
+        QCOMPARE(fx->targets[0][0].first, uint64_t(0));
+        QCOMPARE(fx->targets[0][0].last, uint64_t(128));
+        const std::string json = reportJson(*img);
+        const std::string target = "\"kind\": \"sector_bitmap_block\",\n              \"name\": "
+                                   "\"sector bitmap block\",\n              \"block\": 0,\n    "
+                                   "          \"bat_index\": 128";
+        QVERIFY2(json.find(target) != std::string::npos, json.c_str());
+        const std::string text = reportText(*img);
+        QVERIFY2(text.find(row("entry 3 descriptor 0", "data 4096 bytes at " +
+                                                           std::to_string(bitmap + 4096) +
+                                                           " -> sector bitmap block 0 (BAT "
+                                                           "entry 128)")) != std::string::npos,
+                 text.c_str());
+    }
+
+    // A label of 28 characters or more is followed by one space.
+    void longLabelsInTheReplaySection() {
+        ImageSpec s;
+        s.logGuid = Guid::random();
+        LogEntrySpec e;
+        e.sequenceNumber = 1000000000000000ull;
+        e.data = {{3 * MiB + 512 * KiB, {}}};
+        s.logEntries = {e};
+        const auto img = parseAndScan(buildImage(s));
+        const std::string text = reportText(*img);
+        const std::string line = "\n  entry 1000000000000000 descriptor 0: data 4096 bytes at " +
+                                 std::to_string(3 * MiB + 512 * KiB) + " -> metadata region\n";
+        QVERIFY2(text.find(line) != std::string::npos, text.c_str());
+    }
+
     void targetKindNames() {
         VHDX_COMPARE_STR(std::string(replayTargetKindName(K::HeaderSection)), "header_section");
         VHDX_COMPARE_STR(std::string(replayTargetKindName(K::RegionTable)), "region_table");

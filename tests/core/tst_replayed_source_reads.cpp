@@ -139,6 +139,15 @@ class TestReplayedSourceReads : public QObject {
         QCOMPARE(int(s), int(ReadStatus::Ok));
     }
 
+    // Inside the stored file the file says where data is (a memory source: everywhere).
+    void nextDataInsideTheFile() {
+        const Fixture f = oneDataWrite();
+        const ReplayedSource view(f.built.source(), f.plan);
+        QCOMPARE(view.nextData(0), uint64_t(0));
+        QCOMPARE(view.nextData(kTarget + 1), kTarget + 1);
+        QCOMPARE(view.nextData(view.size()), view.size());
+    }
+
     void readsPastTheReplayedEnd() {
         const Fixture f = oneDataWrite();
         const ReplayedSource view(f.built.source(), f.plan);
