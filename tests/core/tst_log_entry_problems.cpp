@@ -191,7 +191,14 @@ class TestLogEntryProblems : public QObject {
         e.offset = MiB - 4096;
         ImageSpec spec = withLog({e});
         spec.logLength = 2 * MiB;
-        const BuiltImage b = buildImage(spec);
+        BuiltImage b = buildImage(spec);
+        // And a sector at log offset 40 KiB claiming the whole log: it wraps past the log's
+        // end, beyond what was read.
+        const uint64_t at = b.logOffset + 40 * KiB;
+        std::memcpy(b.bytes.data() + at, "loge", 4);
+        putU32(b, at + field::logEntryLength, uint32_t(2 * MiB));
+        putU64(b, at + field::logSequence, 9);
+        putGuid(b, at + field::logGuid, kLog);
         ParseOptions o;
         o.budget = std::make_shared<WorkBudget>(MiB);
         const auto img = Image::parse(b.source(), o);
@@ -200,11 +207,14 @@ class TestLogEntryProblems : public QObject {
         VHDX_COMPARE_STR(log.replayUnknownReason, "the log was not read to its end: the open's "
                                                   "read budget for logs ran out after 1 MiB of "
                                                   "this log");
-        QCOMPARE(log.entries.size(), size_t(1));
-        VHDX_COMPARE_STR(log.entries[0].problem, "not checked: the open's read budget for logs "
-                                                 "ran out after 1 MiB of this log");
-        QVERIFY(!log.entries[0].valid);
-        QCOMPARE(log.entries[0].sequenceNumber, uint64_t(4));
+        QCOMPARE(log.entries.size(), size_t(2));
+        for (const LogEntry& e : log.entries) {
+            VHDX_COMPARE_STR(e.problem, "not checked: the open's read budget for logs ran out "
+                                        "after 1 MiB of this log");
+            QVERIFY(!e.valid);
+        }
+        QCOMPARE(log.entries[0].sequenceNumber, uint64_t(9));
+        QCOMPARE(log.entries[1].sequenceNumber, uint64_t(4));
     }
 };
 

@@ -265,6 +265,16 @@ class TestVerdictGroups : public QObject {
         const std::string word = quoted ? "'" + name.toStdString() + "'" : name.toStdString();
         VHDX_COMPARE_STR(v.groups.at(0).steps.at(0).command,
                          "vhdx-inspector --update-headers " + word + " --yes");
+        // Region table 1 damaged: back up the first MiB next to the image, then copy table 2
+        // (at 256 KiB: 64 KiB block 4) over table 1 (192 KiB: block 3), format §6.
+        const std::string backup = quoted ? "'" + name.toStdString() + ".first-mib.bak'"
+                                          : name.toStdString() + ".first-mib.bak";
+        const Verdict rt = assessImage(
+            *img, {finding(C::RegionTableChecksumBad, Severity::Warning, ref::regionTable(1))});
+        VHDX_COMPARE_STR(rt.groups.at(0).title, "Region table 1 is damaged; copy 2 is intact");
+        VHDX_COMPARE_STR(rt.groups.at(0).steps.at(0).command,
+                         "dd if=" + word + " of=" + backup + " bs=1M count=1 && dd if=" + word +
+                             " of=" + word + " bs=64K skip=4 seek=3 count=1 conv=notrunc");
     }
 
     // One header damaged while the log needs a replay: repair after the replay.
