@@ -1,0 +1,93 @@
+// Log entry candidates past the listing cap (maxLogEntries, issue 13 case 4): each gets only
+// a cheap look first: a length that is zero, not a 4 KiB multiple or longer than the log,
+// or a checksum that does not hold, drops it without reading its header; one whose checksum
+// holds is read and checked, and dropped unless valid (here: another LogGuid, format §9). A
+// header that cannot be read then leaves the replay state unknown, never "not needed".
+#include <QTest>
+
+#include <cstring>
+
+#include "core_test_helpers.h"
+#include "log_test_helpers.h"
+#include "vhdx/crc32c.h"
+#include "vhdx/log.h"
+
+using namespace vhdx;
+using namespace vhdx::test;
+
+namespace {
+
+const Guid kOtherLog = *Guid::parse("01020304-0506-0708-090a-0b0c0d0e0f10");
+
+// A "loge" sector at log offset rel with this LogGuid, EntryLength and a checksum that does
+// not hold (sealed: that holds over its one sector).
+void bareEntry(BuiltImage& b, uint64_t rel, uint32_t length, uint64_t seq, const Guid& guid,
+               bool sealed = false) {
+    const uint64_t at = b.logOffset + rel;
+    std::memcpy(b.bytes.data() + at, "loge", 4);
+    putU32(b, at + 4, 0xDEADBEEF);
+    putU32(b, at + field::logEntryLength, length);
+    putU32(b, at + field::logTail, uint32_t(rel));
+    putU64(b, at + field::logSequence, seq);
+    putU32(b, at + field::logDescriptorCount, 0);
+    putGuid(b, at + field::logGuid, guid);
+    if (sealed)
+        fixChecksum(b.bytes, at, 4096);
+}
+
+// Reads of at most 64 bytes touching [from, to) fail (an entry header re-read).
+class HeaderReadFails final : public ByteSource {
+  public:
+    HeaderReadFails(std::vector<uint8_t> bytes, uint64_t from, uint64_t to)
+        : m_mem(std::move(bytes)), m_from(from), m_to(to) {}
+    uint64_t size() const override { return m_mem.size(); }
+    ReadStatus read(uint64_t offset, void* buf, size_t len) const override {
+        if (len <= 64 && rangesOverlap(offset, len, m_from, m_to - m_from))
+            return ReadStatus::IoError;
+        return m_mem.read(offset, buf, len);
+    }
+
+  private:
+    MemorySource m_mem;
+    uint64_t m_from, m_to;
+};
+
+} // namespace
+
+class TestLogPastTheCap : public QObject {
+    Q_OBJECT
+  private slots:
+    void candidatesPastTheCap() {
+        ImageSpec spec = withLog({});
+        spec.logLength = uint32_t(maxLogEntries * 4096 + MiB);
+        BuiltImage b = buildImage(spec);
+        for (uint64_t k = 0; k < maxLogEntries; ++k)
+            bareEntry(b, k * 4096, 4096, 1 + k, kLog);
+        const uint64_t past = maxLogEntries * 4096;
+        bareEntry(b, past + 0 * 4096, 0, 50000, kLog);                            // length zero
+        bareEntry(b, past + 1 * 4096, 4097, 50001, kLog);                         // not 4 KiB
+        bareEntry(b, past + 2 * 4096, uint32_t(b.logLength + 4096), 50002, kLog); // too long
+        bareEntry(b, past + 3 * 4096, 4096, 50003, kLog);            // checksum does not hold
+        bareEntry(b, past + 4 * 4096, 4096, 50004, kOtherLog, true); // holds; another LogGuid
+        const uint64_t sealedAt = b.logOffset + past + 4 * 4096;
+
+        const auto img = Image::parse(b.source());
+        const Log& log = img->log();
+        QCOMPARE(log.candidateCount, uint64_t(maxLogEntries + 5));
+        QVERIFY(log.entriesLimited);
+        QCOMPARE(log.entries.size(), size_t(maxLogEntries)); // none of the five is kept
+        QCOMPARE(int(log.replayState), int(LogReplayState::None));
+        VHDX_REQUIRE_NO_FINDING(*img, FindingCode::LogReplayUnknown);
+
+        // The sealed candidate's header cannot be read: whether it matters is unknown.
+        const auto flaky =
+            Image::parse(std::make_shared<HeaderReadFails>(b.bytes, sealedAt, sealedAt + 4096));
+        QCOMPARE(int(flaky->log().replayState), int(LogReplayState::Unknown));
+        VHDX_COMPARE_STR(flaky->log().replayUnknownReason, "a log entry header could not be read");
+        VHDX_REQUIRE_FINDING(*flaky, FindingCode::LogReplayUnknown, f);
+        QCOMPARE(f.severity, Severity::Error);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLogPastTheCap)
+#include "tst_log_past_the_cap.moc"
