@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "chain_builder.h"
+#include "chain_test_helpers.h"
 #include "core_test_helpers.h"
 #include "test_files.h"
 #include "vhdx/chain_forest.h"
@@ -23,39 +24,6 @@
 
 using namespace vhdx;
 using namespace vhdx::test;
-
-namespace {
-
-const ChainNode* nodeAt(const ChainForest& f, const std::string& path) {
-    for (const ChainNode& n : f.nodes)
-        if (n.displayPath == path)
-            return &n;
-    return nullptr;
-}
-
-std::string parentOf(const ChainForest& f, const std::string& path) {
-    const ChainNode* n = nodeAt(f, path);
-    return n && n->parent >= 0 ? f.nodes[size_t(n->parent)].displayPath : std::string("-");
-}
-
-ChainForest map(const QString& dir, const ForestOptions& options = {}) {
-    std::string error;
-    auto f = mapChains(dir.toStdString(), error, options);
-    if (!f)
-        qFatal("mapChains failed: %s", error.c_str());
-    return std::move(*f);
-}
-
-// "CODE@path" of every finding, for compact comparisons.
-QStringList codes(const ChainForest& f) {
-    QStringList out;
-    for (const ChainFinding& x : f.findings.items())
-        out << qs(codeName(x.code)) + "@" + qs(x.path);
-    out.sort();
-    return out;
-}
-
-} // namespace
 
 class TestChainFolderLimits : public QObject {
     Q_OBJECT
@@ -80,7 +48,7 @@ class TestChainFolderLimits : public QObject {
         noHeader.bytes[noHeader.headerOffset[0] + 9] ^= 1;
         noHeader.bytes[noHeader.headerOffset[1] + 9] ^= 1;
         QVERIFY(!writeImageFile(dir, "noheader.vhdx", noHeader.bytes).isEmpty());
-        const ChainForest f = map(dir);
+        const ChainForest f = mapFolder(dir);
         QCOMPARE(f.nodes.size(), size_t(6));
         QCOMPARE(codes(f),
                  QStringList({"CHAIN_FILE_SKIPPED@dangling.vhdx", "CHAIN_FILE_SKIPPED@empty.vhdx",
@@ -156,7 +124,7 @@ class TestChainFolderLimits : public QObject {
                  .isEmpty());
         ForestOptions options;
         options.maxOutsideDepth = 3;
-        const ChainForest f = map(dir + "/inside", options);
+        const ChainForest f = mapFolder(dir + "/inside", options);
         QVERIFY2(!f.hasErrors(), qPrintable(describe(f.findings)));
         QCOMPARE(f.nodes.size(), size_t(std::min(depth, 3) + 1));
         const ChainNode& last = f.nodes.back();
@@ -178,7 +146,7 @@ class TestChainFolderLimits : public QObject {
                 !writeSpec(dir, QString("d%1/x.vhdx").arg(i), baseImage(chainGuid(i))).isEmpty());
         ForestOptions options;
         options.maxImages = 3;
-        const ChainForest f = map(dir, options);
+        const ChainForest f = mapFolder(dir, options);
         QCOMPARE(f.nodes.size(), size_t(3));
         VHDX_COMPARE_STR(f.nodes[0].displayPath, "d1/x.vhdx");
         VHDX_COMPARE_STR(f.nodes[2].displayPath, "d3/x.vhdx");
@@ -201,7 +169,7 @@ class TestChainFolderLimits : public QObject {
                      .isEmpty());
         QVERIFY(!writeSpec(dir, "c.avhdx", childImage(chainGuid(2), chainGuid(1), ".\\gone.vhdx"))
                      .isEmpty());
-        const ChainForest f = map(dir);
+        const ChainForest f = mapFolder(dir);
         const ChainNode* c = nodeAt(f, "c.avhdx");
         QCOMPARE(c->guidCandidates.size(), maxGuidCandidates);
         VHDX_COMPARE_STR(parentOf(f, "c.avhdx"), "copy00.vhdx");
@@ -216,8 +184,8 @@ class TestChainFolderLimits : public QObject {
         QVERIFY(!writeSpec(dir, "sub/below.vhdx", baseImage(chainGuid(2))).isEmpty());
         ForestOptions options;
         options.recursive = false;
-        QCOMPARE(map(dir, options).nodes.size(), size_t(1));
-        QCOMPARE(map(dir).nodes.size(), size_t(2));
+        QCOMPARE(mapFolder(dir, options).nodes.size(), size_t(1));
+        QCOMPARE(mapFolder(dir).nodes.size(), size_t(2));
     }
 
     // Each open has its own log budget: a folder of images with large logs of real bytes
@@ -245,7 +213,7 @@ class TestChainFolderLimits : public QObject {
         }
         ForestOptions options;
         options.logBytesPerOpen = 2 * MiB;
-        const ChainForest f = map(dir, options);
+        const ChainForest f = mapFolder(dir, options);
         QCOMPARE(f.nodes.size(), size_t(3));
         for (const ChainNode& n : f.nodes) {
             QVERIFY(n.vhdx);
@@ -264,7 +232,7 @@ class TestChainFolderLimits : public QObject {
             QVERIFY(fd >= 0);
             ::close(fd);
         }
-        const ChainForest f = map(dir);
+        const ChainForest f = mapFolder(dir);
         QCOMPARE(f.nodes.size(), size_t(2));
         const std::string text = chainsText(f);
         QVERIFY(text.find('\x1b') == std::string::npos);
@@ -295,7 +263,7 @@ class TestChainFolderLimits : public QObject {
             QVERIFY(!writeSpec(dir, QString("c%1.avhdx").arg(i, 2, 10, QChar('0')),
                                childImage(chainGuid(10 + i), chainGuid(1), ".\\base.vhdx"))
                          .isEmpty());
-        const ChainForest f = map(dir);
+        const ChainForest f = mapFolder(dir);
         VHDX_REQUIRE_FINDING(f.findings, FindingCode::ChainHasChildren, parent);
         const QString message = qs(parent.message);
         QVERIFY2(message.contains("c09.avhdx"), qPrintable(message));
@@ -315,7 +283,7 @@ class TestChainFolderLimits : public QObject {
                                childImage(chainGuid(i), chainGuid(i - 1), parent))
                          .isEmpty());
         }
-        const ChainForest f = map(dir);
+        const ChainForest f = mapFolder(dir);
         QVERIFY2(!f.hasErrors(), qPrintable(describe(f.findings)));
         const QStringList lines = qs(chainsText(f)).split('\n');
         int longest = 0;

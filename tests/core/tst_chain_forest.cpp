@@ -9,45 +9,13 @@
 #include <sys/stat.h>
 
 #include "chain_builder.h"
+#include "chain_test_helpers.h"
 #include "core_test_helpers.h"
 #include "test_files.h"
 #include "vhdx/chain_forest.h"
 
 using namespace vhdx;
 using namespace vhdx::test;
-
-namespace {
-
-const ChainNode* nodeAt(const ChainForest& f, const std::string& path) {
-    for (const ChainNode& n : f.nodes)
-        if (n.displayPath == path)
-            return &n;
-    return nullptr;
-}
-
-std::string parentOf(const ChainForest& f, const std::string& path) {
-    const ChainNode* n = nodeAt(f, path);
-    return n && n->parent >= 0 ? f.nodes[size_t(n->parent)].displayPath : std::string("-");
-}
-
-ChainForest map(const QString& dir, const ForestOptions& options = {}) {
-    std::string error;
-    auto f = mapChains(dir.toStdString(), error, options);
-    if (!f)
-        qFatal("mapChains failed: %s", error.c_str());
-    return std::move(*f);
-}
-
-// "CODE@path" of every finding, for compact comparisons.
-QStringList codes(const ChainForest& f) {
-    QStringList out;
-    for (const ChainFinding& x : f.findings.items())
-        out << qs(codeName(x.code)) + "@" + qs(x.path);
-    out.sort();
-    return out;
-}
-
-} // namespace
 
 class TestChainForest : public QObject {
     Q_OBJECT
@@ -77,7 +45,7 @@ class TestChainForest : public QObject {
             QVERIFY(
                 !writeSpec(dir, name, childImage(chainGuid(i), chainGuid(i - 1), up)).isEmpty());
         }
-        const ChainForest f = map(dir);
+        const ChainForest f = mapFolder(dir);
         QCOMPARE(f.nodes.size(), size_t(levels));
         QCOMPARE(f.imagesInFolder, size_t(levels));
         QVERIFY2(!f.hasErrors(), qPrintable(describe(f.findings)));
@@ -109,7 +77,7 @@ class TestChainForest : public QObject {
                      .isEmpty());
         QVERIFY(!writeSpec(dir, "b.avhdx", childImage(chainGuid(4), chainGuid(2), ".\\b.vhdx"))
                      .isEmpty());
-        const ChainForest f = map(dir);
+        const ChainForest f = mapFolder(dir);
         VHDX_COMPARE_STR(parentOf(f, "a.avhdx"), "vms/moved/base.vhdx");
         VHDX_COMPARE_STR(parentOf(f, "b.avhdx"), "renamed-base.vhdx");
         QCOMPARE(nodeAt(f, "a.avhdx")->status, ChainNodeStatus::ParentElsewhere);
@@ -141,7 +109,7 @@ class TestChainForest : public QObject {
                      .isEmpty());
         QVERIFY(!writeSpec(dir, "o.avhdx", childImage(chainGuid(3), chainGuid(5), ".\\base.vhdx"))
                      .isEmpty());
-        const ChainForest f = map(dir);
+        const ChainForest f = mapFolder(dir);
         VHDX_COMPARE_STR(parentOf(f, "c.avhdx"), "real/base.vhdx");
         const ChainNode* c = nodeAt(f, "c.avhdx");
         QCOMPARE(c->status, ChainNodeStatus::ParentElsewhere);
@@ -176,7 +144,7 @@ class TestChainForest : public QObject {
         for (const char* name : {"snap1.avhdx", "snap2.avhdx"})
             QVERIFY(!writeSpec(dir, name, childImage(Guid::random(), chainGuid(1), ".\\base.vhdx"))
                          .isEmpty());
-        const ChainForest f = map(dir);
+        const ChainForest f = mapFolder(dir);
         QCOMPARE(codes(f), QStringList{"CHAIN_PARENT_CHANGED@base.vhdx"});
         const ChainFinding& changed = f.findings.items().front();
         QCOMPARE(changed.severity, Severity::Error);
@@ -188,7 +156,7 @@ class TestChainForest : public QObject {
 
         // One child alone cannot tell a changed parent from a decoy: an orphan.
         QVERIFY(QFile::remove(dir + "/snap2.avhdx"));
-        QCOMPARE(codes(map(dir)), QStringList{"CHAIN_ORPHAN@snap1.avhdx"});
+        QCOMPARE(codes(mapFolder(dir)), QStringList{"CHAIN_ORPHAN@snap1.avhdx"});
     }
 
     void loops() {
@@ -202,7 +170,7 @@ class TestChainForest : public QObject {
                  .isEmpty());
         QVERIFY(!writeSpec(dir, "under.avhdx", childImage(chainGuid(4), chainGuid(1), ".\\a.avhdx"))
                      .isEmpty());
-        const ChainForest f = map(dir);
+        const ChainForest f = mapFolder(dir);
         QCOMPARE(f.loops.size(), size_t(2));
         QCOMPARE(nodeAt(f, "a.avhdx")->status, ChainNodeStatus::Loop);
         QCOMPARE(nodeAt(f, "b.avhdx")->status, ChainNodeStatus::Loop);
@@ -230,7 +198,7 @@ class TestChainForest : public QObject {
         QVERIFY(!writeSpec(dir, "sector.avhdx", sectors).isEmpty());
         QVERIFY(!writeSpec(dir, "physical.avhdx", physical).isEmpty());
         QVERIFY(!writeSpec(dir, "block.avhdx", blocks).isEmpty());
-        const ChainForest f = map(dir);
+        const ChainForest f = mapFolder(dir);
         QCOMPARE(codes(f), QStringList({"CHAIN_BLOCK_SIZE_MISMATCH@block.avhdx",
                                         "CHAIN_HAS_CHILDREN@base.vhdx",
                                         "CHAIN_SECTOR_SIZE_MISMATCH@physical.avhdx",
@@ -255,7 +223,7 @@ class TestChainForest : public QObject {
         ImageSpec z = childImage(chainGuid(3), chainGuid(8), ".\\zero.vhdx");
         z.parentLocator.push_back({"parent_linkage2", braced(Guid())});
         QVERIFY(!writeSpec(dir, "z.avhdx", z).isEmpty());
-        const ChainForest f = map(dir);
+        const ChainForest f = mapFolder(dir);
         VHDX_COMPARE_STR(parentOf(f, "c.avhdx"), "base.vhdx");
         QCOMPARE(nodeAt(f, "c.avhdx")->status, ChainNodeStatus::Ok);
         QCOMPARE(nodeAt(f, "z.avhdx")->status, ChainNodeStatus::Orphan);
@@ -270,7 +238,7 @@ class TestChainForest : public QObject {
                  .isEmpty());
         QVERIFY(::link(QFile::encodeName(dir + "/sub/c.avhdx").constData(),
                        QFile::encodeName(dir + "/sub/same.avhdx").constData()) == 0);
-        const ChainForest f = map(dir + "/sub");
+        const ChainForest f = mapFolder(dir + "/sub");
         QCOMPARE(f.imagesInFolder, size_t(2)); // two names of one file
         QCOMPARE(f.nodes.size(), size_t(2));
         const ChainNode* c = nodeAt(f, "c.avhdx");

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "chain_builder.h"
+#include "chain_test_helpers.h"
 #include "core_test_helpers.h"
 #include "file_access_as_nobody.h"
 #include "test_files.h"
@@ -22,21 +23,6 @@ using namespace vhdx;
 using namespace vhdx::test;
 
 namespace {
-
-const ChainNode* nodeAt(const ChainForest& f, const std::string& path) {
-    for (const ChainNode& n : f.nodes)
-        if (n.displayPath == path)
-            return &n;
-    return nullptr;
-}
-
-ChainForest map(const QString& dir, const ForestOptions& options = {}) {
-    std::string error;
-    auto f = mapChains(dir.toStdString(), error, options);
-    if (!f)
-        qFatal("mapChains failed: %s", error.c_str());
-    return std::move(*f);
-}
 
 // The message of the only finding with that code ("(none)" / "(several)" otherwise).
 QString message(const ChainForest& f, FindingCode code) {
@@ -62,7 +48,7 @@ class TestChainForestFindings : public QObject {
         QVERIFY(
             !writeSpec(tmp.path(), "c.avhdx", childImage(chainGuid(2), chainGuid(1), "junk.vhdx"))
                  .isEmpty());
-        const ChainForest f = map(tmp.path());
+        const ChainForest f = mapFolder(tmp.path());
         const ChainNode* c = nodeAt(f, "c.avhdx");
         QCOMPARE(c->status, ChainNodeStatus::Orphan);
         QCOMPARE(c->locatedNode, 1); // junk.vhdx (after c.avhdx in path order), skipped
@@ -85,7 +71,7 @@ class TestChainForestFindings : public QObject {
         ImageSpec garbage = childImage(chainGuid(3), chainGuid(1), "");
         garbage.parentLocator = {{"parent_linkage", "garbage"}};
         QVERIFY(!writeSpec(tmp.path(), "garbage.avhdx", garbage).isEmpty());
-        const ChainForest f = map(tmp.path());
+        const ChainForest f = mapFolder(tmp.path());
         QVERIFY(!nodeAt(f, "bare.avhdx")->hasLocator);
         QCOMPARE(nodeAt(f, "garbage.avhdx")->linkageText, std::string("garbage"));
         QCOMPARE(nodeAt(f, "garbage.avhdx")->status, ChainNodeStatus::Orphan);
@@ -112,7 +98,7 @@ class TestChainForestFindings : public QObject {
         ImageSpec c = childImage(chainGuid(2), chainGuid(7), "decoy.vhdx");
         c.parentLocator.push_back({"parent_linkage2", braced(chainGuid(1))});
         QVERIFY(!writeSpec(tmp.path(), "c.avhdx", c).isEmpty());
-        const ChainForest f = map(tmp.path());
+        const ChainForest f = mapFolder(tmp.path());
         QCOMPARE(nodeAt(f, "c.avhdx")->status, ChainNodeStatus::ParentElsewhere);
         QCOMPARE(message(f, FindingCode::ChainParentElsewhere),
                  "c.avhdx: its locator leads to decoy.vhdx, whose DataWriteGuid is " + g(5) +
@@ -135,7 +121,7 @@ class TestChainForestFindings : public QObject {
         ImageSpec only2 = childImage(chainGuid(3), chainGuid(1), "gone.vhdx");
         only2.parentLocator[0].first = "parent_linkage2";
         QVERIFY(!writeSpec(tmp.path(), "z.avhdx", only2).isEmpty());
-        const ChainForest f = map(tmp.path());
+        const ChainForest f = mapFolder(tmp.path());
         QCOMPARE(nodeAt(f, "x.avhdx")->status, ChainNodeStatus::Orphan);
         QCOMPARE(nodeAt(f, "y.avhdx")->status, ChainNodeStatus::Orphan);
         QVERIFY(!f.findings.has(FindingCode::ChainParentChanged));
@@ -170,7 +156,7 @@ class TestChainForestFindings : public QObject {
         ImageSpec noSector = childImage(chainGuid(4), chainGuid(1), "base.vhdx");
         noSector.omitItems = {guids::logicalSectorSize};
         QVERIFY(!writeSpec(tmp.path(), "nosector.avhdx", noSector).isEmpty());
-        const ChainForest f = map(tmp.path());
+        const ChainForest f = mapFolder(tmp.path());
         const ChainNode* skipped = nodeAt(f, "noparams.vhdx");
         QCOMPARE(skipped->status, ChainNodeStatus::Skipped);
         VHDX_COMPARE_STR(skipped->problem, "its File Parameters could not be read");
@@ -227,7 +213,7 @@ class TestChainForestFindings : public QObject {
             QVERIFY(!writeSpec(tmp.path(), QString("l%1.avhdx").arg(i, 2, 10, QChar('0')),
                                childImage(chainGuid(i), chainGuid((i + 1) % members), ""))
                          .isEmpty());
-        const ChainForest f = map(tmp.path());
+        const ChainForest f = mapFolder(tmp.path());
         QCOMPARE(f.loops.size(), size_t(1));
         QCOMPARE(f.loops[0].size(), size_t(members));
         QString cycle;
@@ -256,7 +242,7 @@ class TestChainForestFindings : public QObject {
                          .isEmpty());
         QVERIFY(!writeSpec(tmp.path(), "o.avhdx", childImage(chainGuid(1), chainGuid(2), ""))
                      .isEmpty());
-        const QString text = message(map(tmp.path()), FindingCode::ChainOrphan);
+        const QString text = message(mapFolder(tmp.path()), FindingCode::ChainOrphan);
         QVERIFY2(text.contains("b09.vhdx (DataWriteGuid " + g(19) + ")"), qPrintable(text));
         QVERIFY2(!text.contains("b10.vhdx"), qPrintable(text));
         QCOMPARE(text.endsWith(") and 1 more"), alike == 11);
@@ -279,7 +265,7 @@ class TestChainForestFindings : public QObject {
         QVERIFY2(root, error.c_str());
         QCOMPARE(root->folder, std::string("/"));
         QVERIFY(root->nodes.empty());
-        const ChainForest f = map(tmp.path() + "///");
+        const ChainForest f = mapFolder(tmp.path() + "///");
         QCOMPARE(qs(f.folder), tmp.path());
         QCOMPARE(f.imagesInFolder, size_t(1));
         VHDX_COMPARE_STR(f.nodes[0].displayPath, "a.vhdx");
@@ -298,7 +284,7 @@ class TestChainForestFindings : public QObject {
         ImageSpec c = childImage(chainGuid(2), chainGuid(1), ".\\gone.vhdx");
         c.parentLocator.push_back({"absolute_win32_path", parent.toStdString()});
         QVERIFY(!writeSpec(tmp.path(), "c.avhdx", c).isEmpty());
-        const ChainForest f = map(tmp.path());
+        const ChainForest f = mapFolder(tmp.path());
         QVERIFY2(!f.hasErrors(), qPrintable(describe(f.findings)));
         const ChainNode* child = nodeAt(f, "c.avhdx");
         QCOMPARE(child->status, ChainNodeStatus::Ok);
@@ -335,13 +321,13 @@ class TestChainForestFindings : public QObject {
         QVERIFY(childrenInFolder((dir + "/missing.vhdx").toStdString()).empty());
         QVERIFY(childrenInFolder((dir + "/nowhere/base.vhdx").toStdString()).empty());
 
-        const ChainForest f = map(dir);
+        const ChainForest f = mapFolder(dir);
         QCOMPARE(nodeAt(f, "self.avhdx")->status, ChainNodeStatus::Loop);
         QCOMPARE(nodeAt(f, "self.avhdx")->children,
                  std::vector<int>{nodeAt(f, "self.avhdx")->parent});
         QVERIFY(childrenInFolder((dir + "/self.avhdx").toStdString()).empty());
 
-        const ChainForest in = map(dir + "/in");
+        const ChainForest in = mapFolder(dir + "/in");
         QCOMPARE(in.nodes.size(), size_t(2));
         QVERIFY(!in.nodes[1].inFolder);
         QCOMPARE(in.nodes[0].children, std::vector<int>{1}); // y, outside in/

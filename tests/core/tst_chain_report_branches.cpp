@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "chain_builder.h"
+#include "chain_test_helpers.h"
 #include "core_test_helpers.h"
 #include "test_files.h"
 #include "vhdx/chain_forest.h"
@@ -29,14 +30,6 @@ using namespace vhdx::test;
 namespace {
 
 const QString kDirty = "iotest-dirtylog-10G-4M.vhdx";
-
-ChainForest map(const QString& dir, const ForestOptions& options = {}) {
-    std::string error;
-    auto f = mapChains(dir.toStdString(), error, options);
-    if (!f)
-        qFatal("mapChains failed: %s", error.c_str());
-    return std::move(*f);
-}
 
 QJsonObject nodeNamed(const QJsonDocument& json, const QString& path) {
     for (const QJsonValue& n : json["nodes"].toArray())
@@ -114,7 +107,7 @@ class TestChainReportBranches : public QObject {
         QVERIFY2(!decompressTestImage(kDirty + ".bz2", f, &error).isEmpty(), qPrintable(error));
         ForestOptions options;
         options.maxOutsideDepth = 1;
-        m_forest = map(f, options);
+        m_forest = mapFolder(f, options);
     }
 
     void textHasEveryStatus() {
@@ -242,7 +235,7 @@ class TestChainReportBranches : public QObject {
         QVERIFY(
             !writeSpec(tmp.path(), "m.avhdx", childImage(chainGuid(2), chainGuid(1), "gone.vhdx"))
                  .isEmpty());
-        const std::string text = chainsText(map(tmp.path()));
+        const std::string text = chainsText(mapFolder(tmp.path()));
         QVERIFY2(qs(text).contains("\n`-- m.avhdx  [PARENT ELSEWHERE: the locator finds no file, "
                                    "64 MiB]\n"),
                  text.c_str());
@@ -263,7 +256,7 @@ class TestChainReportBranches : public QObject {
         QVERIFY(!writeImageFile(tmp.path(), "h.vhdx", b.bytes).isEmpty());
         ForestOptions options;
         options.logBytesPerOpen = MiB;
-        const ChainForest f = map(tmp.path(), options);
+        const ChainForest f = mapFolder(tmp.path(), options);
         QCOMPARE(f.nodes[0].logReplay, LogReplayState::Unknown);
         // (its own error findings, counted with the forest's budget, may follow)
         QVERIFY2(

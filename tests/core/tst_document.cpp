@@ -5,6 +5,7 @@
 #include <QTest>
 
 #include "core_test_helpers.h"
+#include "document_test_helpers.h"
 #include "log_test_helpers.h"
 #include "test_files.h"
 #include "vhdx/document/document.h"
@@ -14,21 +15,6 @@
 
 using namespace vhdx;
 using namespace vhdx::test;
-
-namespace {
-
-std::shared_ptr<const Document> documentOf(const Image& img) {
-    return buildDocument(img, img.findings().items());
-}
-
-NodeId childNamed(const Document& d, NodeId parent, const std::string& label) {
-    for (NodeId c : d.node(parent).children)
-        if (d.node(c).label == label)
-            return c;
-    return noNode;
-}
-
-} // namespace
 
 class TestDocument : public QObject {
     Q_OBJECT

@@ -7,24 +7,12 @@
 #include <QTest>
 
 #include "core_test_helpers.h"
+#include "document_test_helpers.h"
 #include "vhdx/document/document.h"
 #include "vhdx/text_format.h"
 
 using namespace vhdx;
 using namespace vhdx::test;
-
-namespace {
-
-NodeId childNamed(const Document& d, NodeId parent, const std::string& label) {
-    if (parent == noNode)
-        return noNode;
-    for (NodeId c : d.node(parent).children)
-        if (d.node(c).label == label)
-            return c;
-    return noNode;
-}
-
-} // namespace
 
 class TestDocumentBat : public QObject {
     Q_OBJECT

@@ -7,6 +7,7 @@
 #include <QTest>
 
 #include "core_test_helpers.h"
+#include "document_test_helpers.h"
 #include "vhdx/crc32c.h"
 #include "vhdx/document/document.h"
 #include "vhdx/layout.h"
@@ -16,19 +17,6 @@ using namespace vhdx;
 using namespace vhdx::test;
 
 namespace {
-
-std::shared_ptr<const Document> documentOf(const Image& img) {
-    return buildDocument(img, img.findings().items());
-}
-
-NodeId childNamed(const Document& d, NodeId parent, const std::string& label) {
-    if (parent == noNode)
-        return noNode;
-    for (NodeId c : d.node(parent).children)
-        if (d.node(c).label == label)
-            return c;
-    return noNode;
-}
 
 void put32(std::vector<uint8_t>& bytes, uint64_t at, uint32_t v) {
     for (int i = 0; i < 4; ++i)

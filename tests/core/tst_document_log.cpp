@@ -6,6 +6,7 @@
 #include <QTest>
 
 #include "core_test_helpers.h"
+#include "document_test_helpers.h"
 #include "log_test_helpers.h"
 #include "vhdx/crc32c.h"
 #include "vhdx/document/document.h"
@@ -14,23 +15,6 @@
 
 using namespace vhdx;
 using namespace vhdx::test;
-
-namespace {
-
-NodeId childNamed(const Document& d, NodeId parent, const std::string& label) {
-    if (parent == noNode)
-        return noNode;
-    for (NodeId c : d.node(parent).children)
-        if (d.node(c).label == label)
-            return c;
-    return noNode;
-}
-
-std::shared_ptr<const Document> documentOf(const Image& img, const DocumentOptions& o = {}) {
-    return buildDocument(img, img.findings().items(), o);
-}
-
-} // namespace
 
 class TestDocumentLog : public QObject {
     Q_OBJECT

@@ -6,6 +6,7 @@
 #include <QTest>
 
 #include "core_test_helpers.h"
+#include "document_test_helpers.h"
 #include "log_test_helpers.h"
 #include "vhdx/document/document.h"
 #include "vhdx/layout.h"
@@ -18,15 +19,6 @@ using namespace vhdx;
 using namespace vhdx::test;
 
 namespace {
-
-NodeId childNamed(const Document& d, NodeId parent, const std::string& label) {
-    if (parent == noNode)
-        return noNode;
-    for (NodeId c : d.node(parent).children)
-        if (d.node(c).label == label)
-            return c;
-    return noNode;
-}
 
 std::vector<uint8_t> sectorOf(const BuiltImage& b, uint64_t off) {
     return {b.bytes.begin() + long(off), b.bytes.begin() + long(off) + 4096};

@@ -3,7 +3,9 @@
 // what the child's locator reads as now (the old one, a pending log that gives the new one,
 // the new one); the bytes the set-parent may not touch.
 #include <QByteArray>
+#include <QDir>
 #include <QString>
+#include <QTemporaryDir>
 
 #include <string>
 #include <utility>
@@ -15,6 +17,20 @@
 namespace vhdx::test {
 
 using LocatorEntries = std::vector<std::pair<std::string, std::string>>;
+
+// One new folder per test case, below one temporary root.
+class CaseFolders {
+  public:
+    QString next() {
+        const QString dir = m_root.filePath(QString::number(++m_cases));
+        QDir().mkpath(dir);
+        return dir;
+    }
+
+  private:
+    QTemporaryDir m_root;
+    int m_cases = 0;
+};
 
 struct ReconnectCase {
     QString dir, child, parent;

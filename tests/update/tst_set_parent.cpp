@@ -36,13 +36,8 @@ void itemAfterLocator(ImageSpec& spec) {
 
 class TestSetParent : public QObject {
     Q_OBJECT
-    QTemporaryDir m_root;
-    int m_cases = 0;
-    QString fresh() {
-        const QString dir = m_root.filePath(QString::number(++m_cases));
-        QDir().mkpath(dir);
-        return dir;
-    }
+    CaseFolders m_folders;
+    QString fresh() { return m_folders.next(); }
 
   private slots:
     void reconnects() {

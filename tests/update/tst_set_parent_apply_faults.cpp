@@ -48,13 +48,8 @@ void alterUtf16(uint8_t* buf, size_t len, const std::string& text, size_t at, ch
 
 class TestSetParentApplyFaults : public QObject {
     Q_OBJECT
-    QTemporaryDir m_root;
-    int m_cases = 0;
-    QString fresh() {
-        const QString dir = m_root.filePath(QString::number(++m_cases));
-        QDir().mkpath(dir);
-        return dir;
-    }
+    CaseFolders m_folders;
+    QString fresh() { return m_folders.next(); }
 
   private slots:
     void incompletePlan_data() {

@@ -52,13 +52,8 @@ class AlteredRead final : public HeaderWriter {
 
 class TestSetParentGuards : public QObject {
     Q_OBJECT
-    QTemporaryDir m_root;
-    int m_cases = 0;
-    QString fresh() {
-        const QString dir = m_root.filePath(QString::number(++m_cases));
-        QDir().mkpath(dir);
-        return dir;
-    }
+    CaseFolders m_folders;
+    QString fresh() { return m_folders.next(); }
 
     // planSetParent refuses with `reason`; applying the refused plan writes nothing.
     static void expectRefusal(const QString& child, const QString& parent, const char* reason,

@@ -21,13 +21,8 @@ using namespace vhdx::test;
 
 class TestSetParentPlanEdges : public QObject {
     Q_OBJECT
-    QTemporaryDir m_root;
-    int m_cases = 0;
-    QString fresh() {
-        const QString dir = m_root.filePath(QString::number(++m_cases));
-        QDir().mkpath(dir);
-        return dir;
-    }
+    CaseFolders m_folders;
+    QString fresh() { return m_folders.next(); }
 
     // Refused with exactly `reason` (or starting with it when `prefix`), CHILD byte-identical.
     static void expectRefusal(const std::string& child, const std::string& parent,

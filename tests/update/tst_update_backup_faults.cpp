@@ -26,14 +26,7 @@ class TestUpdateBackupFaults : public QObject {
     QTemporaryDir m_dir;
     int m_n = 0;
 
-    QString freshImage() {
-        QString error;
-        const QString path =
-            makeQemuImage(m_dir.path(), QString("b%1.vhdx").arg(++m_n), "1G", "32M", &error);
-        if (path.isEmpty())
-            qWarning("%s", qPrintable(error));
-        return path;
-    }
+    QString freshImage() { return freshQemuImage(m_dir.path(), "b", m_n); }
 
   private slots:
     void initTestCase() {

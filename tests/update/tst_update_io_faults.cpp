@@ -34,14 +34,7 @@ class TestUpdateIoFaults : public QObject {
     QTemporaryDir m_dir;
     int m_n = 0;
 
-    QString freshImage() {
-        QString error;
-        const QString path =
-            makeQemuImage(m_dir.path(), QString("f%1.vhdx").arg(++m_n), "1G", "32M", &error);
-        if (path.isEmpty())
-            qWarning("%s", qPrintable(error));
-        return path;
-    }
+    QString freshImage() { return freshQemuImage(m_dir.path(), "f", m_n); }
     static std::unique_ptr<ScriptedWriter> seam(const QString& path) {
         std::string error;
         auto real = FileHeaderWriter::open(path.toStdString(), error);

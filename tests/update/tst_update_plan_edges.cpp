@@ -19,14 +19,7 @@ class TestUpdatePlanEdges : public QObject {
     QTemporaryDir m_dir;
     int m_n = 0;
 
-    QString freshImage() {
-        QString error;
-        const QString path =
-            makeQemuImage(m_dir.path(), QString("p%1.vhdx").arg(++m_n), "1G", "32M", &error);
-        if (path.isEmpty())
-            qWarning("%s", qPrintable(error));
-        return path;
-    }
+    QString freshImage() { return freshQemuImage(m_dir.path(), "p", m_n); }
     // The plan refuses with exactly `reason`; applying it writes nothing.
     static void expectRefusal(const QString& path, const QString& reason,
                               const HeaderUpdateOptions& options = {}) {

@@ -183,4 +183,13 @@ QString checkStillConsistent(const QString& path, const QByteArray& digestBefore
     return {};
 }
 
+QString freshQemuImage(const QString& dir, const QString& prefix, int& n) {
+    QString error;
+    const QString path =
+        makeQemuImage(dir, QString("%1%2.vhdx").arg(prefix).arg(++n), "1G", "32M", &error);
+    if (path.isEmpty())
+        qWarning("%s", qPrintable(error));
+    return path;
+}
+
 } // namespace vhdx::test

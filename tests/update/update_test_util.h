@@ -33,6 +33,10 @@ struct ToolResult {
                                     const QString& blockSize, QString* error,
                                     const QString& logSize = QStringLiteral("1M"));
 
+// A fresh 1 GiB dynamic image with 32 MiB blocks, dir/<prefix><++n>.vhdx; "" (with a warning
+// naming the error) when qemu-img could not make it.
+[[nodiscard]] QString freshQemuImage(const QString& dir, const QString& prefix, int& n);
+
 // Independent readers: "" when they accept the file, else their output.
 [[nodiscard]] QString qemuImgCheck(const QString& path);
 [[nodiscard]] QString vhdiinfoCheck(const QString& path);
