@@ -119,8 +119,10 @@ def main():
         return 0
 
     if not os.path.exists(os.path.join(args.build, "CMakeCache.txt")):
+        # A shared core, and test programs that do not relink when only its code changes.
         rc, out = run(["cmake", "-S", ROOT, "-B", args.build, "-DVHDX_BUILD_GUI=OFF",
-                       "-DCMAKE_BUILD_TYPE=RelWithDebInfo"], ROOT, 600)
+                       "-DCMAKE_BUILD_TYPE=RelWithDebInfo", "-DVHDX_CORE_LIBRARY_TYPE=SHARED",
+                       "-DCMAKE_LINK_DEPENDS_NO_SHARED=ON"], ROOT, 600)
         if rc:
             print(out)
             return 2
