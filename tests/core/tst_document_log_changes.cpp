@@ -100,7 +100,8 @@ class TestDocumentLogChanges : public QObject {
         ImageSpec spec;
         spec.extraItems.push_back({*Guid::parse("aaaaaaaa-0000-1111-2222-333333333333"), {}, 0});
         const BuiltImage clean = buildImage(spec);
-        const Metadata& md0 = parseAndScan(clean)->metadata();
+        const auto cleanImg = parseAndScan(clean);
+        const Metadata& md0 = cleanImg->metadata();
         size_t empty = md0.entries.size();
         for (size_t i = 0; i < md0.entries.size(); ++i)
             if (md0.entries[i].length == 0)
