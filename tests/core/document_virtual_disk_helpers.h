@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "document_test_helpers.h"
 #include "vhdx/document/document.h"
 #include "vhdx/image.h"
 #include "vhdx/virtual_disk_report.h"
@@ -89,12 +90,7 @@ inline Opened openWithSummary(const std::string& path,
 }
 
 inline NodeId child(const Document& d, NodeId parent, const std::string& label) {
-    if (parent == noNode)
-        return noNode;
-    for (NodeId c : d.node(parent).children)
-        if (d.node(c).label == label)
-            return c;
-    return noNode;
+    return childNamed(d, parent, label);
 }
 
 inline std::string valueOf(const Document& d, NodeId parent, const std::string& label) {
