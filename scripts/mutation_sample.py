@@ -131,6 +131,13 @@ def main():
         print("the unmutated tree does not build:\n" + out[-3000:])
         return 2
 
+    # A suite that fails unmutated would "kill" every mutant: check it first.
+    rc, out = run(["ctest", "--test-dir", args.build, "-j2", "-L", SUITES, "-LE", "bench",
+                   "--timeout", "300"], ROOT, args.timeout)
+    if rc:
+        print("the suites fail on the unmutated tree:\n" + out[-3000:])
+        return 2
+
     killed = survived = uncompiled = 0
     survivors = []
     results = []
