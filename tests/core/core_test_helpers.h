@@ -4,6 +4,7 @@
 #include <QString>
 #include <QTest>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,21 +23,26 @@ inline QString qs(std::string_view s) {
     return QString::fromUtf8(s.data(), qsizetype(s.size()));
 }
 
-// A memory source whose reads fail with IoError when they touch [from, to).
+// A memory source whose reads touching [from, to) fail with `status` (IoError unless told);
+// with `maxLen`, only reads of at most that many bytes fail (a scan's large reads succeed,
+// the re-reads of single sectors or fields do not).
 class FailingSource final : public ByteSource {
   public:
-    FailingSource(std::vector<uint8_t> bytes, uint64_t from, uint64_t to)
-        : m_mem(std::move(bytes)), m_from(from), m_to(to) {}
+    FailingSource(std::vector<uint8_t> bytes, uint64_t from, uint64_t to,
+                  ReadStatus status = ReadStatus::IoError, size_t maxLen = SIZE_MAX)
+        : m_mem(std::move(bytes)), m_from(from), m_to(to), m_status(status), m_maxLen(maxLen) {}
     uint64_t size() const override { return m_mem.size(); }
     ReadStatus read(uint64_t offset, void* buf, size_t len) const override {
-        if (rangesOverlap(offset, len, m_from, m_to - m_from))
-            return ReadStatus::IoError;
+        if (len <= m_maxLen && rangesOverlap(offset, len, m_from, m_to - m_from))
+            return m_status;
         return m_mem.read(offset, buf, len);
     }
 
   private:
     MemorySource m_mem;
     uint64_t m_from, m_to;
+    ReadStatus m_status;
+    size_t m_maxLen;
 };
 
 // 10 GiB, 32 MiB blocks, ratio 128: 320 payload entries and 2 bitmap slots (128, 257).

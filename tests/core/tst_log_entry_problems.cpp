@@ -18,25 +18,6 @@ using namespace vhdx::test;
 
 namespace {
 
-// A source whose reads of at most `maxLen` bytes touching [from, to) fail: the log scan's
-// 1 MiB reads succeed, the entry checker's re-reads of single sectors or fields do not.
-class FlakySmallReads final : public ByteSource {
-  public:
-    FlakySmallReads(std::vector<uint8_t> bytes, uint64_t from, uint64_t to, size_t maxLen)
-        : m_mem(std::move(bytes)), m_from(from), m_to(to), m_maxLen(maxLen) {}
-    uint64_t size() const override { return m_mem.size(); }
-    ReadStatus read(uint64_t offset, void* buf, size_t len) const override {
-        if (len <= m_maxLen && rangesOverlap(offset, len, m_from, m_to - m_from))
-            return ReadStatus::IoError;
-        return m_mem.read(offset, buf, len);
-    }
-
-  private:
-    MemorySource m_mem;
-    uint64_t m_from, m_to;
-    size_t m_maxLen;
-};
-
 // One entry with one data and one zero descriptor: header+descriptors sector, data sector.
 BuiltImage oneEntry() {
     LogEntrySpec e = entry(5);
@@ -144,7 +125,8 @@ class TestLogEntryProblems : public QObject {
         QFETCH(qulonglong, length);
         const BuiltImage b = oneEntry();
         const uint64_t at = b.logEntryOffsets[0];
-        auto src = std::make_shared<FlakySmallReads>(b.bytes, at + from, at + from + length, 4096);
+        auto src = std::make_shared<FailingSource>(b.bytes, at + from, at + from + length,
+                                                   ReadStatus::IoError, 4096);
         const auto img = Image::parse(src);
         QCOMPARE(img->log().entries.size(), size_t(1));
         VHDX_COMPARE_STR(img->log().entries[0].problem, "could not be read");

@@ -35,23 +35,6 @@ void bareEntry(BuiltImage& b, uint64_t rel, uint32_t length, uint64_t seq, const
         fixChecksum(b.bytes, at, 4096);
 }
 
-// Reads of at most 64 bytes touching [from, to) fail (an entry header re-read).
-class HeaderReadFails final : public ByteSource {
-  public:
-    HeaderReadFails(std::vector<uint8_t> bytes, uint64_t from, uint64_t to)
-        : m_mem(std::move(bytes)), m_from(from), m_to(to) {}
-    uint64_t size() const override { return m_mem.size(); }
-    ReadStatus read(uint64_t offset, void* buf, size_t len) const override {
-        if (len <= 64 && rangesOverlap(offset, len, m_from, m_to - m_from))
-            return ReadStatus::IoError;
-        return m_mem.read(offset, buf, len);
-    }
-
-  private:
-    MemorySource m_mem;
-    uint64_t m_from, m_to;
-};
-
 } // namespace
 
 class TestLogPastTheCap : public QObject {
@@ -80,8 +63,8 @@ class TestLogPastTheCap : public QObject {
         VHDX_REQUIRE_NO_FINDING(*img, FindingCode::LogReplayUnknown);
 
         // The sealed candidate's header cannot be read: whether it matters is unknown.
-        const auto flaky =
-            Image::parse(std::make_shared<HeaderReadFails>(b.bytes, sealedAt, sealedAt + 4096));
+        const auto flaky = Image::parse(std::make_shared<FailingSource>(
+            b.bytes, sealedAt, sealedAt + 4096, ReadStatus::IoError, 64));
         QCOMPARE(int(flaky->log().replayState), int(LogReplayState::Unknown));
         VHDX_COMPARE_STR(flaky->log().replayUnknownReason, "a log entry header could not be read");
         VHDX_REQUIRE_FINDING(*flaky, FindingCode::LogReplayUnknown, f);

@@ -13,24 +13,6 @@ using namespace vhdx::test;
 
 namespace {
 
-// Memory bytes whose reads touching [from, to) return `status`.
-class ScriptedSource final : public ByteSource {
-  public:
-    ScriptedSource(std::vector<uint8_t> bytes, uint64_t from, uint64_t to, ReadStatus status)
-        : m_mem(std::move(bytes)), m_from(from), m_to(to), m_status(status) {}
-    uint64_t size() const override { return m_mem.size(); }
-    ReadStatus read(uint64_t offset, void* buf, size_t len) const override {
-        if (rangesOverlap(offset, len, m_from, m_to - m_from))
-            return m_status;
-        return m_mem.read(offset, buf, len);
-    }
-
-  private:
-    MemorySource m_mem;
-    uint64_t m_from, m_to;
-    ReadStatus m_status;
-};
-
 std::vector<uint8_t> sectorPattern() {
     std::vector<uint8_t> s(4096);
     for (size_t i = 0; i < s.size(); ++i)
@@ -114,8 +96,8 @@ class TestReplayedSourceReads : public QObject {
         QFETCH(int, status);
         QFETCH(int, expected);
         const Fixture f = oneDataWrite();
-        auto file = std::make_shared<ScriptedSource>(f.built.bytes, f.dataSector + 8,
-                                                     f.dataSector + 4092, ReadStatus(status));
+        auto file = std::make_shared<FailingSource>(f.built.bytes, f.dataSector + 8,
+                                                    f.dataSector + 4092, ReadStatus(status));
         const ReplayedSource view(file, f.plan);
         ReadStatus s{};
         (void)readOf(view, kTarget, 4096, &s);
@@ -128,8 +110,8 @@ class TestReplayedSourceReads : public QObject {
 
     void failedStoredReadIsPassedOn() {
         const Fixture f = oneDataWrite();
-        auto file = std::make_shared<ScriptedSource>(f.built.bytes, kTarget - 4096, kTarget,
-                                                     ReadStatus::IoError);
+        auto file = std::make_shared<FailingSource>(f.built.bytes, kTarget - 4096, kTarget,
+                                                    ReadStatus::IoError);
         const ReplayedSource view(file, f.plan);
         ReadStatus s{};
         (void)readOf(view, kTarget - 4096, 8192, &s);
