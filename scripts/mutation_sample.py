@@ -4,7 +4,7 @@ rebuild, run the core/cli/robustness/golden/update suites, and count the mutants
 kill. Not part of CI (it rebuilds once per mutant); docs/ROBUSTNESS.md has the last score.
 
 Usage: scripts/mutation_sample.py [--count N] [--seed S] [--build DIR] [--files GLOB...]
-       [--list] [--timeout SECONDS] [--save RESULTS.json] [--rerun RESULTS.json]
+       [--list] [--timeout SECONDS] [--save RESULTS.json [--resume]] [--rerun RESULTS.json]
 
 Each mutant: one site in one file of core/src, one operator swapped (< <=, > >=, == !=,
 && ||, + -, a literal k to k+1, true false), chosen at random (seeded) among all sites. A
@@ -15,7 +15,10 @@ mutant the quick tests kill costs one rebuild and a minute.
 
 --save writes every mutant with its verdict and its exact source line; --rerun takes such a
 file and runs again only the mutants that survived (found by their line's text, so the
-sample survives edits elsewhere in the file), to check the tests added for them.
+sample survives edits elsewhere in the file), to check the tests added for them. --resume
+keeps the verdicts already in the --save file and judges only the rest of the same sample
+(for a run that was stopped; the source of a mutant left applied by a kill must be restored
+first, e.g. with git checkout).
 """
 import argparse
 import glob
@@ -90,6 +93,8 @@ def main():
     ap.add_argument("--timeout", type=int, default=900)
     ap.add_argument("--list", action="store_true", help="print the sample, change nothing")
     ap.add_argument("--save", help="write every mutant and its verdict to this JSON file")
+    ap.add_argument("--resume", action="store_true",
+                    help="keep the verdicts already in the --save file, judge the rest")
     ap.add_argument("--rerun", help="run again the survivors of a --save file")
     args = ap.parse_args()
 
@@ -141,6 +146,10 @@ def main():
     killed = survived = uncompiled = 0
     survivors = []
     results = []
+    judged = {}
+    if args.resume and args.save and os.path.exists(args.save):
+        judged = {(m["file"], m["line_number"], m["column"], m["replacement"]): m
+                  for m in json.load(open(args.save))}
     started = time.time()
     for n, (f, i, col, length, repl, name) in enumerate(sample, 1):
         original = open(f, encoding="utf-8").read()
@@ -148,6 +157,17 @@ def main():
         line = lines[i]
         lines[i] = line[:col] + repl + line[col + length:]
         where = f"{os.path.relpath(f, ROOT)}:{i + 1}"
+        earlier = judged.get((os.path.relpath(f, ROOT), i + 1, col, repl))
+        if earlier and earlier["line"] == line:
+            verdict = earlier["verdict"]
+            killed += verdict == "killed"
+            survived += verdict == "SURVIVED"
+            uncompiled += verdict == "does not compile"
+            if verdict == "SURVIVED":
+                survivors.append(f"{where} {name}: {line.strip()}")
+            results.append(earlier)
+            print(f"[{n}/{len(sample)}] {where} {name}: {verdict} (earlier run)", flush=True)
+            continue
         try:
             open(f, "w", encoding="utf-8").write("\n".join(lines))
             rc, out = run(["cmake", "--build", args.build, "-j2"], ROOT, 3600)
