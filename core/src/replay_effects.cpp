@@ -27,17 +27,17 @@ std::vector<ReplayTarget> classify(const ReplayWrite& w, const ReplayPlan& plan,
                                    const BatGeometry& geo) {
     std::vector<ReplayTarget> t;
     const uint64_t a = w.fileOffset, b = w.end();
-    bool inRegionTable = false;
     for (int i = 0; i < 2; ++i)
-        if (overlaps(w, layout::regionTableOffset[i], layout::regionTableSize)) {
+        if (overlaps(w, layout::regionTableOffset[i], layout::regionTableSize))
             t.push_back({K::RegionTable, "region_table" + std::to_string(i + 1), 0, 0});
-            inRegionTable = true;
-        }
+    // The rest of the first MiB: before region table 1, and after region table 2 (the two
+    // tables are adjacent, so these and the tables tile the header section).
+    static_assert(layout::regionTableOffset[0] + layout::regionTableSize ==
+                  layout::regionTableOffset[1]);
     if (overlaps(w, 0, layout::regionTableOffset[0]) ||
         overlaps(w, layout::regionTableOffset[1] + layout::regionTableSize,
                  layout::headerSectionSize - layout::regionTableOffset[1] -
-                     layout::regionTableSize) ||
-        (!inRegionTable && overlaps(w, 0, layout::headerSectionSize)))
+                     layout::regionTableSize))
         t.push_back({K::HeaderSection, "header section", 0, 0});
     if (overlaps(w, plan.logOffset(), plan.logLength()))
         t.push_back({K::Log, "log", 0, 0});

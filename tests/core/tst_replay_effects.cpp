@@ -107,6 +107,55 @@ class TestReplayEffects : public QObject {
         QCOMPARE(fx->sizeAfter, plain.bytes.size() + 2 * MiB);
     }
 
+    // Writes into the first MiB: a region table by name, the rest of the header section as
+    // "header section", and a write covering both is listed under both (issue 13 mutant).
+    void headerSectionTargets_data() {
+        QTest::addColumn<qulonglong>("offset");
+        QTest::addColumn<qulonglong>("length");
+        QTest::addColumn<QString>("targets");
+        QTest::newRow("identifier") << 0ull << 4096ull << "header section";
+        QTest::newRow("last sector before region table 1")
+            << qulonglong(188 * KiB) << 4096ull << "header section";
+        QTest::newRow("region table 1") << qulonglong(192 * KiB) << 4096ull << "region_table1";
+        QTest::newRow("region table 2") << qulonglong(256 * KiB) << 4096ull << "region_table2";
+        QTest::newRow("end of region table 2 and past it")
+            << qulonglong(316 * KiB) << 8192ull << "region_table2,header section";
+        QTest::newRow("first sector after region table 2")
+            << qulonglong(320 * KiB) << 4096ull << "header section";
+        QTest::newRow("last sector of the header section")
+            << qulonglong(MiB - 4096) << 4096ull << "header section";
+    }
+    void headerSectionTargets() {
+        QFETCH(qulonglong, offset);
+        QFETCH(qulonglong, length);
+        QFETCH(QString, targets);
+        ImageSpec s = oneMiBBlocks();
+        const BuiltImage plain = buildImage(s);
+        LogEntrySpec e;
+        e.sequenceNumber = 1;
+        // One descriptor rewriting the bytes as stored (the replayed image stays valid): a
+        // data sector, or a zero descriptor over bytes that are zero.
+        if (length == 4096) {
+            e.data = {{offset, std::vector<uint8_t>(plain.bytes.begin() + long(offset),
+                                                    plain.bytes.begin() + long(offset + 4096))}};
+        } else {
+            QVERIFY(std::all_of(plain.bytes.begin() + long(offset),
+                                plain.bytes.begin() + long(offset + length),
+                                [](uint8_t b) { return b == 0; }));
+            e.zeros = {{offset, length}};
+        }
+        s.logEntries = {e};
+        const auto image = parseAndScan(buildImage(s));
+        const ReplayEffects* fx = image->replay();
+        QVERIFY(fx && fx->applied);
+        QCOMPARE(fx->targets.size(), size_t(1));
+        QStringList names;
+        for (const ReplayTarget& t : fx->targets[0])
+            names << qs(t.name);
+        QCOMPARE(names.join(','), targets);
+        QCOMPARE(fx->writesIntoHeaderSection, uint64_t(1));
+    }
+
     void reportListsDescriptorsUpToTheLimit_data() {
         QTest::addColumn<int>("count");
         QTest::newRow("at the limit") << int(maxListedReplayDescriptors);
