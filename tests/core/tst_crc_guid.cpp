@@ -51,6 +51,14 @@ class TestCrcGuid : public QObject {
         std::memset(other.data() + 16, 0, 4);
         QCOMPARE(structureChecksum(block.data(), block.size(), 16),
                  crc32c(other.data(), other.size()));
+        // The field as the last 4 bytes (at the limit) is still zeroed; a field that does not
+        // fit (one past) leaves the block's plain CRC.
+        std::vector<uint8_t> last = block;
+        std::memset(last.data() + last.size() - 4, 0, 4);
+        QCOMPARE(structureChecksum(block.data(), block.size(), block.size() - 4),
+                 crc32c(last.data(), last.size()));
+        QCOMPARE(structureChecksum(block.data(), block.size(), block.size() - 3),
+                 crc32c(block.data(), block.size()));
     }
     void fixChecksumSeals() {
         std::vector<uint8_t> block(4096, 0x5A);
