@@ -4,7 +4,8 @@
 // larger than the 1 MiB a metadata item may be; a region with no gap big enough; an empty
 // entry (length 0) does not block a place, nor is a place inside the table taken; a region the
 // source cannot read; and the sectors a move changes (old bytes zeroed, new bytes at the first
-// free 8-aligned offset, the entry's offset and length rewritten).
+// free 8-aligned offset, the entry's offset and length rewritten); a new item ending at the
+// file's end.
 #include <QTest>
 
 #include <algorithm>
@@ -131,6 +132,21 @@ class TestMetadataItemEditLimits : public QObject {
         QVERIFY(!e.ok);
         QCOMPARE(e.problem, "the metadata sector at " + std::to_string(kRegion + 64 * kKiB) +
                                 " cannot be read");
+    }
+
+    // A new item ending exactly at the region's end, which is the file's end: only the sectors
+    // it covers are read, none past them (issue 13 mutant: one sector more read past the end).
+    void itemEndingAtTheEndOfTheFile() {
+        Fixture f(128 * kKiB);
+        const MemorySource src(f.file);
+        const uint64_t length = 64 * kKiB - 32; // from 64 KiB + 32 to the region's end
+        const MetadataItemEdit e =
+            planMetadataItemEdit(src, f.md, kItem, std::vector<uint8_t>(length, 0xCC));
+        QVERIFY2(e.ok, e.problem.c_str());
+        QCOMPARE(e.newOffset, uint32_t(64 * kKiB + 32));
+        QCOMPARE(kRegion + e.newOffset + length, uint64_t(f.file.size()));
+        QCOMPARE(e.sectors.size(), size_t(1 + 16)); // the table's first sector, 16 item sectors
+        QCOMPARE(e.sectors.back().fileOffset, f.file.size() - 4096);
     }
 
     // 24 bytes do not fit at 64 KiB (kOther follows at +16): they go to 64 KiB + 32.
