@@ -2,7 +2,8 @@
 // a cheap look first: a length that is zero, not a 4 KiB multiple or longer than the log,
 // or a checksum that does not hold, drops it without reading its header; one whose checksum
 // holds is read and checked, and dropped unless valid (here: another LogGuid, format §9). A
-// header that cannot be read then leaves the replay state unknown, never "not needed".
+// header that cannot be read then leaves the replay state unknown, never "not needed"; the
+// header of a candidate the cheap look dropped is never read.
 #include <QTest>
 
 #include <cstring>
@@ -61,6 +62,16 @@ class TestLogPastTheCap : public QObject {
         QCOMPARE(log.entries.size(), size_t(maxLogEntries)); // none of the five is kept
         QCOMPARE(int(log.replayState), int(LogReplayState::None));
         VHDX_REQUIRE_NO_FINDING(*img, FindingCode::LogReplayUnknown);
+
+        // The four dropped by the cheap look are never read again: their headers failing to
+        // read changes nothing (issue 13 mutant: dropping only when both checks fail).
+        for (uint64_t k = 0; k < 4; ++k) {
+            const uint64_t at = b.logOffset + past + k * 4096;
+            const auto unread = Image::parse(
+                std::make_shared<FailingSource>(b.bytes, at, at + 4096, ReadStatus::IoError, 64));
+            QCOMPARE(int(unread->log().replayState), int(LogReplayState::None));
+            VHDX_REQUIRE_NO_FINDING(*unread, FindingCode::LogReplayUnknown);
+        }
 
         // The sealed candidate's header cannot be read: whether it matters is unknown.
         const auto flaky = Image::parse(std::make_shared<FailingSource>(
