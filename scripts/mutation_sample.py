@@ -168,6 +168,7 @@ def main():
             results.append(earlier)
             print(f"[{n}/{len(sample)}] {where} {name}: {verdict} (earlier run)", flush=True)
             continue
+        killed_by = ""
         try:
             open(f, "w", encoding="utf-8").write("\n".join(lines))
             rc, out = run(["cmake", "--build", args.build, "-j2"], ROOT, 3600)
@@ -185,6 +186,9 @@ def main():
                 if rc:
                     killed += 1
                     verdict = "killed"
+                    # Which tests failed, so that a kill by timeout alone can be judged again.
+                    failed = re.findall(r"^\s*\d+ - (\S+) \(([^)]*)\)", out, re.M)
+                    killed_by = ", ".join(f"{t} ({why})" for t, why in failed) or out[-200:]
                 else:
                     survived += 1
                     verdict = "SURVIVED"
@@ -193,10 +197,11 @@ def main():
             open(f, "w", encoding="utf-8").write(original)
         results.append({"file": os.path.relpath(f, ROOT), "line_number": i + 1, "line": line,
                         "column": col, "length": length, "replacement": repl,
-                        "operator": name, "verdict": verdict})
+                        "operator": name, "verdict": verdict, "killed_by": killed_by})
         if args.save:
             json.dump(results, open(args.save, "w"), indent=1)
-        print(f"[{n}/{len(sample)}] {where} {name}: {verdict}", flush=True)
+        by = f" by {killed_by}" if killed_by else ""
+        print(f"[{n}/{len(sample)}] {where} {name}: {verdict}{by}", flush=True)
     # Leave the build matching the unmutated source.
     run(["cmake", "--build", args.build, "-j2"], ROOT, 3600)
     compiled = killed + survived
