@@ -151,6 +151,24 @@ class TestDocumentLogChanges : public QObject {
         QVERIFY(!b.doc->node(b.doc->nodeFor(ref::header(1))).changedByLog);
     }
 
+    // The File node spans every byte and the Log node is where the writes come from: neither
+    // is marked, nor anything under the log, while the BAT the write lands in is (issue 13
+    // mutant: every node but the root marked).
+    void fileAndLogAreNotMarked() {
+        const Built b = build(sequence(m_clean, {{m_clean.batOffset}}));
+        QVERIFY(b.doc->node(b.doc->nodeFor(ref::bat())).changedByLog);
+        const NodeId file = b.doc->nodeFor(ref::file());
+        QVERIFY(!b.doc->node(file).ranges.empty());
+        QVERIFY(!b.doc->node(file).changedByLog);
+        const NodeId log = b.doc->nodeFor(ref::log());
+        for (NodeId n = 1; n < b.doc->nodeCount(); ++n) {
+            if (!b.doc->node(n).changedByLog)
+                continue;
+            for (NodeId up = n; up != noNode; up = b.doc->node(up).parent)
+                QVERIFY2(up != log && up != file, b.doc->node(n).label.c_str());
+        }
+    }
+
     // Read as stored: the replay is described but not applied; the marks stay.
     void storedViewIsNotApplied() {
         const Built b = build(sequence(m_clean, {{m_clean.batOffset}}), ReadView::Stored);
