@@ -193,6 +193,20 @@ BuiltImage overlappingWrites() {
     });
 }
 
+BuiltImage longZeroRun() {
+    // Entry 1 writes the second sector of block 2; entry 2 zeros 1 MiB + 4 KiB from block 1
+    // (more than one zeroing chunk): the sector after the run keeps entry 1's bytes.
+    return withLog(baseSpec(4), [](const BuiltImage& l, ImageSpec& s) {
+        const uint64_t b1 = l.blockOffsets.at(1);
+        LogEntrySpec e1 = dataEntry(1, {{b1 + MiB + kSector, pattern(4)}});
+        LogEntrySpec e2;
+        e2.sequenceNumber = 2;
+        e2.tailEntry = 0;
+        e2.zeros = {{b1, MiB + kSector}};
+        s.logEntries = {e1, e2};
+    });
+}
+
 } // namespace
 
 const std::vector<DirtyCase>& dirtyCases() {
@@ -204,6 +218,7 @@ const std::vector<DirtyCase>& dirtyCases() {
         {"extends-file", extendsFile},
         {"metadata-change", metadataChange},
         {"overlapping-writes", overlappingWrites},
+        {"long-zero-run", longZeroRun},
     };
     return cases;
 }
