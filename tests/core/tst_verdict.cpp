@@ -265,6 +265,12 @@ class TestVerdict : public QObject {
         VHDX_COMPARE_STR(formatRange(MiB, 0), "0x100000 (0 bytes)");
         VHDX_COMPARE_STR(formatRange(~uint64_t(0) - 10, 2 * MiB),
                          "0xfffffffffffffff5 + 2 MiB (past 2^64)");
+        // One byte, and a range ending exactly at the last byte (at the limit of 2^64).
+        VHDX_COMPARE_STR(formatRange(MiB, 1), "0x100000-0x100000 (1 byte)");
+        VHDX_COMPARE_STR(formatRange(~uint64_t(0) - 9, 10),
+                         "0xfffffffffffffff6-0xffffffffffffffff (10 bytes)");
+        VHDX_COMPARE_STR(formatRange(~uint64_t(0) - 9, 11),
+                         "0xfffffffffffffff6 + 11 bytes (past 2^64)");
         VHDX_COMPARE_STR(formatRelativeOffset(0x2000), "+0x2000");
         // No message writes "[start, +len)" or "start + length" any more.
         QTemporaryDir dir;
