@@ -122,6 +122,13 @@ class TestRegionTables : public QObject {
         VHDX_REQUIRE_FINDING(*img, FindingCode::RegionTableSignatureBad, s);
         QCOMPARE(s.severity, Severity::Error);
         VHDX_COMPARE_STR(key(*img, s), "region_table2");
+        // Neither is valid: the one whose signature holds is read on (issue 13 mutant).
+        QCOMPARE(img->regions().used, 1);
+        BuiltImage other = buildImage({});
+        other.bytes[kT1] = 'R';
+        resealRegionTable(other, 1);
+        other.bytes[kT2 + 1000] ^= 1;
+        QCOMPARE(parseAndScan(other)->regions().used, 2);
     }
     void hugeEntryCount() {
         // EntryCount 2^32-1 in both copies: rejected without reading 128 GiB of entries.
