@@ -143,8 +143,6 @@ def main():
         print("the suites fail on the unmutated tree:\n" + out[-3000:])
         return 2
 
-    killed = survived = uncompiled = 0
-    survivors = []
     results = []
     judged = {}
     if args.resume and args.save and os.path.exists(args.save):
@@ -159,21 +157,15 @@ def main():
         where = f"{os.path.relpath(f, ROOT)}:{i + 1}"
         earlier = judged.get((os.path.relpath(f, ROOT), i + 1, col, repl))
         if earlier and earlier["line"] == line:
-            verdict = earlier["verdict"]
-            killed += verdict == "killed"
-            survived += verdict == "SURVIVED"
-            uncompiled += verdict == "does not compile"
-            if verdict == "SURVIVED":
-                survivors.append(f"{where} {name}: {line.strip()}")
             results.append(earlier)
-            print(f"[{n}/{len(sample)}] {where} {name}: {verdict} (earlier run)", flush=True)
+            print(f"[{n}/{len(sample)}] {where} {name}: {earlier['verdict']} (earlier run)",
+                  flush=True)
             continue
         killed_by = ""
         try:
             open(f, "w", encoding="utf-8").write("\n".join(lines))
             rc, out = run(["cmake", "--build", args.build, "-j2"], ROOT, 3600)
             if rc:
-                uncompiled += 1
                 verdict = "does not compile"
             else:
                 rc = 0
@@ -184,15 +176,12 @@ def main():
                     if rc:
                         break
                 if rc:
-                    killed += 1
                     verdict = "killed"
                     # Which tests failed, so that a kill by timeout alone can be judged again.
                     failed = re.findall(r"^\s*\d+ - (\S+) \(([^)]*)\)", out, re.M)
                     killed_by = ", ".join(f"{t} ({why})" for t, why in failed) or out[-200:]
                 else:
-                    survived += 1
                     verdict = "SURVIVED"
-                    survivors.append(f"{where} {name}: {line.strip()}")
         finally:
             open(f, "w", encoding="utf-8").write(original)
         results.append({"file": os.path.relpath(f, ROOT), "line_number": i + 1, "line": line,
@@ -204,12 +193,16 @@ def main():
         print(f"[{n}/{len(sample)}] {where} {name}: {verdict}{by}", flush=True)
     # Leave the build matching the unmutated source.
     run(["cmake", "--build", args.build, "-j2"], ROOT, 3600)
+    def count(v):
+        return sum(m["verdict"] == v for m in results)
+    killed, survived, uncompiled = count("killed"), count("SURVIVED"), count("does not compile")
     compiled = killed + survived
     score = 100.0 * killed / compiled if compiled else 0.0
     print(f"\n{killed} killed, {survived} survived, {uncompiled} did not compile; "
           f"score {score:.1f}% of compiled mutants killed; {time.time() - started:.0f} s")
-    for s in survivors:
-        print("  survived: " + s)
+    for m in results:
+        if m["verdict"] == "SURVIVED":
+            print(f"  survived: {m['file']}:{m['line_number']} {m['operator']}: {m['line'].strip()}")
     return 0
 
 
