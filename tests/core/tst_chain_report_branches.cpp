@@ -3,8 +3,8 @@
 // a child whose locator leads to another file, a child of unknown size with error findings
 // of its own, a parent outside the folder whose own parent is not looked for, a loop, an
 // orphan, a file that is not a VHDX, a 2 TiB base, and the real QEMU image whose log needs a
-// replay; then an image whose log is not read to its end. The text lines and the JSON keys
-// and values are checked against the README's --chains section.
+// replay; then an image whose log is not read to its end, and sizes past 1 PiB. The text
+// lines and the JSON keys and values are checked against the README's --chains section.
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -266,6 +266,21 @@ class TestChainReportBranches : public QObject {
             QJsonDocument::fromJson(QByteArray::fromStdString(chainsJson(f)));
         QCOMPARE(json["nodes"][0]["log_replay"].toString(), QString("unknown"));
         QCOMPARE(exitCodeFor(f), 0);
+    }
+
+    // Sizes are said in TiB at most, however large (a hostile Virtual Disk Size item; the
+    // image's own finding says it is invalid): 1 PiB is "1024 TiB", 2^60 bytes "1048576 TiB".
+    void sizesAboveTiBStayInTiB() {
+        QTemporaryDir tmp;
+        for (const auto& [name, size] :
+             {std::pair{"p.vhdx", uint64_t(1) << 50}, std::pair{"e.vhdx", uint64_t(1) << 60}}) {
+            BuiltImage b = buildImage(baseImage(chainGuid(size == uint64_t(1) << 50 ? 1 : 2)));
+            putU64(b, b.item(guids::virtualDiskSize)->dataOffset, size);
+            QVERIFY(!writeImageFile(tmp.path(), name, b.bytes).isEmpty());
+        }
+        const QString text = qs(chainsText(mapFolder(tmp.path())));
+        QVERIFY2(text.contains("\np.vhdx  [base, 1024 TiB]"), qPrintable(text));
+        QVERIFY2(text.contains("\ne.vhdx  [base, 1048576 TiB]"), qPrintable(text));
     }
 };
 

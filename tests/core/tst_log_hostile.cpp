@@ -189,6 +189,30 @@ class TestLogHostile : public QObject {
         // Only the 1 MiB chunk that holds the entry is read, then its descriptors.
         QCOMPARE(o.budget->logBytesLeft(), 8 * MiB - MiB - 4096 - 12);
     }
+
+    // An entry whose padding runs past the first 1 MiB chunk into a hole of the sparse file:
+    // the hole's sectors get their CRCs without a read, and the entry's checksum, which
+    // covers them, holds.
+    void paddingInAHoleIsChecked() {
+        QTemporaryDir dir;
+        LogEntrySpec padded = entry(4);
+        padded.paddingSectors = 300; // 302 sectors: 46 past the first chunk
+        ImageSpec spec = withLog({padded});
+        spec.logLength = 64 * MiB;
+        const BuiltImage b = buildImage(spec);
+        const QString path = writeImageFile(dir.path(), "sparse.vhdx", b.bytes);
+        std::string error;
+        ParseOptions o;
+        o.budget = std::make_shared<WorkBudget>(8 * MiB);
+        const auto img = Image::open(path.toStdString(), error, o);
+        QVERIFY(img);
+        QCOMPARE(int(img->log().replayState), int(LogReplayState::Needed));
+        QCOMPARE(img->log().activeSequence, std::vector<uint64_t>{4});
+        QCOMPARE(img->log().entries.at(0).length, uint32_t(302 * 4096));
+        QVERIFY(img->log().entries.at(0).checksumValid);
+        // The padding past the first chunk was a hole, not read: one chunk and the descriptor.
+        QCOMPARE(o.budget->logBytesLeft(), 8 * MiB - MiB - 4096 - 12);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestLogHostile)

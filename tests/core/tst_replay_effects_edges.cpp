@@ -1,7 +1,8 @@
 // What a replay changes, where the comparison cannot read (issue 9): a stored file whose
 // BAT sector or metadata item cannot be read leaves the BAT "not compared" (and the text
 // report says so) and counts the structure as possibly changed; writes placed in payload and
-// sector-bitmap blocks from the scan's hits; the JSON names of every target kind.
+// sector-bitmap blocks from the scan's hits (and only those wholly unallocated); the JSON
+// names of every target kind.
 #include <QTest>
 
 #include "core_test_helpers.h"
@@ -133,6 +134,26 @@ class TestReplayEffectsEdges : public QObject {
         VHDX_COMPARE_STR(replayTargetText(fx.targets[0][0]), "payload block 7 (BAT entry 7)");
         VHDX_COMPARE_STR(replayTargetText(fx.targets[1][0]),
                          "sector bitmap block 0 (BAT entry 4096)");
+    }
+
+    // Only a write that lies wholly in unallocated space is placed: one already placed in a
+    // structure keeps its target, and so does one that spans unallocated space and more.
+    void placedWritesKeepTheirTargets() {
+        const Case c = batAndItemEntry();
+        const auto img = parseAndScan(c.built);
+        ReplayEffects fx;
+        fx.plan = img->replay()->plan;
+        const auto& w = fx.plan->writes();
+        QCOMPARE(w.size(), size_t(2));
+        fx.targets = {{{K::MetadataRegion, "metadata region"}},
+                      {{K::Unallocated, "unallocated"}, {K::MetadataRegion, "metadata region"}}};
+        placeReplayInBlocks(fx, {{w[0].fileOffset, 7, false}, {w[1].fileOffset, 8, false}},
+                            img->batGeometry());
+        QCOMPARE(fx.targets[0].size(), size_t(1));
+        QCOMPARE(fx.targets[0][0].kind, K::MetadataRegion);
+        QCOMPARE(fx.targets[1].size(), size_t(2));
+        QCOMPARE(fx.targets[1][0].kind, K::Unallocated);
+        QCOMPARE(fx.targets[1][1].kind, K::MetadataRegion);
     }
 
     // A differencing disk (1 GiB, 32 MiB blocks: ChunkRatio 128, the sector bitmap of chunk
