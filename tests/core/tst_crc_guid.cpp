@@ -1,6 +1,7 @@
 // CRC-32C (format §3), GUID text form (format §2), little-endian and range helpers.
 #include <QTest>
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -127,11 +128,26 @@ class TestCrcGuid : public QObject {
         QVERIFY(a != b);
     }
     void guidRandomIsVersion4() {
-        // libuuid random GUIDs: version nibble 4 in Data3, variant 10xx in Data4[0].
-        const Guid g = Guid::random();
-        const std::string s = g.toString();
-        QCOMPARE(s[14], '4');
-        QVERIFY(std::string("89ab").find(s[19]) != std::string::npos);
+        // libuuid random GUIDs: version nibble 4 in Data3, variant 10xx in Data4[0]. One GUID
+        // from a wrong byte order still passes the variant test one time in four: take 64.
+        for (int i = 0; i < 64; ++i) {
+            const std::string s = Guid::random().toString();
+            QCOMPARE(s[14], '4');
+            QVERIFY2(std::string("89ab").find(s[19]) != std::string::npos, s.c_str());
+        }
+    }
+    // Each of the 16 bytes comes from its own byte of libuuid's GUID: no two positions are
+    // equal in all of 64 random GUIDs (122 random bits each).
+    void guidRandomUsesEveryByte() {
+        std::vector<Guid> gs;
+        for (int i = 0; i < 64; ++i)
+            gs.push_back(Guid::random());
+        for (size_t a = 0; a < 16; ++a)
+            for (size_t b = a + 1; b < 16; ++b) {
+                const bool alwaysEqual = std::all_of(
+                    gs.begin(), gs.end(), [&](const Guid& g) { return g.bytes[a] == g.bytes[b]; });
+                QVERIFY2(!alwaysEqual, qPrintable(QString("bytes %1 and %2").arg(a).arg(b)));
+            }
     }
     void guidNull() {
         Guid g;
