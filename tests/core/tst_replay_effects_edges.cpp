@@ -156,6 +156,36 @@ class TestReplayEffectsEdges : public QObject {
         QCOMPARE(fx.targets[1][1].kind, K::MetadataRegion);
     }
 
+    // A zero descriptor over 1 MiB + 4 KiB of BAT: the comparison reads it in 1 MiB chunks
+    // and finds the change in each (BAT entries 3 and 131079 of a 1 TiB disk of 1 MiB
+    // blocks, stored ZERO, made NOT_PRESENT), and nothing else of the 131,584 entries.
+    void batChangesAcrossComparisonChunks() {
+        ImageSpec s;
+        s.blockSize = 1 << 20;
+        s.virtualSize = uint64_t(1) << 40;
+        s.logGuid = Guid::random();
+        s.logLength = 2 * uint32_t(MiB);
+        LogEntrySpec e;
+        e.sequenceNumber = 1;
+        e.zeros = {{buildImage(s).batOffset, MiB + 4096}};
+        s.logEntries = {e};
+        BuiltImage b = buildImage(s);
+        putU64(b, b.batOffset + 3 * 8, bat::entry(bat::Zero, 0));
+        putU64(b, b.batOffset + 131079 * 8, bat::entry(bat::Zero, 0));
+        const auto img = parseAndScan(b);
+        const ReplayEffects* fx = img->replay();
+        QVERIFY(fx && fx->applied);
+        QCOMPARE(fx->plan->overlays().size(), size_t(1));
+        QCOMPARE(fx->plan->overlays()[0].length, MiB + 4096);
+        QVERIFY(fx->batCompared);
+        QCOMPARE(fx->batChangeCount, uint64_t(2));
+        QCOMPARE(fx->batChanges.size(), size_t(2));
+        QCOMPARE(fx->batChanges[0].index, uint64_t(3));
+        QCOMPARE(fx->batChanges[1].index, uint64_t(131079));
+        QCOMPARE(fx->batChanges[1].before, bat::entry(bat::Zero, 0));
+        QCOMPARE(fx->batChanges[1].after, uint64_t(0));
+    }
+
     // A differencing disk (1 GiB, 32 MiB blocks: ChunkRatio 128, the sector bitmap of chunk
     // 0 at BAT index 128) whose log rewrites its present sector bitmap block: the scan places
     // the write there; JSON and text name the chunk and the BAT entry.
