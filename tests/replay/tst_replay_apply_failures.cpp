@@ -5,7 +5,7 @@
 //   file changed between the backup and the first write (the backup then restores it);
 // - failed before the LogGuid is cleared (the log stays active; a replay finishes the job):
 //   the data sector unreadable or no longer the plan's, a write failing without errno, the
-//   stat after the descriptors;
+//   stat after the descriptors, a writer that cannot extend the file;
 // - the re-read verification: the file's size, a log still to replay, bytes that do not read
 //   back as written. There only the reads lie: the file itself is replayed, which qemu-img
 //   check and our planner confirm.
@@ -192,6 +192,33 @@ class TestReplayApplyFailures : public QObject {
                      QString::fromStdString(kStillActive));
         QCOMPARE(r.descriptorsWritten, r.plan.replay->writes().size());
         QVERIFY(!r.dataFlushed);
+        QCOMPARE(r.headerBlocksWritten, 0);
+        int state = -1;
+        QCOMPARE(checkInterrupted(path, original, ref, &state), QString());
+        QCOMPARE(state, 1); // still dirty
+        QVERIFY(replayLog(path.toStdString(), {}).ok);
+        QCOMPARE(bytesAgree(path, ref), QString());
+    }
+
+    // extends-file through a writer that cannot resize (HeaderWriter's default, ENOTSUP): the
+    // replay fails at the extension, says why, and leaves the log active; a replay through
+    // the real file then finishes the job.
+    void writerThatCannotResize() {
+        const QString path = dirty("extends-file");
+        const QString original = path + ".original", ref = reference(path);
+        QVERIFY(copyFile(path, original));
+        QVERIFY(!ref.isEmpty());
+        auto w = HookedWriter::open(path);
+        QVERIFY(w);
+        HookedWriter* raw = w.get();
+        w->onResize = [raw](uint64_t size) { return raw->HeaderWriter::resize(size); };
+        const LogReplayResult r = replayLog(path.toStdString(), {}, w.get());
+        QCOMPARE(w->resizes, 1);
+        w.reset();
+        QVERIFY(!r.ok);
+        QCOMPARE(r.error, "extending the file to " + std::to_string(r.plan.sizeAfter) +
+                              " bytes failed: " + std::strerror(ENOTSUP) + kStillActive);
+        QVERIFY(!r.extended);
         QCOMPARE(r.headerBlocksWritten, 0);
         int state = -1;
         QCOMPARE(checkInterrupted(path, original, ref, &state), QString());
