@@ -1,6 +1,7 @@
 // The decoded document (issue 8): every node with its bytes, one status and its findings by
 // typed reference; nodeAt answers which field owns a byte. Includes the four defects the
 // hand-written tree builders had.
+#include <QDir>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -252,6 +253,26 @@ class TestDocument : public QObject {
             doc->childWithField(doc->nodeFor(ref::header(2)), schema::header::sequenceNumber);
         QCOMPARE(doc->nodeForPath(doc->path(seq)), seq);
         QCOMPARE(doc->nodeForPath("no such node"), noNode);
+    }
+
+    // The File node's value is the file's name; its Path field the path as opened (with a
+    // folder, and without one: opened from the current folder).
+    void fileNodeNamesTheFile() {
+        QTemporaryDir dir;
+        const QString path = writeImageFile(dir.path(), "disk.vhdx", buildImage({}).bytes);
+        QVERIFY(!path.isEmpty());
+        for (const QString& opened : {path, QString("disk.vhdx")}) {
+            const QString oldCwd = QDir::currentPath();
+            QVERIFY(QDir::setCurrent(dir.path()));
+            std::string error;
+            const auto img = Image::open(opened.toStdString(), error);
+            QVERIFY(QDir::setCurrent(oldCwd));
+            QVERIFY2(img, error.c_str());
+            const auto doc = documentOf(*img);
+            const NodeId file = doc->nodeFor(ref::file());
+            VHDX_COMPARE_STR(doc->node(file).value, "disk.vhdx");
+            VHDX_COMPARE_STR(doc->node(childNamed(*doc, file, "Path")).value, opened.toStdString());
+        }
     }
 };
 
