@@ -39,6 +39,18 @@ Case batAndItemEntry() {
     return {buildImage(s), item};
 }
 
+// The batAndItemEntry image, scanned, and effects that hold only its plan: the targets are
+// for placeReplayInBlocks to fill.
+struct PlanOnly {
+    std::unique_ptr<Image> img;
+    ReplayEffects fx;
+};
+PlanOnly planOnly() {
+    PlanOnly p{parseAndScan(batAndItemEntry().built), {}};
+    p.fx.plan = p.img->replay()->plan;
+    return p;
+}
+
 // "  label:" padded so that the value starts at column 31 (as the text report's lines).
 std::string row(const std::string& label, const std::string& value) {
     std::string head = "  " + label + ':';
@@ -110,10 +122,7 @@ class TestReplayEffectsEdges : public QObject {
     // Hits from the scan turn "unallocated" writes into payload or sector-bitmap blocks;
     // a write without a hit at its first byte stays unallocated.
     void placedInBlocksFromHits() {
-        const Case c = batAndItemEntry();
-        const auto img = parseAndScan(c.built);
-        ReplayEffects fx;
-        fx.plan = img->replay()->plan;
+        auto [img, fx] = planOnly();
         const auto& w = fx.plan->writes();
         QCOMPARE(w.size(), size_t(2));
         fx.targets = {{{K::Unallocated, "unallocated"}}, {{K::Unallocated, "unallocated"}}};
@@ -139,10 +148,7 @@ class TestReplayEffectsEdges : public QObject {
     // Only a write that lies wholly in unallocated space is placed: one already placed in a
     // structure keeps its target, and so does one that spans unallocated space and more.
     void placedWritesKeepTheirTargets() {
-        const Case c = batAndItemEntry();
-        const auto img = parseAndScan(c.built);
-        ReplayEffects fx;
-        fx.plan = img->replay()->plan;
+        auto [img, fx] = planOnly();
         const auto& w = fx.plan->writes();
         QCOMPARE(w.size(), size_t(2));
         fx.targets = {{{K::MetadataRegion, "metadata region"}},

@@ -53,6 +53,19 @@ class TestReplayApplyFailures : public QObject {
             return {};
         return ref;
     }
+    // "" when the interrupted file is as checkInterrupted expects, still dirty (the log
+    // active), and a replay then gives the reference's bytes; else what is wrong.
+    static QString stillDirtyThenReplays(const QString& path, const QString& original,
+                                         const QString& ref) {
+        int state = -1;
+        if (const QString why = checkInterrupted(path, original, ref, &state); !why.isEmpty())
+            return why;
+        if (state != 1)
+            return QString("state %1, expected 1 (still dirty)").arg(state);
+        if (!replayLog(path.toStdString(), {}).ok)
+            return "the replay after it failed";
+        return bytesAgree(path, ref);
+    }
     // The first data descriptor of the plan: its message prefix "descriptor D of log entry S
     // at offset O".
     static std::string describe(const ReplayWrite& w) {
@@ -193,11 +206,7 @@ class TestReplayApplyFailures : public QObject {
         QCOMPARE(r.descriptorsWritten, r.plan.replay->writes().size());
         QVERIFY(!r.dataFlushed);
         QCOMPARE(r.headerBlocksWritten, 0);
-        int state = -1;
-        QCOMPARE(checkInterrupted(path, original, ref, &state), QString());
-        QCOMPARE(state, 1); // still dirty
-        QVERIFY(replayLog(path.toStdString(), {}).ok);
-        QCOMPARE(bytesAgree(path, ref), QString());
+        QCOMPARE(stillDirtyThenReplays(path, original, ref), QString());
     }
 
     // extends-file through a writer that cannot resize (HeaderWriter's default, ENOTSUP): the
@@ -220,11 +229,7 @@ class TestReplayApplyFailures : public QObject {
                               " bytes failed: " + std::strerror(ENOTSUP) + kStillActive);
         QVERIFY(!r.extended);
         QCOMPARE(r.headerBlocksWritten, 0);
-        int state = -1;
-        QCOMPARE(checkInterrupted(path, original, ref, &state), QString());
-        QCOMPARE(state, 1); // still dirty
-        QVERIFY(replayLog(path.toStdString(), {}).ok);
-        QCOMPARE(bytesAgree(path, ref), QString());
+        QCOMPARE(stillDirtyThenReplays(path, original, ref), QString());
     }
 
     // metadata-change: one data descriptor (entry 2). Its data sector in the log is read
