@@ -141,6 +141,16 @@ Log readLog(const ByteSource& src, const Header& current, Findings& f, WorkBudge
             setUnknown(log, "log entry " + formatRelativeOffset(e.offset) +
                                 " carries the header's Log GUID but could not be checked (" +
                                 e.problem + ")");
+        if (e.readFailedAt && log.replayState != LogReplayState::Unknown) {
+            // A read error says nothing about the entry: it may be the newest transaction.
+            // (Reported once: the first failure decides the state.)
+            f.add(Severity::Error, FindingCode::IoError, ref::logEntry(e.offset),
+                  log.offset + *e.readFailedAt,
+                  "Reading log entry " + formatRelativeOffset(e.offset) + " failed: " + e.problem,
+                  "2.3");
+            setUnknown(log, "reading log entry " + formatRelativeOffset(e.offset) + " failed (" +
+                                e.problem + ")");
+        }
         if (!listed) {
             if (!e.valid)
                 continue;
@@ -152,7 +162,7 @@ Log readLog(const ByteSource& src, const Header& current, Findings& f, WorkBudge
             scan.listed.push_back(std::move(e));
             continue;
         }
-        if (!e.valid && invalidReported++ < kMaxEntryFindings)
+        if (!e.valid && !e.readFailedAt && invalidReported++ < kMaxEntryFindings)
             f.add(Severity::Info, FindingCode::LogEntryInvalid, ref::logEntry(e.offset),
                   e.fileOffset,
                   logEntryTitle(e.offset) + " (sequence " + std::to_string(e.sequenceNumber) +

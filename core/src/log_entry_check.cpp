@@ -9,6 +9,7 @@
 #include "vhdx/bytes.h"
 #include "vhdx/layout.h"
 #include "vhdx/schema/structures.h"
+#include "vhdx/text_format.h"
 #include "vhdx/work_budget.h"
 
 namespace vhdx::detail {
@@ -53,7 +54,9 @@ bool checkDescriptors(const ByteSource& src, const Log& log, LogEntry& e, WorkBu
         if (!budget.takeLogBytes(kSector))
             return false;
         if (!readWrapped(src, log, e.offset + s * kSector, sector.data(), kSector)) {
-            e.problem = "could not be read";
+            e.readFailedAt = e.offset + s * kSector;
+            e.problem = "its descriptor sector at log offset " +
+                        formatRelativeOffset(*e.readFailedAt) + " could not be read";
             return true;
         }
         for (size_t slot = s == 0 ? da::headerSlots : 0;
@@ -76,7 +79,9 @@ bool checkDescriptors(const ByteSource& src, const Log& log, LogEntry& e, WorkBu
             return false;
         if (!readWrapped(src, log, at, head, sizeof head) ||
             !readWrapped(src, log, at + ds::sequenceLow.offset, trail, sizeof trail)) {
-            e.problem = "could not be read";
+            e.readFailedAt = at;
+            e.problem = "its data sector " + std::to_string(k) + " at log offset " +
+                        formatRelativeOffset(at) + " could not be read";
             return true;
         }
         const uint64_t seq = uint64_t(schema::read<ds::sequenceHigh>(head)) << 32 | le32(trail);

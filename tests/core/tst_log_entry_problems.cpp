@@ -4,12 +4,14 @@
 // descriptors than the entry has sectors, a descriptor or data sector whose re-read fails
 // after the scan read it, and an entry that crosses the end of what the read budget let the
 // scan see (not checked, so the replay state is unknown).
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <cstring>
 
 #include "core_test_helpers.h"
 #include "log_test_helpers.h"
+#include "test_files.h"
 #include "vhdx/log.h"
 #include "vhdx/work_budget.h"
 
@@ -112,26 +114,108 @@ class TestLogEntryProblems : public QObject {
     }
 
     // Re-reads of the descriptor sector, of a data sector's head and of its trailing
-    // SequenceLow fail after the scan read the log in 1 MiB runs.
+    // SequenceLow fail after the scan read the log in 1 MiB runs. A failed read says nothing
+    // about the entry (it may be the newest transaction): the replay state is Unknown, with
+    // IO_ERROR naming the read, never "nothing to replay" or an older sequence.
     void failedReReads_data() {
         QTest::addColumn<qulonglong>("from");
         QTest::addColumn<qulonglong>("length");
-        QTest::newRow("descriptor sector") << qulonglong(0) << qulonglong(4096);
-        QTest::newRow("data sector head") << qulonglong(4096) << qulonglong(16);
-        QTest::newRow("data sector SequenceLow") << qulonglong(8188) << qulonglong(4);
+        QTest::addColumn<QString>("problem");
+        QTest::newRow("descriptor sector")
+            << qulonglong(0) << qulonglong(4096)
+            << "its descriptor sector at log offset +0x0 could not be read";
+        QTest::newRow("data sector head") << qulonglong(4096) << qulonglong(16)
+                                          << "its data sector 0 at log offset +0x1000 could not "
+                                             "be read";
+        QTest::newRow("data sector SequenceLow")
+            << qulonglong(8188) << qulonglong(4)
+            << "its data sector 0 at log offset +0x1000 could not be read";
     }
     void failedReReads() {
         QFETCH(qulonglong, from);
         QFETCH(qulonglong, length);
+        QFETCH(QString, problem);
         const BuiltImage b = oneEntry();
         const uint64_t at = b.logEntryOffsets[0];
         auto src = std::make_shared<FailingSource>(b.bytes, at + from, at + from + length,
                                                    ReadStatus::IoError, 4096);
         const auto img = Image::parse(src);
-        QCOMPARE(img->log().entries.size(), size_t(1));
-        VHDX_COMPARE_STR(img->log().entries[0].problem, "could not be read");
-        QVERIFY(!img->log().entries[0].valid);
-        QVERIFY(!img->log().replayNeeded);
+        const Log& log = img->log();
+        QCOMPARE(log.entries.size(), size_t(1));
+        QCOMPARE(qs(log.entries[0].problem), problem);
+        QVERIFY(!log.entries[0].valid);
+        QVERIFY(!log.replayNeeded);
+        QVERIFY(log.replayState == LogReplayState::Unknown);
+        QCOMPARE(qs(log.replayUnknownReason), "reading log entry +0x0 failed (" + problem + ")");
+        VHDX_REQUIRE_FINDING(*img, FindingCode::IoError, io);
+        QCOMPARE(qs(io.message), "Reading log entry +0x0 failed: " + problem);
+        QVERIFY(findingsWith(*img, FindingCode::LogReplayUnknown).size() == 1);
+        QVERIFY(findingsWith(*img, FindingCode::LogEntryInvalid).empty());
+    }
+
+    // One EIO at each read, in turn, of a real dirty image (QEMU's, two valid entries): the
+    // log is either read as without the fault (the same active sequence) or its state is
+    // Unknown, never "no replay needed" nor another sequence. Every read of the parse is
+    // failed once, the scan's large ones and the entries' re-reads alike.
+    void everyReadOfARealDirtyImage() {
+        QTemporaryDir dir;
+        QString error;
+        const QString path =
+            decompressTestImage("iotest-dirtylog-10G-4M.vhdx.bz2", dir.path(), &error);
+        QVERIFY2(!path.isEmpty(), qPrintable(error));
+        std::string why;
+        auto file = FileSource::open(path.toStdString(), why);
+        QVERIFY2(file, why.c_str());
+        const std::shared_ptr<const ByteSource> real = std::move(file);
+        const auto clean = Image::parse(real);
+        const Log& want = clean->log();
+        QVERIFY(want.replayState == LogReplayState::Needed);
+        QVERIFY(!want.activeSequence.empty());
+
+        // Counts the reads of one parse, failing the n-th (0: none).
+        class NthReadFails final : public ByteSource {
+          public:
+            NthReadFails(std::shared_ptr<const ByteSource> src, int n)
+                : m_src(std::move(src)), m_n(n) {}
+            uint64_t size() const override { return m_src->size(); }
+            ReadStatus read(uint64_t offset, void* buf, size_t len) const override {
+                if (++m_reads == m_n)
+                    return ReadStatus::IoError;
+                return m_src->read(offset, buf, len);
+            }
+            uint64_t nextData(uint64_t offset) const override { return m_src->nextData(offset); }
+            int reads() const { return m_reads; }
+
+          private:
+            std::shared_ptr<const ByteSource> m_src;
+            int m_n;
+            mutable int m_reads = 0;
+        };
+        ParseOptions stored;
+        stored.view = ReadView::Stored; // the log is what is checked; the rest is not read
+        auto counting = std::make_shared<NthReadFails>(real, 0);
+        (void)Image::parse(counting, stored);
+        const int reads = counting->reads();
+        QVERIFY2(reads > 10, qPrintable(QString::number(reads)));
+        int unknown = 0;
+        for (int n = 1; n <= reads; ++n) {
+            const auto img = Image::parse(std::make_shared<NthReadFails>(real, n), stored);
+            const Log& log = img->log();
+            const QString at = QString("read %1 of %2").arg(n).arg(reads);
+            if (log.replayState == LogReplayState::Unknown) {
+                ++unknown;
+                continue;
+            }
+            if (!log.present) // the headers' read failed: no log is believed, and it says so
+                QVERIFY2(img->findings().has(FindingCode::IoError) ||
+                             img->headers().currentHeader() == nullptr,
+                         qPrintable(at));
+            else {
+                QVERIFY2(log.replayState == LogReplayState::Needed, qPrintable(at));
+                QVERIFY2(log.activeSequence == want.activeSequence, qPrintable(at));
+            }
+        }
+        QVERIFY2(unknown > 0, qPrintable(QString::number(unknown)));
     }
 
     // The descriptors of one entry, decoded on demand (for the viewer and the replay plan):

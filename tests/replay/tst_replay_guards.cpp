@@ -3,10 +3,14 @@
 // replayable (FlushedFileOffset beyond the end, descriptors into the header section or the
 // log), changed since the plan, locked, not writable, backup exists or too large. Nothing to
 // replay is not a refusal. The backup restores the file byte for byte.
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
 #include <fcntl.h>
 #include <limits>
 #include <sys/stat.h>
@@ -69,6 +73,130 @@ class TestReplayGuards : public QObject {
     }
 
   private slots:
+    // QEMU's real dirty image, through the real binary, with one read failing (EIO, injected
+    // by strace) at each of its reads in turn. A read error while the log is checked makes the
+    // replay state unknown: the header update (which would write over a pending log) never
+    // writes, and the replay either stops without changing the file's bytes (a failed replay
+    // may have written what a later replay writes again: the log is still active) or leaves
+    // exactly what an unfaulted replay leaves. Never "nothing to replay", never an older
+    // transaction replayed.
+    // A replay killed (SIGKILL) while it writes its backup: no file under the backup's name
+    // (a 0-byte one blocked the next run), the image untouched; the next run writes the
+    // backup, replays, and removes the killed run's temporary file.
+    void killedWhileWritingTheBackup() {
+        const QString path = dirty();
+        const QByteArray before = digestWhole(path);
+        const QString dir = QFileInfo(path).absolutePath();
+        const QString backup = dir + "/replay.backup";
+        QProcess p;
+        p.start("strace", {"-f", "-o", "/dev/null", "-e", "trace=pwrite64", "-e",
+                           "inject=pwrite64:delay_enter=30000000", inspectorPath(), "--replay-log",
+                           path, "--yes", "--backup", backup});
+        QVERIFY(p.waitForStarted());
+        QStringList temps;
+        for (int i = 0; i < 500 && temps.isEmpty(); ++i) {
+            QTest::qWait(20);
+            temps = QDir(dir).entryList({".replay.backup.tmp-*"}, QDir::Files | QDir::Hidden);
+        }
+        QCOMPARE(temps.size(), 1);
+        QTest::qWait(200); // held at its first write: the backup's
+        QFile children(QString("/proc/%1/task/%1/children").arg(p.processId()));
+        QVERIFY(children.open(QIODevice::ReadOnly));
+        const qint64 pid = children.readAll().trimmed().toLongLong();
+        QVERIFY(pid > 0);
+        QCOMPARE(::kill(pid_t(pid), SIGKILL), 0);
+        p.kill();
+        QVERIFY(p.waitForFinished(10000));
+        for (int i = 0; i < 100 && ::kill(pid_t(pid), 0) == 0; ++i)
+            QTest::qWait(20);
+        QVERIFY(!QFileInfo::exists(backup));
+        QCOMPARE(digestWhole(path), before);
+        const RunResult r = runInspector({"--replay-log", path, "--yes", "--backup", backup});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(QFileInfo::exists(backup));
+        QVERIFY(
+            QDir(dir).entryList({".replay.backup.tmp-*"}, QDir::Files | QDir::Hidden).isEmpty());
+        const RestoreResult back =
+            restoreReplayBackup(backup.toStdString(), path.toStdString(), true);
+        QVERIFY2(back.ok, back.error.c_str());
+        QCOMPARE(digestWhole(path), before);
+    }
+
+    void readErrorAtEachRead_data() {
+        QTest::addColumn<QString>("mode");
+        QTest::newRow("--update-headers") << "--update-headers";
+        QTest::newRow("--replay-log") << "--replay-log";
+    }
+    void readErrorAtEachRead() {
+        QFETCH(QString, mode);
+        const QString dir = m_dir.path() + "/eio-" + mode.mid(2);
+        QVERIFY(QDir().mkpath(dir));
+        QString error;
+        const QString original =
+            decompressTestImage("iotest-dirtylog-10G-4M.vhdx.bz2", dir, &error);
+        QVERIFY2(!original.isEmpty(), qPrintable(error));
+        const QString reference = dir + "/reference.vhdx";
+        QVERIFY(copyFile(original, reference));
+        QVERIFY(replayLog(reference.toStdString(), {}).ok);
+        const QByteArray before = digestWhole(original);
+        auto traced = [&](const QString& file, const QString& inject) {
+            QStringList args = {"ASAN_OPTIONS=detect_leaks=0",
+                                "strace",
+                                "-f",
+                                "-o",
+                                "/dev/null",
+                                "-e",
+                                "trace=pread64"};
+            if (!inject.isEmpty())
+                args << "-e" << inject;
+            return runProgram("env", args << inspectorPath() << mode << file << "--yes");
+        };
+        // The reads an unfaulted run makes.
+        const QString trace = dir + "/trace";
+        const QString count = dir + "/count.vhdx";
+        QVERIFY(copyFile(original, count));
+        const RunResult plain =
+            runProgram("env", {"ASAN_OPTIONS=detect_leaks=0", "strace", "-f", "-o", trace, "-e",
+                               "trace=pread64", inspectorPath(), mode, count, "--yes"});
+        QCOMPARE(plain.exitCode, mode == "--replay-log" ? 0 : 1);
+        QFile t(trace);
+        QVERIFY(t.open(QIODevice::ReadOnly));
+        const int reads = int(t.readAll().count("pread64("));
+        QVERIFY2(reads > 10, qPrintable(QString::number(reads)));
+        int replayed = 0, stopped = 0;
+        const QString path = dir + "/run.vhdx";
+        for (int n = 1; n <= reads; ++n) {
+            QFile::remove(path);
+            QVERIFY(copyFile(original, path));
+            const RunResult r = traced(path, QString("inject=pread64:error=EIO:when=%1").arg(n));
+            const QString at = QString("read %1 of %2: exit %3, %4")
+                                   .arg(n)
+                                   .arg(reads)
+                                   .arg(r.exitCode)
+                                   .arg(QString::fromUtf8(r.err));
+            QVERIFY2(!r.crashed && r.exitCode >= 0, qPrintable(at));
+            QVERIFY2(!r.out.contains("nothing to replay"), qPrintable(at));
+            if (mode == "--update-headers") {
+                QVERIFY2(r.exitCode != 0, qPrintable(at));
+                QVERIFY2(digestWhole(path) == before, qPrintable(at));
+                continue;
+            }
+            if (r.exitCode == 0) {
+                ++replayed;
+                QVERIFY2(bytesAgree(path, reference).isEmpty(), qPrintable(at));
+            } else {
+                ++stopped;
+                // Still dirty with the same log (a replay now gives the reference), or fully
+                // replayed when only a re-read after the header writes failed.
+                if (!planLogReplay(path.toStdString(), {}).nothingToReplay)
+                    QVERIFY2(replayLog(path.toStdString(), {}).ok, qPrintable(at));
+                QVERIFY2(bytesAgree(path, reference).isEmpty(), qPrintable(at));
+            }
+        }
+        if (mode == "--replay-log")
+            QVERIFY2(stopped > 0, qPrintable(QString("%1 replayed").arg(replayed)));
+    }
+
     void nothingToReplay() {
         ImageSpec clean;
         const QString path = built(clean);

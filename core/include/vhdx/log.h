@@ -3,6 +3,7 @@
 // active sequence and whether a replay is needed.
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,9 @@ struct LogEntry {
     bool valid = false;
     bool active = false; // part of the active sequence
     std::string problem; // why it is not valid
+    // Log offset of a descriptor or data sector whose read failed (the entry was not
+    // checked: the log's replay state is then Unknown); nullopt when every read succeeded.
+    std::optional<uint64_t> readFailedAt;
     uint32_t dataDescriptors = 0;
     uint32_t zeroDescriptors = 0;
 };
