@@ -8,6 +8,7 @@
 
 #include "chain_forest_internal.h"
 #include "vhdx/bytes.h"
+#include "vhdx/text_format.h"
 
 namespace vhdx::detail {
 
@@ -186,8 +187,8 @@ class ChainFindings {
         add(Severity::Error, FindingCode::ChainParentElsewhere, c.displayPath,
             c.displayPath + ": " + locatorClause(c) + ", but " + p.displayPath + others +
                 " has the " + expected(c) +
-                " it expects: reconnect it with vhdx-inspector --set-parent " + c.displayPath +
-                " " + p.displayPath,
+                " it expects: reconnect it with vhdx-inspector --set-parent " +
+                shellQuoted(c.path) + " " + shellQuoted(p.path),
             "2.6.2.6");
     }
 

@@ -176,6 +176,22 @@ constexpr std::array kCodes = {
                     "one the child recorded), so the child's blocks over it may not fit. If it "
                     "is the right parent and its data did not change, re-link with Set-VHD "
                     "-IgnoreIdMismatch or --set-parent."},
+    FindingCodeInfo{C::ParentGeometryMismatch, "PARENT_GEOMETRY_MISMATCH", S::Error,
+                    "the parent's virtual size or sector size differs from the child's",
+                    "A differencing disk describes the same disk as its parent, block for "
+                    "block: over a parent of another size or sector size its sectors land in "
+                    "the wrong places or past the parent's end. This is not its parent (or one "
+                    "of them was resized): find the right one (--chains DIR lists candidates)."},
+    FindingCodeInfo{C::ParentLogReplayNeeded, "PARENT_LOG_REPLAY_NEEDED", S::Warning,
+                    "an ancestor's log holds updates not yet applied (or could not be checked)",
+                    "The parent was not closed cleanly: the disk reads as after the parent's "
+                    "log replay, which Hyper-V makes when it opens the chain. Replay the "
+                    "parent's log (--replay-log PARENT) before relying on the parent as stored."},
+    FindingCodeInfo{C::ParentChainTooDeep, "PARENT_CHAIN_TOO_DEEP", S::Error,
+                    "the parent chain has more ancestors than are followed (64)",
+                    "The ancestors past the 64th were not opened, so the disk cannot be read "
+                    "whole and they were not checked. Merge checkpoints to shorten the chain "
+                    "(Hyper-V's Edit Disk > Merge, or Merge-VHD)."},
     FindingCodeInfo{C::BatTooSmall, "BAT_TOO_SMALL", S::Error,
                     "BAT region shorter than the entries it must hold",
                     "The BAT is too short for the disk's size: blocks past its end cannot be "

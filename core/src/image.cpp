@@ -192,7 +192,7 @@ void Image::parseAll(const ParseOptions& givenOptions) {
         const LocatorPlace place{ref::metadataItem(item),
                                  m_metadata.regionOffset + m_metadata.entries[item].offset};
         m_parentChain = resolveParentChain(src.path(), *m_metadata.parentLocator, m_findings,
-                                           options.budget, place);
+                                           options.budget, place, maxParentChainDepth, &m_metadata);
     }
 }
 

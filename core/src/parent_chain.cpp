@@ -10,6 +10,7 @@
 #include "vhdx/findings.h"
 #include "vhdx/image.h"
 #include "vhdx/metadata.h"
+#include "vhdx/text_format.h"
 
 namespace vhdx {
 
@@ -45,6 +46,28 @@ std::string dropWindowsRoot(std::string p) {
 std::optional<Guid> linkageValue(const ParentLocator& locator, const char* key) {
     const std::string* v = locator.value(key);
     return v ? Guid::parse(*v) : std::nullopt;
+}
+
+// A parent must describe the same disk as the image above it: size and sector sizes.
+void checkGeometry(const Metadata& child, const Metadata& parent, const std::string& who, int depth,
+                   Findings& findings, const LocatorPlace& place) {
+    const std::string childName = depth == 0 ? "the image" : "ancestor " + std::to_string(depth);
+    auto differs = [](const auto& a, const auto& b) { return a && b && *a != *b; };
+    std::string what;
+    if (differs(child.virtualDiskSize, parent.virtualDiskSize))
+        what = "a virtual size of " + formatBytes(*parent.virtualDiskSize) + ", " + childName +
+               " " + formatBytes(*child.virtualDiskSize);
+    else if (differs(child.logicalSectorSize, parent.logicalSectorSize))
+        what = "a logical sector size of " + formatBytes(*parent.logicalSectorSize) + ", " +
+               childName + " " + formatBytes(*child.logicalSectorSize);
+    else if (differs(child.physicalSectorSize, parent.physicalSectorSize))
+        what = "a physical sector size of " + formatBytes(*parent.physicalSectorSize) + ", " +
+               childName + " " + formatBytes(*child.physicalSectorSize);
+    if (!what.empty())
+        findings.add(
+            Severity::Error, FindingCode::ParentGeometryMismatch, place.item, place.fileOffset,
+            who + " has " + what + ": a differencing disk describes the same disk as its parent",
+            "2.6.2.6");
 }
 
 } // namespace
@@ -112,8 +135,12 @@ std::vector<std::pair<std::string, std::string>> parentCandidates(const ParentLo
 std::vector<ParentLink> resolveParentChain(const std::string& imagePath,
                                            const ParentLocator& locator, Findings& findings,
                                            std::shared_ptr<WorkBudget> budget,
-                                           const LocatorPlace& place, int maxDepth) {
+                                           const LocatorPlace& place, int maxDepth,
+                                           const Metadata* child) {
     std::vector<ParentLink> chain;
+    std::optional<Metadata> below; // the image the current link's parent is checked against
+    if (child)
+        below = *child;
     std::set<std::optional<FileIdentity>> seen{fileIdentity(imagePath)};
     std::string childPath = imagePath;
     ParentLocator current = locator;
@@ -178,10 +205,38 @@ std::vector<ParentLink> resolveParentChain(const std::string& imagePath,
                     (accepted.linkage2 ? " and parent_linkage2 " + *linkage2 : "") +
                     ": the parent changed since the child was made",
                 "2.6.2.6");
+        const Metadata& pm = parent->metadata();
+        if (below)
+            checkGeometry(*below, pm, who + " " + link.path, depth, findings, place);
+        below = pm;
+        const LogReplayState logState = parent->log().replayState;
+        if (logState != LogReplayState::None) {
+            const bool unknown = logState == LogReplayState::Unknown;
+            link.parentLog =
+                unknown ? ParentLink::LogState::Unknown : ParentLink::LogState::Pending;
+            findings.add(Severity::Warning, FindingCode::ParentLogReplayNeeded, place.item,
+                         place.fileOffset,
+                         who + " " + link.path +
+                             (unknown ? " has a log whose replay state is unknown (" +
+                                            parent->log().replayUnknownReason +
+                                            "): its blocks as stored may not be the disk's"
+                                      : " has a log to replay: the disk reads as after that "
+                                        "replay (replay it with --replay-log on the parent)"),
+                         "2.3.3");
+        }
         chain.push_back(link);
-        if (!link.parentHasParent || !parent->metadata().parentLocator)
+        if (!link.parentHasParent || !pm.parentLocator)
             break;
-        current = *parent->metadata().parentLocator;
+        if (depth + 1 == maxDepth) {
+            findings.add(Severity::Error, FindingCode::ParentChainTooDeep, place.item,
+                         place.fileOffset,
+                         "The parent chain goes on past " + link.path + ", ancestor " +
+                             std::to_string(depth + 1) + ": more than " + std::to_string(maxDepth) +
+                             " ancestors are not followed, so the disk cannot be read whole",
+                         "2.6.2.6");
+            break;
+        }
+        current = *pm.parentLocator;
         childPath = link.path;
     }
     return chain;

@@ -1,5 +1,6 @@
 #include "vhdx/text_format.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -68,6 +69,19 @@ std::string formatRange(uint64_t offset, uint64_t length) {
 
 std::string fileEndText(uint64_t fileSize) {
     return "the end of the file (" + formatBytes(fileSize) + ")";
+}
+
+std::string shellQuoted(const std::string& s) {
+    const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '/' || c == '.' || c == '_' || c == '-' || c == '+' || c == ':' || c == '@';
+    });
+    if (plain && s[0] != '-')
+        return s;
+    std::string out = "'";
+    for (char c : s)
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
 }
 
 } // namespace vhdx

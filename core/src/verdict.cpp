@@ -98,6 +98,12 @@ std::pair<ProblemKind, int> kindOf(const Finding& f, const Facts& facts) {
         return {K::ParentNotFound, 0};
     case C::ParentLinkageMismatch:
         return {K::ParentLinkage, 0};
+    case C::ParentGeometryMismatch:
+        return {K::ParentGeometry, 0};
+    case C::ParentChainTooDeep:
+        return {K::ParentChainDepth, 0};
+    case C::ParentLogReplayNeeded:
+        return {K::ParentLogReplay, 0};
     case C::BatTooSmall:
     case C::BatEntryStateInvalid:
     case C::BatEntryOverlap:

@@ -28,10 +28,13 @@ enum class ProblemKind : uint8_t {
     ParentLocator,
     ParentNotFound,
     ParentLinkage,
+    ParentGeometry,
+    ParentChainDepth,
     LogInvalid,
     LogUnknown,
     BatDamaged,
     LogReplay,
+    ParentLogReplay,
     HeaderDamaged,      // one header; the other is intact
     RegionTableDamaged, // one region table; the other is intact
     RegionTablesDiffer,

@@ -101,6 +101,40 @@ void describeParentNotFound(const VerdictContext& ctx, ProblemGroup& g) {
     parentSteps(ctx, g, false);
 }
 
+// The folder of an image's path ("." for a bare name).
+std::string parentFolder(const std::string& path) {
+    const auto slash = path.find_last_of('/');
+    if (slash == std::string::npos)
+        return ".";
+    return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+void describeParentLogReplay(const VerdictContext& ctx, ProblemGroup& g) {
+    std::vector<const ParentLink*> pending;
+    bool unknown = false;
+    for (const ParentLink& l : ctx.image.parentChain())
+        if (l.parentLog != ParentLink::LogState::Clean) {
+            pending.push_back(&l);
+            unknown |= l.parentLog == ParentLink::LogState::Unknown;
+        }
+    g.effect = unknown ? Usability::Unknown : Usability::AfterReplay;
+    g.title = pending.size() == 1
+                  ? "The parent disk " + pending.front()->path +
+                        (unknown ? " has a log that may hold updates not yet applied"
+                                 : " has a log with updates not yet applied")
+                  : std::to_string(pending.size()) + " ancestors have logs with updates not yet "
+                                                     "applied";
+    g.meaning = unknown ? "The parent's log could not be checked, so its blocks as stored may not "
+                          "be the disk's."
+                        : "The parent was not closed cleanly. Hyper-V replays its log when it "
+                          "opens the chain, so the disk is usable; this tool reads the parent as "
+                          "after that replay, without writing.";
+    for (const ParentLink* l : pending)
+        g.steps.push_back({"Replay the log of " + l->path +
+                               " (it shows its plan and changes nothing without --yes):",
+                           StepAction::None, "vhdx-inspector --replay-log " + shellWord(l->path)});
+}
+
 void describeHeaderDamaged(const VerdictContext& ctx, int copy, ProblemGroup& g) {
     const int other = copy == 1 ? 2 : 1;
     g.effect = Usability::Yes;
@@ -130,18 +164,7 @@ void describeRegionTableDamaged(const VerdictContext& ctx, int copy, ProblemGrou
 } // namespace
 
 std::string shellWord(const std::string& s) {
-    if (s.empty())
-        return "IMAGE";
-    const bool plain = std::all_of(s.begin(), s.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-               c == '/' || c == '.' || c == '_' || c == '-' || c == '+' || c == ':' || c == '@';
-    });
-    if (plain && s[0] != '-')
-        return s;
-    std::string out = "'";
-    for (char c : s)
-        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
+    return s.empty() ? "IMAGE" : shellQuoted(s);
 }
 
 void describeGroup(const VerdictContext& ctx, ProblemKind kind, int copy, ProblemGroup& g) {
@@ -261,6 +284,28 @@ void describeGroup(const VerdictContext& ctx, ProblemKind kind, int copy, Proble
         g.steps.push_back({"Or, on Windows (Hyper-V PowerShell):", StepAction::None,
                            "Set-VHD -Path " + path + " -ParentPath PARENT.vhdx -IgnoreIdMismatch"});
         return;
+    case K::ParentGeometry:
+        g.effect = Usability::No;
+        g.title = "The parent has another virtual size or sector size than the child";
+        g.meaning = "A differencing disk describes the same disk as its parent, block for block; "
+                    "over a parent of another geometry its sectors land in the wrong places or "
+                    "past the parent's end. This is not its parent.";
+        g.steps.push_back({"Look for the child's real parent (same size and sector size, the "
+                           "DataWriteGuid of its parent_linkage) in its folder:",
+                           StepAction::None,
+                           "vhdx-inspector --chains " + shellWord(parentFolder(ctx.image.path()))});
+        return;
+    case K::ParentChainDepth:
+        g.effect = Usability::Unknown;
+        g.title = "The parent chain is deeper than " + std::to_string(maxParentChainDepth) +
+                  " images: the ancestors past that were not opened";
+        g.meaning = "The disk's blocks that only the deeper ancestors hold cannot be read, and "
+                    "those ancestors were not checked.";
+        g.steps.push_back({"Merge checkpoints to shorten the chain (Hyper-V Manager's Edit Disk > "
+                           "Merge, or Merge-VHD on Windows).",
+                           StepAction::None,
+                           {}});
+        return;
     case K::LogInvalid:
         g.effect = Usability::No;
         g.title = "The log cannot be replayed";
@@ -306,6 +351,9 @@ void describeGroup(const VerdictContext& ctx, ProblemKind kind, int copy, Proble
         g.steps.push_back({"QEMU refuses to open the file read-only until the log is replayed; "
                            "qemu-img replays it:",
                            StepAction::None, "qemu-img check -r all " + path});
+        return;
+    case K::ParentLogReplay:
+        describeParentLogReplay(ctx, g);
         return;
     case K::HeaderDamaged:
         describeHeaderDamaged(ctx, copy, g);

@@ -63,8 +63,12 @@ std::unique_ptr<VirtualDisk> VirtualDisk::open(const Image& image, std::string& 
         const std::string who = "the parent of " + levelName(i);
         if (i >= chain.size()) {
             disk->m_missingReason =
-                who + (image.path().empty() ? " cannot be looked for (the image is not a file)"
-                                            : " is not named by a usable parent locator");
+                who +
+                (image.path().empty() ? " cannot be looked for (the image is not a file)"
+                 : i == size_t(maxParentChainDepth)
+                     ? " was not opened: the chain is deeper than " +
+                           std::to_string(maxParentChainDepth) + " images (PARENT_CHAIN_TOO_DEEP)"
+                     : " is not named by a usable parent locator");
             break;
         }
         const ParentLink& link = chain[i];

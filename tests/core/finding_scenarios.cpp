@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <atomic>
 
+#include "chain_builder.h"
 #include "test_files.h"
+#include "vhdx/parent_chain.h"
 
 namespace vhdx::test {
 
@@ -23,6 +25,10 @@ ImageSpec differencing(const std::string& linkage = "{" + Guid().toString() + "}
     s.hasParent = true;
     s.parentLocator = {{"parent_linkage", linkage}, {"relative_path", "parent.vhdx"}};
     return s;
+}
+// parent_linkage naming the DataWriteGuid builder images have by default.
+std::string matchingLinkage() {
+    return "{" + ImageSpec().dataWriteGuid.toString() + "}";
 }
 std::unique_ptr<Image> openScan(const QString& path) {
     std::string error;
@@ -244,6 +250,39 @@ const std::map<std::string, Scenario>& findingScenarios() {
              if (writeImageFile(dir, "parent.vhdx", buildImage({}).bytes).isEmpty())
                  return std::unique_ptr<Image>();
              return openScan(writeImageFile(dir, "child.vhdx", buildImage(differencing()).bytes));
+         }},
+        {"PARENT_GEOMETRY_MISMATCH",
+         [](const QString& dir) {
+             ImageSpec parent;
+             parent.virtualSize = 2 * GiB; // the child's is 1 GiB
+             if (writeImageFile(dir, "parent.vhdx", buildImage(parent).bytes).isEmpty())
+                 return std::unique_ptr<Image>();
+             return openScan(writeImageFile(dir, "child.vhdx",
+                                            buildImage(differencing(matchingLinkage())).bytes));
+         }},
+        {"PARENT_LOG_REPLAY_NEEDED",
+         [](const QString& dir) {
+             ImageSpec parent;
+             parent.logGuid = Guid::random();
+             parent.logEntries = {logEntry(1)};
+             if (writeImageFile(dir, "parent.vhdx", buildImage(parent).bytes).isEmpty())
+                 return std::unique_ptr<Image>();
+             return openScan(writeImageFile(dir, "child.vhdx",
+                                            buildImage(differencing(matchingLinkage())).bytes));
+         }},
+        {"PARENT_CHAIN_TOO_DEEP",
+         [](const QString& dir) {
+             // top -> p1 -> ... -> p65: one ancestor more than are followed.
+             const int levels = maxParentChainDepth + 1;
+             for (int i = 1; i <= levels; ++i)
+                 if (writeSpec(dir, QString("p%1.vhdx").arg(i),
+                               i == levels ? baseImage(chainGuid(i))
+                                           : childImage(chainGuid(i), chainGuid(i + 1),
+                                                        "p" + std::to_string(i + 1) + ".vhdx"))
+                         .isEmpty())
+                     return std::unique_ptr<Image>();
+             return openScan(
+                 writeSpec(dir, "top.avhdx", childImage(chainGuid(0), chainGuid(1), "p1.vhdx")));
          }},
         {"BAT_TOO_SMALL",
          [](auto&) {

@@ -3,8 +3,11 @@
 // children, loops and mismatched sizes; every relation, status and finding as expected.
 #include <QDir>
 #include <QFile>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <cstring>
 
 #include <sys/stat.h>
 
@@ -67,6 +70,30 @@ class TestChainForest : public QObject {
         QCOMPARE(f.findings.items().size(), size_t(levels - 1));
     }
 
+    // The command a finding gives is pasted into a shell: a file named to run a command when
+    // pasted ("kid $(touch PWNED).avhdx") stays one word, and the shell gets the exact paths.
+    void reconnectCommandIsShellQuoted() {
+        const QString dir = fresh();
+        QVERIFY(!writeSpec(dir, "moved/base.vhdx", baseImage(chainGuid(1))).isEmpty());
+        const QString kid = "kid $(touch PWNED) 'q'.avhdx";
+        QVERIFY(
+            !writeSpec(dir, kid, childImage(chainGuid(3), chainGuid(1), ".\\base.vhdx")).isEmpty());
+        const ChainForest f = mapFolder(dir);
+        const auto found = findingsWith(f.findings, FindingCode::ChainParentElsewhere);
+        QCOMPARE(found.size(), size_t(1));
+        const QString message = qs(found[0].message);
+        const qsizetype at = message.indexOf("vhdx-inspector --set-parent ");
+        QVERIFY2(at >= 0, qPrintable(message));
+        const QString command = message.mid(at + qsizetype(strlen("vhdx-inspector ")));
+        QProcess sh;
+        sh.setWorkingDirectory(dir);
+        sh.start("sh", {"-c", "printf '%s\\n' " + command});
+        QVERIFY(sh.waitForFinished(10000));
+        QCOMPARE(QString::fromUtf8(sh.readAllStandardOutput()),
+                 "--set-parent\n" + dir + "/" + kid + "\n" + dir + "/moved/base.vhdx\n");
+        QVERIFY(!QFile::exists(dir + "/PWNED"));
+    }
+
     // The parent was moved to another subfolder, or renamed: the locator finds nothing, the
     // GUID finds it.
     void movedAndRenamedParents() {
@@ -87,7 +114,9 @@ class TestChainForest : public QObject {
                               "CHAIN_HAS_CHILDREN@vms/moved/base.vhdx",
                               "CHAIN_PARENT_ELSEWHERE@a.avhdx", "CHAIN_PARENT_ELSEWHERE@b.avhdx"}));
         const auto f1 = findingsWith(f.findings, FindingCode::ChainParentElsewhere);
-        QVERIFY2(qs(f1[0].message).contains("--set-parent a.avhdx vms/moved/base.vhdx"),
+        // The command is pasted elsewhere: absolute paths, each one shell word.
+        QVERIFY2(qs(f1[0].message)
+                     .endsWith("--set-parent " + dir + "/a.avhdx " + dir + "/vms/moved/base.vhdx"),
                  f1[0].message.c_str());
         QVERIFY2(qs(f1[0].message).contains("leads to no file"), f1[0].message.c_str());
         QCOMPARE(f1[0].severity, Severity::Error);

@@ -104,7 +104,8 @@ class TestChainForestFindings : public QObject {
                  "c.avhdx: its locator leads to decoy.vhdx, whose DataWriteGuid is " + g(5) +
                      ", but base.vhdx has the DataWriteGuid " + g(7) + " (or " + g(1) +
                      ", parent_linkage2) it expects: reconnect it with vhdx-inspector "
-                     "--set-parent c.avhdx base.vhdx");
+                     "--set-parent " +
+                     tmp.filePath("c.avhdx") + " " + tmp.filePath("base.vhdx"));
     }
 
     // Locators leading to a VHDX while parent_linkage is no GUID: orphans, each on its own

@@ -1,6 +1,7 @@
 // Helpers of the golden cases, and the file cases: the four real images and the images that
 // must be files (the parent chain runs only for files; the empty file).
 #include "golden_cases.h"
+#include "vhdx/parent_chain.h"
 
 #include <QDir>
 
@@ -107,6 +108,37 @@ std::vector<FileCase> fileCases() {
                            write(dir, "middle.vhdx", middle).isEmpty())
                            return QString();
                        return write(dir, "child.vhdx", child(fixedGuid(25), "middle.vhdx"));
+                   }});
+    // The parent's linkage is right, its virtual size is not the child's.
+    out.push_back({"diff-parent-geometry-mismatch", [](const QString& dir) {
+                       ImageSpec p = parent(fixedGuid(26));
+                       p.virtualSize = 128 * MiB;
+                       if (write(dir, "parent.vhdx", p).isEmpty())
+                           return QString();
+                       return write(dir, "child.vhdx", child(fixedGuid(26), "parent.vhdx"));
+                   }});
+    // The parent was not closed cleanly: its log holds an entry to replay.
+    out.push_back({"diff-parent-log-pending", [](const QString& dir) {
+                       ImageSpec p = parent(fixedGuid(27));
+                       p.logGuid = fixedGuid(28);
+                       p.logEntries = {LogEntrySpec{}};
+                       if (write(dir, "parent.vhdx", p).isEmpty())
+                           return QString();
+                       return write(dir, "child.vhdx", child(fixedGuid(27), "parent.vhdx"));
+                   }});
+    // child -> p1 -> ... -> p65: one ancestor more than are followed.
+    out.push_back({"diff-parent-chain-too-deep", [](const QString& dir) {
+                       const int levels = maxParentChainDepth + 1;
+                       for (int i = 1; i <= levels; ++i) {
+                           ImageSpec s = i == levels ? parent(fixedGuid(100 + i))
+                                                     : child(fixedGuid(100 + i + 1),
+                                                             "p" + std::to_string(i + 1) + ".vhdx");
+                           s.dataWriteGuid = fixedGuid(100 + i);
+                           const std::string name = "p" + std::to_string(i) + ".vhdx";
+                           if (write(dir, name.c_str(), s).isEmpty())
+                               return QString();
+                       }
+                       return write(dir, "child.vhdx", child(fixedGuid(101), "p1.vhdx"));
                    }});
     return out;
 }

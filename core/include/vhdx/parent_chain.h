@@ -14,6 +14,7 @@ namespace vhdx {
 
 class Findings;
 class WorkBudget;
+struct Metadata;
 struct ParentLocator;
 
 struct ParentLink {
@@ -27,7 +28,16 @@ struct ParentLink {
     Guid parentDataWriteGuid;
     bool linkageMatches = false;
     bool parentHasParent = false;
+    // The parent's log: Pending when its replay is needed (the disk reads as after it),
+    // Unknown when it could not be checked.
+    enum class LogState { Clean, Pending, Unknown };
+    LogState parentLog = LogState::Clean;
 };
+
+// Ancestors followed from one image: Hyper-V allows 50 checkpoints per virtual machine, so a
+// real chain stays below this; one deeper is reported (PARENT_CHAIN_TOO_DEEP), not cut
+// silently.
+constexpr int maxParentChainDepth = 64;
 
 // Candidate paths for the parent, in the order they are tried: relative_path,
 // absolute_win32_path, volume_path; Windows paths made relative to imageDir when needed.
@@ -70,12 +80,14 @@ struct FileIdentity {
 };
 [[nodiscard]] std::optional<FileIdentity> fileIdentity(const std::string& path);
 
-// Follows the chain from an image at imagePath (depth-limited, cycles detected), adding
-// PARENT_NOT_FOUND / PARENT_LINKAGE_MISMATCH findings for the child's locator. Every
-// ancestor is parsed with `budget`, the child's: the chain shares one open's budget.
+// Follows the chain from an image at imagePath (at most maxDepth ancestors, cycles detected),
+// adding findings for the child's locator: PARENT_NOT_FOUND, PARENT_LINKAGE_MISMATCH,
+// PARENT_GEOMETRY_MISMATCH (against `child`, the image's metadata, when given, then each
+// ancestor against the one below it), PARENT_LOG_REPLAY_NEEDED and PARENT_CHAIN_TOO_DEEP.
+// Every ancestor is parsed with `budget`, the child's: the chain shares one open's budget.
 [[nodiscard]] std::vector<ParentLink>
 resolveParentChain(const std::string& imagePath, const ParentLocator& locator, Findings& findings,
                    std::shared_ptr<WorkBudget> budget, const LocatorPlace& place = {},
-                   int maxDepth = 16);
+                   int maxDepth = maxParentChainDepth, const Metadata* child = nullptr);
 
 } // namespace vhdx

@@ -21,6 +21,10 @@ namespace vhdx {
 // "0x100000-0x1fffff (1 MiB)": a range of the file, its last byte included; "0x100000 (0
 // bytes)" when empty; "0xfffffffffff00000 + 2 MiB (past 2^64)" when its end overflows.
 [[nodiscard]] std::string formatRange(uint64_t offset, uint64_t length);
+// A path or argument as one POSIX shell word: as it is when plainly safe (letters, digits and
+// "/._-+:@", not starting with '-'), else in single quotes ('it'\''s'). Pasted into a shell it
+// is that one argument, whatever it holds ("$(touch x)", spaces, newlines).
+[[nodiscard]] std::string shellQuoted(const std::string& s);
 // "the end of the file (100 MiB)"
 [[nodiscard]] std::string fileEndText(uint64_t fileSize);
 
