@@ -30,8 +30,14 @@ void printPlan(const LogReplayPlan& plan, const LogReplayOptions& options, bool 
               << "entries (in order): ";
     for (size_t i = 0; i < r.entrySequence().size(); ++i)
         std::cout << (i ? ", " : "") << r.entrySequence()[i];
+    uint64_t changed = 0; // the bytes that end up changed: each overlay once
+    for (const ReplayOverlay& o : r.overlays())
+        changed += o.length;
     std::cout << "\ndescriptors: " << r.writes().size() << " (" << r.bytesWritten()
-              << " bytes written)\n";
+              << " bytes written";
+    if (changed != r.bytesWritten())
+        std::cout << "; they overlap: " << changed << " bytes end up changed";
+    std::cout << ")\n";
     size_t shown = 0;
     for (const ReplayWrite& w : r.writes()) {
         if (shown++ == kPlanLines) {
@@ -138,7 +144,8 @@ int runRestoreBackup(const CommandLine& cmd) {
               << r.backup.records.size() << " ranges, size set back to " << r.backup.oldSize
               << " bytes\n";
     for (const BackupRecord& rec : r.backup.records)
-        std::cout << "  " << rec.bytes.size() << " bytes at offset " << rec.offset << "\n";
+        std::cout << "  " << rec.length << " bytes at offset " << rec.offset
+                  << (rec.zeros ? " (zeros)" : "") << "\n";
     std::cout << (cmd.yes ? "Done: restored, flushed and re-read.\n"
                           : "Dry run: nothing was written. Add --yes to restore.\n");
     std::cout.flush();

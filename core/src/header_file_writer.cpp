@@ -1,10 +1,15 @@
 // The real HeaderWriter: positioned I/O on one descriptor, fdatasync, fstat and an OFD lock.
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <linux/falloc.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
+#include "vhdx/bytes.h"
 #include "vhdx/header_update.h"
 
 namespace vhdx {
@@ -112,6 +117,59 @@ bool HeaderWriter::resize(uint64_t) {
     return false;
 }
 
+bool HeaderWriter::zeroRange(uint64_t offset, uint64_t length) {
+    static const std::vector<uint8_t> zeros(size_t(1) << 20, 0);
+    for (uint64_t done = 0; done < length;) {
+        const size_t n = size_t(std::min<uint64_t>(zeros.size(), length - done));
+        errno = 0;
+        const long long w = pwrite(zeros.data(), n, offset + done);
+        if (w != static_cast<long long>(n)) {
+            if (w >= 0 && !errno)
+                errno = ENOSPC; // a short write
+            return false;
+        }
+        done += n;
+    }
+    return true;
+}
+
+bool FileHeaderWriter::zeroRange(uint64_t offset, uint64_t length) {
+    FileStat st;
+    uint64_t end = 0;
+    if (length == 0)
+        return true;
+    if (addOverflows(offset, length, end) || end > uint64_t(INT64_MAX)) {
+        errno = EFBIG;
+        return false;
+    }
+    if (!stat(st))
+        return false;
+    // Inside the file: a hole punched, else the range zeroed in place, else written.
+    if (offset < st.size) {
+        const uint64_t inside = std::min(end, st.size) - offset;
+        int rc;
+        do {
+            rc = ::fallocate(m_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off_t(offset),
+                             off_t(inside));
+        } while (rc != 0 && errno == EINTR);
+        if (rc != 0 && (errno == EOPNOTSUPP || errno == ENOSYS || errno == EINVAL)) {
+            do {
+                rc = ::fallocate(m_fd, FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE, off_t(offset),
+                                 off_t(inside));
+            } while (rc != 0 && errno == EINTR);
+            if (rc != 0 && (errno == EOPNOTSUPP || errno == ENOSYS || errno == EINVAL)) {
+                if (!HeaderWriter::zeroRange(offset, inside))
+                    return false;
+                rc = 0;
+            }
+        }
+        if (rc != 0)
+            return false;
+    }
+    // Past the end: the file grows, and what it grows by reads as zeros.
+    return end <= st.size || resize(end);
+}
+
 bool FileHeaderWriter::resize(uint64_t size) {
     int rc;
     do {
@@ -128,8 +186,15 @@ bool FileHeaderWriter::lock(std::string& error) {
     fl.l_whence = SEEK_SET;
     fl.l_start = 0;
     fl.l_len = 0; // to the end, however far the file grows
-    if (::fcntl(m_fd, F_OFD_SETLK, &fl) == 0)
-        return true;
+    if (::fcntl(m_fd, F_OFD_SETLK, &fl) == 0) {
+        // flock() locks are another kind, invisible to fcntl: programs that take only those
+        // (util-linux's flock(1), some backup tools) are detected with one of our own.
+        if (::flock(m_fd, LOCK_EX | LOCK_NB) == 0 || errno != EWOULDBLOCK)
+            return true; // taken, or not supported by this file system (the OFD lock holds)
+        error = "the file is locked by another process (flock; a backup or sync tool, or "
+                "another program holding it open?)";
+        return false;
+    }
     const int e = errno;
     if (e == EAGAIN || e == EACCES)
         error = "the file is locked by another process (a running VM, qemu-img or another "

@@ -48,9 +48,31 @@ class DescriptorSource final : public ByteSource {
 
 // True when something (file, dangling symlink, directory) exists at path.
 [[nodiscard]] bool pathExists(const std::string& path);
-// Creates path (never overwriting: O_CREAT | O_EXCL), writes each piece at its offset (a
-// sparse file shaped like the image, so that `dd ... skip=N seek=N conv=notrunc` restores a
-// piece), fsyncs the file and its directory. On failure removes what it created.
+// A backup being written: under a temporary name beside path (vhdx/temp_files.h), linked to
+// path only once complete and synced, never over an existing file. A kill or a failure at any
+// moment leaves no file under path, so nothing blocks the next run; the destructor removes the
+// temporary file unless committed.
+class BackupFile {
+  public:
+    BackupFile() = default;
+    ~BackupFile();
+    BackupFile(const BackupFile&) = delete;
+    BackupFile& operator=(const BackupFile&) = delete;
+    [[nodiscard]] bool create(const std::string& path, std::string& error);
+    [[nodiscard]] bool write(uint64_t offset, const void* data, size_t len, std::string& error);
+    // Sets the size to `size` (holes where nothing was written), fsyncs, links the file to
+    // path (EEXIST: an existing backup is never overwritten) and syncs the folder.
+    [[nodiscard]] bool commit(uint64_t size, std::string& error);
+
+  private:
+    std::string failure(const std::string& what, int e) const;
+    std::string m_path;
+    std::string m_temp;
+    int m_fd = -1;
+};
+
+// Writes each piece at its offset (a sparse file shaped like the image, so that `dd ...
+// skip=N seek=N conv=notrunc` restores a piece) through a BackupFile.
 [[nodiscard]] bool writeBackup(const std::string& path, const std::vector<FileRange>& pieces,
                                std::string& error);
 

@@ -11,6 +11,7 @@
 #include "header_update_internal.h"
 #include "vhdx/bytes.h"
 #include "vhdx/layout.h"
+#include "vhdx/temp_files.h"
 
 namespace vhdx::detail {
 
@@ -79,29 +80,82 @@ std::string changedSincePlan(HeaderWriter& file, const FileFingerprint& planned)
 
 // --- Backup ---
 
-namespace {
-std::string parentDirectory(const std::string& path) {
-    const auto slash = path.find_last_of('/');
-    if (slash == std::string::npos)
-        return ".";
-    return slash == 0 ? "/" : path.substr(0, slash);
+BackupFile::~BackupFile() {
+    if (m_fd >= 0)
+        ::close(m_fd);
+    if (!m_temp.empty())
+        ::unlink(m_temp.c_str());
 }
 
-bool writeAll(int fd, const uint8_t* p, size_t len, uint64_t offset) {
+std::string BackupFile::failure(const std::string& what, int e) const {
+    return "cannot write backup '" + m_path + "': " + what + ": " + std::strerror(e);
+}
+
+bool BackupFile::create(const std::string& path, std::string& error) {
+    m_path = path;
+    if (pathExists(path)) {
+        error = "cannot create backup '" + path + "': " + std::strerror(EEXIST) +
+                " (an existing backup is never overwritten)";
+        return false;
+    }
+    (void)removeStaleTemporaries(path, "tmp");
+    TemporaryFile temp;
+    if (!createTemporaryBeside(path, "tmp", 0644, temp, error)) {
+        error = "cannot create backup '" + path + "': " + std::strerror(errno);
+        return false;
+    }
+    m_fd = temp.fd;
+    m_temp = temp.path;
+    return true;
+}
+
+bool BackupFile::write(uint64_t offset, const void* data, size_t len, std::string& error) {
+    const auto* p = static_cast<const uint8_t*>(data);
     size_t done = 0;
     while (done < len) {
-        const ssize_t n = ::pwrite(fd, p + done, len - done, off_t(offset + done));
+        const ssize_t n = ::pwrite(m_fd, p + done, len - done, off_t(offset + done));
         if (n < 0 && errno == EINTR)
             continue;
-        if (n == 0)
-            errno = EIO;
-        if (n <= 0)
+        if (n <= 0) {
+            error = failure("write", n == 0 ? EIO : errno);
             return false;
+        }
         done += size_t(n);
     }
     return true;
 }
-} // namespace
+
+bool BackupFile::commit(uint64_t size, std::string& error) {
+    if (::ftruncate(m_fd, off_t(size)) != 0) {
+        error = failure("truncate", errno);
+        return false;
+    }
+    if (::fsync(m_fd) != 0) {
+        error = failure("fsync", errno);
+        return false;
+    }
+    const int fd = m_fd;
+    m_fd = -1;
+    if (::close(fd) != 0) {
+        error = failure("close", errno);
+        return false;
+    }
+    if (::link(m_temp.c_str(), m_path.c_str()) != 0) {
+        const int e = errno;
+        error = "cannot create backup '" + m_path + "': " + std::strerror(e) +
+                (e == EEXIST ? " (an existing backup is never overwritten)" : "");
+        return false;
+    }
+    ::unlink(m_temp.c_str());
+    m_temp.clear();
+    // Make the new directory entry durable too.
+    if (!syncFolder(folderOf(m_path))) {
+        error = "cannot sync the directory of backup '" + m_path + "': " + std::strerror(errno);
+        ::unlink(m_path.c_str()); // ours: linked above, never over an existing file
+        return false;
+    }
+    return true;
+}
 
 bool pathExists(const std::string& path) {
     struct stat st {};
@@ -110,42 +164,16 @@ bool pathExists(const std::string& path) {
 
 bool writeBackup(const std::string& path, const std::vector<FileRange>& pieces,
                  std::string& error) {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        error = "cannot create backup '" + path + "': " + std::strerror(errno) +
-                (errno == EEXIST ? " (an existing backup is never overwritten)" : "");
+    BackupFile file;
+    if (!file.create(path, error))
         return false;
-    }
-    const char* failed = nullptr;
-    int e = 0;
     uint64_t end = 0;
     for (const FileRange& piece : pieces) {
         end = std::max<uint64_t>(end, piece.offset + piece.bytes.size());
-        if (!failed && !writeAll(fd, piece.bytes.data(), piece.bytes.size(), piece.offset))
-            failed = "write", e = errno;
+        if (!file.write(piece.offset, piece.bytes.data(), piece.bytes.size(), error))
+            return false;
     }
-    if (!failed && ::ftruncate(fd, off_t(end)) != 0) // the holes between pieces
-        failed = "truncate", e = errno;
-    if (!failed && ::fsync(fd) != 0)
-        failed = "fsync", e = errno;
-    if (::close(fd) != 0 && !failed)
-        failed = "close", e = errno;
-    if (failed) {
-        error = "cannot write backup '" + path + "': " + failed + ": " + std::strerror(e);
-        ::unlink(path.c_str()); // ours: created above with O_EXCL
-        return false;
-    }
-    // Make the new directory entry durable too.
-    const int dir = ::open(parentDirectory(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir < 0 || ::fsync(dir) != 0) {
-        error = "cannot sync the directory of backup '" + path + "': " + std::strerror(errno);
-        if (dir >= 0)
-            ::close(dir);
-        ::unlink(path.c_str());
-        return false;
-    }
-    ::close(dir);
-    return true;
+    return file.commit(end, error);
 }
 
 } // namespace vhdx::detail

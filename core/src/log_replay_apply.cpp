@@ -19,7 +19,6 @@ namespace vhdx {
 
 namespace {
 constexpr uint64_t kSector = layout::logSectorSize;
-constexpr uint64_t kZeroChunk = MiB;
 
 std::string errnoText() {
     return errno ? std::string(": ") + std::strerror(errno) : std::string();
@@ -89,10 +88,22 @@ class Replay {
         m_result.refused = true;
         m_result.error = why;
     }
-    // Before the headers: the log is untouched and still active.
+    // Before the headers: the log is untouched and still active. A file the replay grew is
+    // set back to its old size (the log grows it again on the next replay).
     void fail(const std::string& why) {
         m_result.error = why + "; the log is still active, so replaying again gives the same "
                                "result";
+        FileStat st;
+        if (m_file.stat(st) && st.size != m_plan.sizeBefore) {
+            errno = 0;
+            if (m_file.resize(m_plan.sizeBefore))
+                m_result.error += " (the file was set back to its old size of " +
+                                  std::to_string(m_plan.sizeBefore) + " bytes)";
+            else
+                m_result.error += " (setting the file back to its old size of " +
+                                  std::to_string(m_plan.sizeBefore) + " bytes failed" +
+                                  errnoText() + ")";
+        }
     }
     bool unchanged() {
         const std::string why = detail::changedSincePlan(m_file, m_plan.headers.fingerprint);
@@ -102,22 +113,13 @@ class Replay {
     }
 
     bool writeBackup() {
-        ReplayBackup backup;
-        backup.oldSize = m_plan.sizeBefore;
-        for (const auto& [offset, length] : backupRanges(m_replay, m_plan.sizeBefore)) {
-            BackupRecord r;
-            r.offset = offset;
-            r.bytes.resize(length);
-            if (length && !m_file.pread(r.bytes.data(), length, offset)) {
-                refuse("cannot read the bytes to back up at offset " + std::to_string(offset) +
-                       errnoText());
-                return false;
-            }
-            backup.records.push_back(std::move(r));
-        }
+        ReplayBackup meta;
+        meta.oldSize = m_plan.sizeBefore;
+        meta.sizeAfter = m_plan.sizeAfter;
+        meta.fileWriteGuidAfter = m_plan.headers.steps[0].newFileWriteGuid;
         std::string error;
-        if (!detail::writeBackup(m_options.backupPath, {FileRange{0, encodeReplayBackup(backup)}},
-                                 error)) {
+        if (!writeReplayBackup(m_options.backupPath, meta,
+                               backupRanges(m_replay, m_plan.sizeBefore), m_file, error)) {
             refuse(error);
             return false;
         }
@@ -157,14 +159,13 @@ class Replay {
             putLe32(sector + kSector - 4, w.trailingBytes);
             return writeAll(sector, kSector, w.fileOffset, what);
         }
-        static const std::vector<uint8_t> zeros(kZeroChunk, 0);
-        for (uint64_t done = 0; done < w.length;) {
-            const uint64_t n = std::min(kZeroChunk, w.length - done);
-            if (!writeAll(zeros.data(), n, w.fileOffset + done, what))
-                return false;
-            done += n;
-        }
-        return true;
+        // A zero run: extended or cleared in one call, whatever its length (no bytes written
+        // where the file system can punch a hole).
+        errno = 0;
+        if (m_file.zeroRange(w.fileOffset, w.length))
+            return true;
+        fail(what + " failed" + errnoText());
+        return false;
     }
 
     // The file now: the size planned, no replay needed, and every overlaid range holding the

@@ -1,51 +1,46 @@
-// The log replay's backup (format in replay_backup.h): what it keeps, its encoding, and
-// writing it back.
+// The log replay's backup (format in replay_backup.h): what it keeps, and its encoding, in
+// memory or read a piece at a time.
 #include "vhdx/replay_backup.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
-#include <fcntl.h>
-#include <unistd.h>
 
+#include "replay_backup_internal.h"
+#include "vhdx/byte_source.h"
 #include "vhdx/bytes.h"
 #include "vhdx/crc32c.h"
-#include "vhdx/header_update.h"
 #include "vhdx/layout.h"
 #include "vhdx/replay_plan.h"
 
 namespace vhdx {
 
-namespace {
-constexpr char kMagic[8] = {'V', 'H', 'D', 'X', 'R', 'P', 'L', 'B'};
-constexpr uint32_t kVersion = 1;
-constexpr size_t kHeaderBytes = 24, kRecordHeader = 16, kTrailer = 4;
+namespace detail {
 
-bool readWholeFile(const std::string& path, std::vector<uint8_t>& out, std::string& error) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        error = "cannot open backup '" + path + "': " + std::strerror(errno);
-        return false;
-    }
-    out.clear();
-    uint8_t buf[1 << 16];
-    for (;;) {
-        const ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            error = "cannot read backup '" + path + "': " + std::strerror(errno);
-            ::close(fd);
-            return false;
-        }
-        if (n == 0)
-            break;
-        out.insert(out.end(), buf, buf + n);
-    }
-    ::close(fd);
-    return true;
+size_t backupHeaderSize(uint32_t version) {
+    return version == 1 ? kBackupHeaderV1 : kBackupHeaderV2;
 }
-} // namespace
+
+std::vector<uint8_t> encodeBackupHeader(const ReplayBackup& b, uint32_t count) {
+    std::vector<uint8_t> h(backupHeaderSize(b.version), 0);
+    std::memcpy(h.data(), kBackupMagic, 8);
+    putLe32(h.data() + 8, b.version);
+    putLe32(h.data() + 12, count);
+    putLe64(h.data() + 16, b.oldSize);
+    if (b.version != 1) {
+        putLe64(h.data() + 24, b.sizeAfter);
+        b.fileWriteGuidAfter.toDisk(h.data() + 32);
+    }
+    return h;
+}
+
+void encodeRecordHeader(uint8_t* p, uint64_t offset, uint64_t length, bool zeros) {
+    putLe64(p, offset);
+    putLe64(p + 8, length | (zeros ? kZeroRunBit : 0));
+}
+
+} // namespace detail
+
+using namespace detail;
 
 std::vector<std::pair<uint64_t, uint64_t>> backupRanges(const ReplayPlan& plan, uint64_t oldSize) {
     std::vector<std::pair<uint64_t, uint64_t>> out;
@@ -64,121 +59,119 @@ std::vector<std::pair<uint64_t, uint64_t>> backupRanges(const ReplayPlan& plan, 
 }
 
 std::vector<uint8_t> encodeReplayBackup(const ReplayBackup& b) {
-    size_t total = kHeaderBytes + kTrailer;
-    for (const BackupRecord& r : b.records)
-        total += kRecordHeader + r.bytes.size();
-    std::vector<uint8_t> out(total);
-    uint8_t* p = out.data();
-    std::memcpy(p, kMagic, 8);
-    putLe32(p + 8, kVersion);
-    putLe32(p + 12, uint32_t(b.records.size()));
-    putLe64(p + 16, b.oldSize);
-    p += kHeaderBytes;
+    std::vector<uint8_t> out = encodeBackupHeader(b, uint32_t(b.records.size()));
     for (const BackupRecord& r : b.records) {
-        putLe64(p, r.offset);
-        putLe64(p + 8, r.bytes.size());
-        if (!r.bytes.empty())
-            std::memcpy(p + kRecordHeader, r.bytes.data(), r.bytes.size());
-        p += kRecordHeader + r.bytes.size();
+        const size_t at = out.size();
+        out.resize(at + kRecordHeader);
+        encodeRecordHeader(out.data() + at, r.offset, r.zeros ? r.length : r.bytes.size(), r.zeros);
+        if (!r.zeros)
+            out.insert(out.end(), r.bytes.begin(), r.bytes.end());
     }
-    putLe32(p, crc32c(out.data(), total - kTrailer));
+    uint8_t crc[4];
+    putLe32(crc, crc32c(out.data(), out.size()));
+    out.insert(out.end(), crc, crc + 4);
     return out;
 }
 
-bool decodeReplayBackup(const std::vector<uint8_t>& bytes, ReplayBackup& out, std::string& error) {
+bool parseReplayBackup(const ByteSource& src, ReplayBackup& out, std::string& error,
+                       bool withBytes) {
     out = {};
-    if (bytes.size() < kHeaderBytes + kTrailer || std::memcmp(bytes.data(), kMagic, 8) != 0) {
+    const uint64_t size = src.size();
+    uint8_t head[kBackupHeaderV2] = {};
+    if (size < kBackupHeaderV1 + kTrailer || src.read(0, head, kBackupHeaderV1) != ReadStatus::Ok ||
+        std::memcmp(head, kBackupMagic, 8) != 0) {
         error = "not a log replay backup (no \"VHDXRPLB\" signature)";
         return false;
     }
-    const uint8_t* p = bytes.data();
-    if (le32(p + 8) != kVersion) {
-        error = "backup version " + std::to_string(le32(p + 8)) + " is not supported";
+    out.version = le32(head + 8);
+    if (out.version != 1 && out.version != 2) {
+        error = "backup version " + std::to_string(out.version) + " is not supported";
         return false;
     }
-    const size_t body = bytes.size() - kTrailer;
-    if (crc32c(p, body) != le32(p + body)) {
+    const size_t headerSize = backupHeaderSize(out.version);
+    if (size < headerSize + kTrailer || src.read(0, head, headerSize) != ReadStatus::Ok) {
         error = "the backup's checksum does not match (damaged or truncated)";
         return false;
     }
-    const uint32_t count = le32(p + 12);
-    out.oldSize = le64(p + 16);
-    size_t at = kHeaderBytes;
+    // The checksum first, a piece at a time: nothing is believed before it holds.
+    const uint64_t body = size - kTrailer;
+    std::vector<uint8_t> piece(std::min<uint64_t>(body, kBackupPiece));
+    uint32_t state = crc32cInit();
+    for (uint64_t at = 0; at < body;) {
+        const size_t n = size_t(std::min<uint64_t>(piece.size(), body - at));
+        if (src.read(at, piece.data(), n) != ReadStatus::Ok) {
+            error = "the backup could not be read at byte " + std::to_string(at);
+            return false;
+        }
+        state = crc32cUpdate(state, piece.data(), n);
+        at += n;
+    }
+    uint8_t trailer[kTrailer];
+    if (src.read(body, trailer, kTrailer) != ReadStatus::Ok ||
+        crc32cFinal(state) != le32(trailer)) {
+        error = "the backup's checksum does not match (damaged or truncated)";
+        return false;
+    }
+    const uint32_t count = le32(head + 12);
+    out.oldSize = le64(head + 16);
+    if (out.version != 1) {
+        out.sizeAfter = le64(head + 24);
+        out.fileWriteGuidAfter = Guid::fromDisk(head + 32);
+    }
+    if (count > maxReplayBackupRecords) {
+        error = "the backup holds " + std::to_string(count) + " records, more than the " +
+                std::to_string(maxReplayBackupRecords) + " a backup may hold";
+        return false;
+    }
+    uint64_t at = headerSize;
     for (uint32_t i = 0; i < count; ++i) {
+        uint8_t rh[kRecordHeader];
+        BackupRecord r;
         uint64_t end = 0;
-        if (body - at < kRecordHeader || le64(p + at + 8) > body - at - kRecordHeader ||
-            addOverflows(le64(p + at), le64(p + at + 8), end) || end > out.oldSize) {
+        bool ok = body - at >= kRecordHeader && src.read(at, rh, kRecordHeader) == ReadStatus::Ok;
+        if (ok) {
+            r.offset = le64(rh);
+            r.zeros = (le64(rh + 8) & kZeroRunBit) != 0;
+            r.length = le64(rh + 8) & ~kZeroRunBit;
+            r.storedAt = at + kRecordHeader;
+            ok = (!r.zeros || out.version != 1) &&
+                 (r.zeros || r.length <= body - at - kRecordHeader) &&
+                 !addOverflows(r.offset, r.length, end) && end <= out.oldSize;
+        }
+        if (!ok) {
             error = "backup record " + std::to_string(i) + " is malformed";
             return false;
         }
-        BackupRecord r;
-        r.offset = le64(p + at);
-        const uint64_t len = le64(p + at + 8);
-        r.bytes.assign(p + at + kRecordHeader, p + at + kRecordHeader + len);
-        at += kRecordHeader + len;
+        if (withBytes && !r.zeros) {
+            r.bytes.resize(size_t(r.length));
+            if (r.length &&
+                src.read(r.storedAt, r.bytes.data(), r.bytes.size()) != ReadStatus::Ok) {
+                error = "the backup could not be read at byte " + std::to_string(r.storedAt);
+                return false;
+            }
+        }
+        at += kRecordHeader + (r.zeros ? 0 : r.length);
         out.records.push_back(std::move(r));
     }
     if (at != body) {
         error = "the backup has bytes after its last record";
         return false;
     }
+    // What restoring checks the file against: its header section, kept first.
+    const uint64_t section = layout::headerSectionSize;
+    if (out.records.empty() || out.records[0].offset != 0 || out.records[0].zeros ||
+        out.records[0].length != section || out.oldSize < section ||
+        (out.version != 1 && out.sizeAfter < out.oldSize)) {
+        error = "the backup does not hold the file's header section (the first 1 MiB) first, "
+                "so which file it belongs to cannot be checked";
+        return false;
+    }
     return true;
 }
 
-RestoreResult restoreReplayBackup(const std::string& backupPath, const std::string& imagePath,
-                                  bool apply, HeaderWriter* writer) {
-    RestoreResult r;
-    r.refused = true;
-    std::vector<uint8_t> bytes;
-    if (!readWholeFile(backupPath, bytes, r.error) ||
-        !decodeReplayBackup(bytes, r.backup, r.error)) {
-        if (r.error.find(backupPath) == std::string::npos)
-            r.error = "backup '" + backupPath + "': " + r.error;
-        return r;
-    }
-    if (!apply) {
-        r.refused = false;
-        r.ok = true;
-        return r;
-    }
-    std::unique_ptr<FileHeaderWriter> own;
-    if (!writer) {
-        own = FileHeaderWriter::open(imagePath, r.error);
-        if (!own)
-            return r;
-        writer = own.get();
-    }
-    if (!writer->lock(r.error))
-        return r;
-    r.refused = false;
-    for (const BackupRecord& rec : r.backup.records) {
-        errno = 0;
-        if (writer->pwrite(rec.bytes.data(), rec.bytes.size(), rec.offset) !=
-            static_cast<long long>(rec.bytes.size())) {
-            r.error = "writing " + std::to_string(rec.bytes.size()) + " bytes at offset " +
-                      std::to_string(rec.offset) + " failed" +
-                      (errno ? std::string(": ") + std::strerror(errno) : std::string()) +
-                      "; run the restore again";
-            return r;
-        }
-    }
-    if (!writer->resize(r.backup.oldSize) || !writer->flush()) {
-        r.error = std::string("setting the old size or flushing failed: ") + std::strerror(errno) +
-                  "; run the restore again";
-        return r;
-    }
-    std::vector<uint8_t> check;
-    for (const BackupRecord& rec : r.backup.records) {
-        check.resize(rec.bytes.size());
-        if (!rec.bytes.empty() &&
-            (!writer->pread(check.data(), check.size(), rec.offset) || check != rec.bytes)) {
-            r.error = "verification failed: the bytes at offset " + std::to_string(rec.offset) +
-                      " do not read back as restored";
-            return r;
-        }
-    }
-    r.ok = true;
-    return r;
+bool decodeReplayBackup(const std::vector<uint8_t>& bytes, ReplayBackup& out, std::string& error) {
+    const MemorySource src(bytes.data(), bytes.size());
+    return parseReplayBackup(src, out, error, true);
 }
 
 } // namespace vhdx

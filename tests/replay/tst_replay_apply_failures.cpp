@@ -11,13 +11,18 @@
 //   check and our planner confirm.
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <cstring>
+#include <sys/stat.h>
 
 #include "dirty_images.h"
 #include "hooked_writer.h"
+#include "image_builder.h"
+#include "test_files.h"
 #include "update_test_util.h"
 #include "vhdx/layout.h"
 #include "vhdx/log_replay.h"
@@ -74,6 +79,100 @@ class TestReplayApplyFailures : public QObject {
     }
 
   private slots:
+    // A zero descriptor is a zero run, whatever its length: 1 GiB past the end of the file
+    // extends it (ftruncate), 512 MiB over a hole of a sparse image clears it in place
+    // (fallocate); neither writes the zeros, so the file's blocks on disk barely grow, and
+    // the backup keeps the hole as a zero run, not as 512 MiB of zeros. Restoring the backup
+    // gives back the dirty file byte for byte.
+    void zeroRunsAreRuns_data() {
+        QTest::addColumn<bool>("pastEnd");
+        QTest::newRow("1 GiB past the end") << true;
+        QTest::newRow("512 MiB over a hole") << false;
+    }
+    void zeroRunsAreRuns() {
+        QFETCH(bool, pastEnd);
+        const QString dir = m_dir.path() + "/" + QString::number(++m_n);
+        QVERIFY(QDir().mkpath(dir));
+        ImageSpec spec;
+        spec.logGuid = *Guid::parse("0badf00d-0000-4000-8000-00000000c0de");
+        spec.logEntries = {LogEntrySpec{}};
+        const uint64_t built = buildImage(spec).bytes.size();
+        const uint64_t size = pastEnd ? built : built + 600 * MiB; // a sparse tail
+        const uint64_t at = pastEnd ? built : built + 64 * MiB;
+        const uint64_t length = pastEnd ? GiB : 512 * MiB;
+        LogEntrySpec& e = spec.logEntries[0];
+        e.zeros = {{at, length}};
+        e.flushedFileOffset = size;
+        e.lastFileOffset = std::max(size, at + length);
+        const QString path = writeImageFile(dir, "zero-run.vhdx", buildImage(spec).bytes);
+        QVERIFY(!path.isEmpty());
+        QVERIFY(QFile::resize(path, qint64(size)));
+        const QByteArray before = digestWhole(path);
+        auto blocks = [](const QString& p) {
+            struct stat st {};
+            return ::stat(QFile::encodeName(p).constData(), &st) == 0 ? uint64_t(st.st_blocks) * 512
+                                                                      : ~uint64_t(0);
+        };
+        const uint64_t usedBefore = blocks(path);
+
+        LogReplayOptions o;
+        o.backupPath = (dir + "/zero-run.backup").toStdString();
+        const LogReplayResult r = replayLog(path.toStdString(), o);
+        QVERIFY2(r.ok, r.error.c_str());
+        QCOMPARE(uint64_t(QFileInfo(path).size()), std::max(size, at + length));
+        QVERIFY2(blocks(path) <= usedBefore + 4 * MiB,
+                 qPrintable(QString("%1 -> %2").arg(usedBefore).arg(blocks(path))));
+        QCOMPARE(qemuImgCheck(path), QString());
+        // The run reads as zeros (here and there: its start, middle and last sector).
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        for (uint64_t off : {at, at + length / 2, at + length - 4096}) {
+            QVERIFY(f.seek(qint64(off)));
+            QCOMPARE(f.read(4096), QByteArray(4096, '\0'));
+        }
+        f.close();
+        // The backup: the header section and, over the hole, one zero run.
+        const uint64_t backupSize =
+            uint64_t(QFileInfo(QString::fromStdString(o.backupPath)).size());
+        QVERIFY2(backupSize < MiB + 64 * KiB, qPrintable(QString::number(backupSize)));
+        const RestoreResult dry = restoreReplayBackup(o.backupPath, path.toStdString(), false);
+        QVERIFY2(dry.ok, dry.error.c_str());
+        if (!pastEnd) {
+            QVERIFY(std::any_of(
+                dry.backup.records.begin(), dry.backup.records.end(), [&](const BackupRecord& rec) {
+                    return rec.zeros && rec.offset <= at && rec.offset + rec.length >= at + length;
+                }));
+        }
+        const RestoreResult back = restoreReplayBackup(o.backupPath, path.toStdString(), true);
+        QVERIFY2(back.ok, back.error.c_str());
+        QCOMPARE(digestWhole(path), before);
+        QVERIFY(blocks(path) <= usedBefore + 4 * MiB);
+        QFile::remove(path);
+    }
+
+    // A replay that fails after growing the file sets it back to its old size, and the log,
+    // still active, grows it again on the next replay.
+    void grownFileIsSetBackOnFailure() {
+        const QString path = dirty("extends-file");
+        const QString original = path + ".original", ref = reference(path);
+        QVERIFY(copyFile(path, original));
+        QVERIFY(!ref.isEmpty());
+        auto w = HookedWriter::open(path);
+        QVERIFY(w);
+        w->onFlush = [] { return failWith(EIO); };
+        const LogReplayResult r = replayLog(path.toStdString(), {}, w.get());
+        w.reset();
+        QVERIFY(!r.ok);
+        QVERIFY(r.extended);
+        QVERIFY(r.plan.sizeAfter > r.plan.sizeBefore);
+        QCOMPARE(r.error, "flushing the replayed descriptors to stable storage failed: " +
+                              std::string(std::strerror(EIO)) + kStillActive +
+                              " (the file was set back to its old size of " +
+                              std::to_string(r.plan.sizeBefore) + " bytes)");
+        QCOMPARE(uint64_t(QFileInfo(path).size()), r.plan.sizeBefore);
+        QCOMPARE(stillDirtyThenReplays(path, original, ref), QString());
+    }
+
     void incompletePlanIsRefused() {
         const QString path = dirty("metadata-change");
         const QByteArray before = digestWhole(path);
@@ -210,8 +309,9 @@ class TestReplayApplyFailures : public QObject {
     }
 
     // extends-file through a writer that cannot resize (HeaderWriter's default, ENOTSUP): the
-    // replay fails at the extension, says why, and leaves the log active; a replay through
-    // the real file then finishes the job.
+    // replay fails at the extension, says why, tries to set the old size back (its last
+    // descriptor grew the file), says that failed too, and leaves the log active; a replay
+    // through the real file then finishes the job.
     void writerThatCannotResize() {
         const QString path = dirty("extends-file");
         const QString original = path + ".original", ref = reference(path);
@@ -222,11 +322,14 @@ class TestReplayApplyFailures : public QObject {
         HookedWriter* raw = w.get();
         w->onResize = [raw](uint64_t size) { return raw->HeaderWriter::resize(size); };
         const LogReplayResult r = replayLog(path.toStdString(), {}, w.get());
-        QCOMPARE(w->resizes, 1);
+        QCOMPARE(w->resizes, 2);
         w.reset();
         QVERIFY(!r.ok);
         QCOMPARE(r.error, "extending the file to " + std::to_string(r.plan.sizeAfter) +
-                              " bytes failed: " + std::strerror(ENOTSUP) + kStillActive);
+                              " bytes failed: " + std::strerror(ENOTSUP) + kStillActive +
+                              " (setting the file back to its old size of " +
+                              std::to_string(r.plan.sizeBefore) +
+                              " bytes failed: " + std::strerror(ENOTSUP) + ")");
         QVERIFY(!r.extended);
         QCOMPARE(r.headerBlocksWritten, 0);
         QCOMPARE(stillDirtyThenReplays(path, original, ref), QString());

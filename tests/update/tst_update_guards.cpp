@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <limits>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -164,6 +165,20 @@ class TestUpdateGuards : public QObject {
         fl.l_len = 1;
         QVERIFY(::fcntl(fd, F_OFD_SETLK, &fl) == 0);
         expectRefusal(path, "locked");
+        ::close(fd);
+        const HeaderUpdateResult r = updateHeaders(path.toStdString(), {});
+        QVERIFY2(r.ok, r.error.c_str());
+    }
+
+    // A program that takes only flock() locks (util-linux's flock(1), backup and sync tools):
+    // invisible to fcntl locks, detected by one of the update's own. A shared flock is enough
+    // to refuse; once it is released the update goes ahead.
+    void flockedByAnotherProcess() {
+        const QString path = freshImage("flocked.vhdx");
+        const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
+        QVERIFY(fd >= 0);
+        QCOMPARE(::flock(fd, LOCK_SH), 0);
+        expectRefusal(path, "locked by another process (flock");
         ::close(fd);
         const HeaderUpdateResult r = updateHeaders(path.toStdString(), {});
         QVERIFY2(r.ok, r.error.c_str());

@@ -66,6 +66,11 @@ class HeaderWriter {
     // Sets the file's size (ftruncate; the log replay extends the file with it). The default
     // fails with ENOTSUP.
     [[nodiscard]] virtual bool resize(uint64_t size);
+    // Makes [offset, offset + length) read as zeros, growing the file to its end when it is
+    // shorter (a log replay's zero descriptor, a restored zero run). The default writes zeros
+    // through pwrite, 1 MiB at a time; the real file extends with ftruncate and clears with
+    // fallocate (punching a hole, else zeroing the range) where the file system can.
+    [[nodiscard]] virtual bool zeroRange(uint64_t offset, uint64_t length);
     // Takes an exclusive advisory lock for the update (an OFD lock over the whole file, which
     // conflicts with the image locks QEMU holds while it uses the file); false + error when
     // another process holds a lock.
@@ -88,6 +93,7 @@ class FileHeaderWriter final : public HeaderWriter {
     [[nodiscard]] bool pread(void* buf, size_t len, uint64_t offset) override;
     [[nodiscard]] bool stat(FileStat& out) override;
     [[nodiscard]] bool resize(uint64_t size) override;
+    [[nodiscard]] bool zeroRange(uint64_t offset, uint64_t length) override;
     [[nodiscard]] bool lock(std::string& error) override;
 
   private:
