@@ -85,6 +85,20 @@ int qtOptionLength(const std::string& arg, bool hasNext) {
     return 0;
 }
 
+// Why the argument after option (at i) cannot be its path operand; "" when it can. A path
+// that starts with '-' is refused: "--export-raw --force FILE" would otherwise write a file
+// named "--force" (./-name is the way to give such a name).
+std::string pathOperandProblem(const std::string& option, const std::string& what, int i, int argc,
+                               char** argv) {
+    if (i + 1 >= argc || !*argv[i + 1])
+        return option + " needs " + what + " (not empty)";
+    const std::string next = argv[i + 1];
+    if (next[0] == '-')
+        return option + " needs " + what + ", not '" + next + "' (an option); write ./" + next +
+               " for a file of that name";
+    return {};
+}
+
 } // namespace
 
 bool stdoutFailed(bool writeFailed) {
@@ -131,8 +145,12 @@ CommandLine parseCommandLine(int argc, char** argv) {
         } else if (a == "--export-raw") {
             if (!setMode(Mode::ExportRaw))
                 return usageError(kOneMode);
-            if (i + 1 >= argc || !*argv[i + 1])
-                return usageError("--export-raw needs an OUT path (not empty)");
+            if (!c.exportPath.empty())
+                return usageError("--export-raw given twice");
+            if (const std::string why =
+                    pathOperandProblem("--export-raw", "an OUT path", i, argc, argv);
+                !why.empty())
+                return usageError(why);
             c.exportPath = argv[++i];
         } else if (a == "--allow-missing-parent") {
             c.allowMissingParent = true;
@@ -143,8 +161,11 @@ CommandLine parseCommandLine(int argc, char** argv) {
         } else if (a == "--force") {
             c.force = true;
         } else if (a == "--backup") {
-            if (i + 1 >= argc || !*argv[i + 1])
-                return usageError("--backup needs a PATH (not empty)");
+            if (!c.backupPath.empty())
+                return usageError("--backup given twice");
+            if (const std::string why = pathOperandProblem("--backup", "a PATH", i, argc, argv);
+                !why.empty())
+                return usageError(why);
             c.backupPath = argv[++i];
         } else if (a == "--help" || a == "-h") {
             c.mode = Mode::Help;

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "raw_output.h"
 #include "vhdx/image.h"
+#include "vhdx/parent_chain.h"
 #include "vhdx/printable.h"
 #include "vhdx/virtual_disk.h"
 
@@ -77,9 +78,26 @@ int runExportRaw(const CommandLine& cmd) {
         return refuse("in '" + path + "', " + stale +
                       ": the data as stored may not be the disk. Replay it first (Hyper-V, or "
                       "qemu-img check -r all on a copy)");
+    // A parent of another geometry does not describe this disk: its sectors would land in
+    // the wrong places, or the difference be read as zeros.
+    for (const Finding& f : image->findings().items())
+        if (f.code == FindingCode::ParentGeometryMismatch)
+            return refuse(f.message + " (PARENT_GEOMETRY_MISMATCH)");
     if (disk->parentMissing() && !cmd.allowMissingParent)
         return refuse(disk->missingParentReason() +
                       "; --allow-missing-parent exports its sectors as zeros");
+    // OUT must be none of the files it is read from (a hard link, a symlink or the same path
+    // under another name included): replacing one would destroy the disk being exported.
+    if (const auto outId = fileIdentity(out)) {
+        if (outId == fileIdentity(path))
+            return refuse("OUT '" + out +
+                          "' is FILE itself: the export would replace its own "
+                          "input");
+        for (const ParentLink& link : image->parentChain())
+            if (link.found && outId == fileIdentity(link.path))
+                return refuse("OUT '" + out + "' is " + link.path +
+                              ", an image of FILE's parent chain: the export reads it");
+    }
     struct stat st {};
     if (::lstat(out.c_str(), &st) == 0) {
         if (!cmd.force)
@@ -89,7 +107,13 @@ int runExportRaw(const CommandLine& cmd) {
     }
 
     RawOutput output;
-    if (!output.create(out, disk->size(), error))
+    const bool created = output.create(out, disk->size(), error);
+    for (const std::string& stale : output.staleRemoved())
+        std::fprintf(stderr,
+                     "vhdx-inspector: removed '%s', left by an earlier export to the same OUT "
+                     "that was killed\n",
+                     terminalSafe(stale).c_str());
+    if (!created)
         return refuse(error);
     Progress progress(disk->size());
     std::vector<uint8_t> buf(kChunk);

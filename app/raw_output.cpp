@@ -6,9 +6,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
-#include <filesystem>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "vhdx/temp_files.h"
 
 namespace vhdx::app {
 
@@ -61,27 +62,21 @@ void RawOutput::discard() {
 
 bool RawOutput::create(const std::string& out, uint64_t size, std::string& error) {
     m_out = out;
-    const std::filesystem::path p(out);
-    const std::string dir = p.parent_path().empty() ? "." : p.parent_path().string();
-    std::string pattern = dir + "/." + p.filename().string() + ".export-XXXXXX";
-    if (pattern.size() >= sizeof g_tempPath) {
+    m_staleRemoved = removeStaleTemporaries(out, "export");
+    TemporaryFile temp;
+    if (!createTemporaryBeside(out, "export", 0666, temp, error))
+        return false;
+    m_fd = temp.fd;
+    m_temp = temp.path;
+    if (m_temp.size() >= sizeof g_tempPath) {
         error = "the output path is too long";
+        discard();
         return false;
     }
-    m_fd = ::mkostemp(pattern.data(), O_CLOEXEC);
-    if (m_fd < 0) {
-        error = errnoText("cannot create a temporary file in '" + dir + "'");
-        return false;
-    }
-    m_temp = pattern;
     std::memcpy(g_tempPath, m_temp.c_str(), m_temp.size() + 1);
     g_tempSet = 1;
     for (int sig : {SIGINT, SIGTERM, SIGHUP})
         std::signal(sig, removeTempAndDie);
-    // mkostemp makes the file 0600; the export gets what any new file would (0666 & ~umask).
-    const mode_t mask = ::umask(0);
-    ::umask(mask);
-    ::fchmod(m_fd, 0666 & ~mask);
     if (::ftruncate(m_fd, off_t(size)) != 0) {
         error = errnoText("cannot size '" + m_temp + "' to " + std::to_string(size) + " bytes");
         discard();
@@ -137,34 +132,63 @@ bool RawOutput::commit(bool replace, std::string& error) {
         error = errnoText("closing '" + m_temp + "' failed");
         return false;
     }
+    const std::string dir = folderOf(m_out);
+    // The folder must take a sync before OUT is touched: a folder that cannot be synced
+    // fails the export here, with OUT as it was.
+    if (!syncFolder(dir)) {
+        error = errnoText("syncing the folder '" + dir + "' failed");
+        return false;
+    }
+    const char* temp = m_temp.c_str();
+    const char* out = m_out.c_str();
+    if (replace && ::renameat2(AT_FDCWD, temp, AT_FDCWD, out, RENAME_EXCHANGE) == 0) {
+        // OUT is the export, the temporary name the old OUT: made durable, or swapped back.
+        if (!syncFolder(dir)) {
+            error = errnoText("syncing the folder '" + dir + "' failed") + "; the old '" + m_out +
+                    "' was put back";
+            if (::renameat2(AT_FDCWD, temp, AT_FDCWD, out, RENAME_EXCHANGE) != 0)
+                error = errnoText("syncing the folder '" + dir +
+                                  "' failed, and putting the old file back failed") +
+                        "; the export is complete under '" + m_out + "', the old file is '" +
+                        m_temp + "'";
+            return false;
+        }
+        m_committed = true;
+        g_tempSet = 0;
+        ::unlink(temp); // the old OUT; left behind by a crash, the next export removes it
+        (void)syncFolder(dir);
+        return true;
+    }
     int rc = 0;
-    if (replace) {
-        rc = ::rename(m_temp.c_str(), m_out.c_str());
+    if (replace) { // no RENAME_EXCHANGE on this file system, or OUT vanished meanwhile
+        rc = ::rename(temp, out);
     } else {
         // Never replace an OUT that appeared during the export.
-        rc = ::renameat2(AT_FDCWD, m_temp.c_str(), AT_FDCWD, m_out.c_str(), RENAME_NOREPLACE);
+        rc = ::renameat2(AT_FDCWD, temp, AT_FDCWD, out, RENAME_NOREPLACE);
         if (rc != 0 && (errno == EINVAL || errno == ENOSYS)) { // no RENAME_NOREPLACE here
-            rc = ::link(m_temp.c_str(), m_out.c_str());
+            rc = ::link(temp, out);
             if (rc == 0)
-                ::unlink(m_temp.c_str());
+                ::unlink(temp);
         }
     }
     if (rc != 0) {
         error = errnoText("cannot move the export onto '" + m_out + "'");
         return false;
     }
-    m_committed = true;
     g_tempSet = 0;
-    const std::filesystem::path p(m_out);
-    const std::string dir = p.parent_path().empty() ? "." : p.parent_path().string();
-    const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0 || ::fsync(dfd) != 0) {
-        error = errnoText("the export is complete but syncing the folder '" + dir + "' failed");
-        if (dfd >= 0)
-            ::close(dfd);
+    if (!syncFolder(dir)) {
+        error = errnoText("syncing the folder '" + dir + "' failed");
+        if (!replace) { // OUT is new: take it away again, so that a failure leaves nothing
+            ::unlink(out);
+            error += "; '" + m_out + "' was removed";
+        } else {
+            error += "; the export is complete under '" + m_out +
+                     "', but a crash may bring the old file back";
+        }
+        m_temp.clear();
         return false;
     }
-    ::close(dfd);
+    m_committed = true;
     return true;
 }
 

@@ -1,9 +1,12 @@
 #pragma once
 // The output file of --export-raw: written as a temporary file in OUT's folder and renamed
 // onto OUT only when complete and synced, so that a failed or interrupted export never leaves
-// a half file under OUT's name. Every write and the final fsync are checked.
+// a half file under OUT's name. Every write and the final fsync are checked. The temporary
+// file is flock()ed while it is written: one left by a killed export (unlocked) is removed by
+// the next export to the same OUT, one of a running export is left alone.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace vhdx::app {
 
@@ -23,9 +26,12 @@ class RawOutput {
     // the folder.
     [[nodiscard]] bool commit(bool replace, std::string& error);
     [[nodiscard]] uint64_t bytesWritten() const { return m_written; }
+    // Temporary files of earlier exports to the same OUT that were killed, removed by create.
+    [[nodiscard]] const std::vector<std::string>& staleRemoved() const { return m_staleRemoved; }
 
   private:
     void discard();
+    std::vector<std::string> m_staleRemoved;
     std::string m_out;
     std::string m_temp;
     int m_fd = -1;

@@ -6,11 +6,19 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "chain_builder.h"
 #include "cli_runner.h"
 #include "image_builder.h"
 #include "sparse_compare.h"
@@ -254,6 +262,215 @@ class TestCliExport : public QObject {
         // Into a folder that does not exist: failed, nothing created.
         QCOMPARE(runInspector({"--export-raw", path("no/such/o.raw"), notVhdx.fileName()}).exitCode,
                  1);
+    }
+
+    // A valid chain deeper than the 16 levels once followed (25 images): every level is
+    // followed, the report has no error and the export is made. A child over a parent of
+    // another virtual size is an error of its own report and its export is refused (it
+    // filled the difference with zeros).
+    void deepChainAndGeometry() {
+        const QString dir = path("deep");
+        QVERIFY(QDir().mkpath(dir));
+        const int levels = 25;
+        for (int i = 1; i <= levels; ++i)
+            QVERIFY(!writeSpec(dir, QString("p%1.vhdx").arg(i),
+                               i == levels ? baseImage(chainGuid(i))
+                                           : childImage(chainGuid(i), chainGuid(i + 1),
+                                                        "p" + std::to_string(i + 1) + ".vhdx"))
+                         .isEmpty());
+        RunResult r = runInspector({"--json", dir + "/p1.vhdx"});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.json()["parent_chain"].toArray().size(), levels - 1);
+        QCOMPARE(r.json()["virtual_disk"].toObject()["levels"].toInt(), levels);
+        r = runInspector({"--export-raw", dir + "/deep.raw", dir + "/p1.vhdx"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(QFileInfo(dir + "/deep.raw").size(), qint64(64 << 20));
+
+        ImageSpec big = baseImage(chainGuid(40));
+        big.virtualSize = 128 << 20; // the child is 64 MiB
+        QVERIFY(!writeSpec(dir, "big.vhdx", big).isEmpty());
+        const QString kid =
+            writeSpec(dir, "kid.avhdx", childImage(chainGuid(41), chainGuid(40), "big.vhdx"));
+        r = runInspector({"--json", kid});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.out.contains("PARENT_GEOMETRY_MISMATCH"), r.out.constData());
+        r = runInspector({"--export-raw", dir + "/kid.raw", kid});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("PARENT_GEOMETRY_MISMATCH"), r.err.constData());
+        QVERIFY(!QFileInfo::exists(dir + "/kid.raw"));
+    }
+
+    // OUT may be none of the files the export reads: FILE, its parent, or a symlink or hard
+    // link to either, with or without --force; each is refused and stays byte for byte.
+    void refusesItsOwnInput() {
+        LevelSpec child{{{0, bat::FullyPresent}}, {}, 3};
+        LevelSpec base{{{1, bat::FullyPresent}}, {}, 5};
+        BuiltChain c = buildChain(1 << 20, 512, 4 << 20, {child, base});
+        QDir(m_dir.path()).mkpath("own");
+        const QString dir = path("own");
+        const QString parent = writeImageFile(dir, "parent.vhdx", c.built[1].bytes);
+        const QString kid = writeImageFile(dir, "child.vhdx", c.built[0].bytes);
+        QVERIFY(!parent.isEmpty() && !kid.isEmpty());
+        QVERIFY(QFile::link(parent, dir + "/parent-link.raw"));
+        QVERIFY(::link(QFile::encodeName(kid).constData(),
+                       QFile::encodeName(dir + "/child-hardlink.raw").constData()) == 0);
+        const QByteArray kidBefore = sha256Of(kid), parentBefore = sha256Of(parent);
+        const struct {
+            QString out;
+            QString why;
+        } cases[] = {{kid, "is FILE itself"},
+                     {dir + "/child-hardlink.raw", "is FILE itself"},
+                     {parent, "an image of FILE's parent chain"},
+                     {dir + "/parent-link.raw", "an image of FILE's parent chain"}};
+        for (const auto& k : cases)
+            for (bool force : {false, true}) {
+                QStringList args = {"--export-raw", k.out, kid};
+                if (force)
+                    args << "--force";
+                const RunResult r = runInspector(args);
+                QCOMPARE(r.exitCode, 1);
+                QVERIFY2(r.err.contains(k.why.toUtf8()), r.err.constData());
+                QCOMPARE(sha256Of(kid), kidBefore);
+                QCOMPARE(sha256Of(parent), parentBefore);
+            }
+        QVERIFY(QDir(dir).entryList({".*.export-*"}, QDir::Files | QDir::Hidden).isEmpty());
+    }
+
+    // An option after --export-raw or --backup is not taken for their path (it wrote a file
+    // named "--force"), and each may be given once.
+    void optionsAreNotPaths() {
+        const QString cwd = QDir::currentPath();
+        QVERIFY(QDir::setCurrent(m_dir.path()));
+        RunResult r = runInspector({"--export-raw", "--force", path("x.vhdx")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--export-raw needs an OUT path, not '--force' (an option); "
+                                "write ./--force for a file of that name"),
+                 r.err.constData());
+        r = runInspector({"--replay-log", path("x.vhdx"), "--backup", "--yes"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--backup needs a PATH, not '--yes'"), r.err.constData());
+        r = runInspector(
+            {"--export-raw", path("a.raw"), "--export-raw", path("b.raw"), path("x.vhdx")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--export-raw given twice"), r.err.constData());
+        r = runInspector(
+            {"--replay-log", path("x.vhdx"), "--backup", path("a"), "--backup", path("b")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--backup given twice"), r.err.constData());
+        QVERIFY(!QFileInfo::exists(m_dir.filePath("--force")));
+        QVERIFY(!QFileInfo::exists(m_dir.filePath("--yes")));
+        QVERIFY(QDir::setCurrent(cwd));
+    }
+
+    // A killed export (SIGKILL: no handler runs) leaves its temporary file; the next export
+    // to the same OUT removes it and names it, and leaves alone one that a running export
+    // holds (flock). The kill is made while the export is held at its first write.
+    void killedExportIsCleanedUpNextTime() {
+        QString error;
+        const QString image = decompressTestImage("btrfs.vhdx.gz", m_dir.path(), &error);
+        QVERIFY2(!image.isEmpty(), qPrintable(error));
+        QDir(m_dir.path()).mkpath("killed");
+        const QString out = path("killed/out.raw");
+        QProcess p;
+        p.start("strace", {"-f", "-o", "/dev/null", "-e", "trace=pwrite64", "-e",
+                           "inject=pwrite64:delay_enter=30000000", inspectorPath(), "--export-raw",
+                           out, image});
+        QVERIFY(p.waitForStarted());
+        QStringList temps;
+        for (int i = 0; i < 500 && temps.isEmpty(); ++i) {
+            QTest::qWait(20);
+            temps =
+                QDir(path("killed")).entryList({".out.raw.export-*"}, QDir::Files | QDir::Hidden);
+        }
+        QCOMPARE(temps.size(), 1);
+        QTest::qWait(200); // now held at its first write
+        // The export is strace's child: kill it, not strace.
+        QFile children(QString("/proc/%1/task/%1/children").arg(p.processId()));
+        QVERIFY(children.open(QIODevice::ReadOnly));
+        const qint64 pid = children.readAll().trimmed().toLongLong();
+        QVERIFY(pid > 0);
+        QCOMPARE(::kill(pid_t(pid), SIGKILL), 0);
+        p.kill(); // strace itself would wait out its delay
+        QVERIFY(p.waitForFinished(10000));
+        for (int i = 0; i < 100 && ::kill(pid_t(pid), 0) == 0; ++i)
+            QTest::qWait(20); // reaped by init once strace is gone
+        QVERIFY(!QFileInfo::exists(out));
+        const QString stale = path("killed/" + temps.front());
+        QVERIFY(QFileInfo::exists(stale));
+        // One that a running export holds.
+        const QString held = path("killed/.out.raw.export-HELD00");
+        const int fd = ::open(QFile::encodeName(held).constData(), O_CREAT | O_RDWR, 0600);
+        QVERIFY(fd >= 0);
+        QCOMPARE(::flock(fd, LOCK_EX), 0);
+        const RunResult r = runInspector({"--export-raw", out, image});
+        ::close(fd);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.err.contains(("removed '" + stale +
+                                 "', left by an earlier export to the same OUT that was killed")
+                                    .toUtf8()),
+                 r.err.constData());
+        QVERIFY(!QFileInfo::exists(stale));
+        QVERIFY(QFileInfo::exists(held));
+        QFile::remove(held);
+        QCOMPARE(QFileInfo(out).size(), qint64(1073741824));
+        QFile::remove(out);
+    }
+
+    // The folder's sync (the second fsync: before the rename; the third: after it) failing:
+    // a new OUT is never left behind; with --force the old OUT is what remains.
+    void folderSyncFailureLeavesNoNewFile_data() {
+        QTest::addColumn<int>("when");
+        QTest::addColumn<bool>("force");
+        QTest::newRow("before the rename") << 2 << false;
+        QTest::newRow("after the rename") << 3 << false;
+        QTest::newRow("before the rename, --force") << 2 << true;
+        QTest::newRow("after the exchange, --force") << 3 << true;
+    }
+    void folderSyncFailureLeavesNoNewFile() {
+        QFETCH(int, when);
+        QFETCH(bool, force);
+        QString error;
+        const QString image = decompressTestImage("btrfs.vhdx.gz", m_dir.path(), &error);
+        QVERIFY2(!image.isEmpty(), qPrintable(error));
+        const QString dir = path(QString("sync-%1-%2").arg(when).arg(force));
+        QVERIFY(QDir().mkpath(dir));
+        const QString out = dir + "/out.raw";
+        if (force) {
+            QFile f(out);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("keep me");
+        }
+        // Without a fault: exactly three fsyncs (the file, the folder twice).
+        const QString trace = dir + "/trace";
+        QStringList args = {"--export-raw", dir + "/probe.raw", image};
+        RunResult r =
+            runProgram("env", QStringList{"ASAN_OPTIONS=detect_leaks=0", "strace", "-f", "-o",
+                                          trace, "-e", "trace=fsync", inspectorPath()} +
+                                  args);
+        QCOMPARE(r.exitCode, 0);
+        QFile traced(trace);
+        QVERIFY(traced.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromUtf8(traced.readAll()).count("fsync("), 3);
+        QFile::remove(dir + "/probe.raw");
+        QFile::remove(trace);
+        args = QStringList{"--export-raw", out, image};
+        if (force)
+            args << "--force";
+        r = runProgram("env", QStringList{"ASAN_OPTIONS=detect_leaks=0", "strace", "-f", "-o",
+                                          "/dev/null", "-e", "trace=fsync", "-e",
+                                          QString("inject=fsync:error=EIO:when=%1").arg(when),
+                                          inspectorPath()} +
+                                  args);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("syncing the folder"), r.err.constData());
+        if (force) {
+            QFile f(out);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            QCOMPARE(f.readAll(), QByteArray("keep me"));
+        } else {
+            QVERIFY(!QFileInfo::exists(out));
+        }
+        QVERIFY(QDir(dir).entryList({".*"}, QDir::Files | QDir::Hidden).isEmpty());
     }
 
     // A two-level chain of builder files (4096-byte sectors, partially present blocks):
