@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "test_registry.h"
 
 using vhdx::app::CommandLine;
 using vhdx::app::Mode;
@@ -58,5 +59,5 @@ class TestCliArgs : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestCliArgs)
+VHDX_TEST_MAIN(TestCliArgs)
 #include "tst_cli_args.moc"

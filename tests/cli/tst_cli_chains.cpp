@@ -9,6 +9,7 @@
 
 #include "chain_builder.h"
 #include "cli_runner.h"
+#include "test_registry.h"
 
 using namespace vhdx;
 using namespace vhdx::test;
@@ -118,5 +119,5 @@ class TestCliChains : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestCliChains)
+VHDX_TEST_MAIN(TestCliChains)
 #include "tst_cli_chains.moc"

@@ -11,6 +11,7 @@
 #include <QTest>
 
 #include "cli_runner.h"
+#include "test_registry.h"
 
 using namespace vhdx::test;
 
@@ -154,5 +155,5 @@ class TestCliCrosscheck : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestCliCrosscheck)
+VHDX_TEST_MAIN(TestCliCrosscheck)
 #include "tst_cli_crosscheck.moc"

@@ -12,6 +12,7 @@
 #include "cli_runner.h"
 #include "image_builder.h"
 #include "test_files.h"
+#include "test_registry.h"
 
 using namespace vhdx::test;
 
@@ -185,5 +186,5 @@ class TestCliErrors : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestCliErrors)
+VHDX_TEST_MAIN(TestCliErrors)
 #include "tst_cli_errors.moc"

@@ -23,6 +23,7 @@
 #include "image_builder.h"
 #include "sparse_compare.h"
 #include "test_files.h"
+#include "test_registry.h"
 #include "virtual_disk_reference.h"
 
 using namespace vhdx::test;
@@ -521,5 +522,5 @@ class TestCliExport : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestCliExport)
+VHDX_TEST_MAIN(TestCliExport)
 #include "tst_cli_export.moc"

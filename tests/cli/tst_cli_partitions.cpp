@@ -13,6 +13,7 @@
 
 #include "cli_runner.h"
 #include "test_files.h"
+#include "test_registry.h"
 #include "vhdx/guest_partitions.h"
 #include "vhdx/image.h"
 #include "vhdx/virtual_disk.h"
@@ -291,5 +292,5 @@ class TestCliPartitions : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestCliPartitions)
+VHDX_TEST_MAIN(TestCliPartitions)
 #include "tst_cli_partitions.moc"

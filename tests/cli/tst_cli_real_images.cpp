@@ -7,6 +7,7 @@
 
 #include "cli_runner.h"
 #include "test_files.h"
+#include "test_registry.h"
 
 using namespace vhdx::test;
 
@@ -190,5 +191,5 @@ class TestCliRealImages : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestCliRealImages)
+VHDX_TEST_MAIN(TestCliRealImages)
 #include "tst_cli_real_images.moc"

@@ -5,6 +5,7 @@
 #include <QSet>
 #include <QTest>
 
+#include "test_registry.h"
 #include "vhdx/findings.h"
 
 class TestReadmeCodes : public QObject {
@@ -68,5 +69,5 @@ class TestReadmeCodes : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestReadmeCodes)
+VHDX_TEST_MAIN(TestReadmeCodes)
 #include "tst_readme_codes.moc"

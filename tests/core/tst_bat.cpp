@@ -2,6 +2,7 @@
 #include <QTest>
 
 #include "core_test_helpers.h"
+#include "test_registry.h"
 #include "vhdx/bat.h"
 
 using namespace vhdx;
@@ -259,5 +260,5 @@ class TestBat : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestBat)
+VHDX_TEST_MAIN(TestBat)
 #include "tst_bat.moc"

@@ -8,6 +8,7 @@
 
 #include "bat_window.h"
 #include "core_test_helpers.h"
+#include "test_registry.h"
 #include "vhdx/bat.h"
 
 using namespace vhdx;
@@ -199,5 +200,5 @@ class TestBatEdges : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestBatEdges)
+VHDX_TEST_MAIN(TestBatEdges)
 #include "tst_bat_edges.moc"

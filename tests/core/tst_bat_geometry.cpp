@@ -3,6 +3,7 @@
 #include <QTest>
 
 #include "core_test_helpers.h"
+#include "test_registry.h"
 #include "vhdx/bat.h"
 #include "vhdx/bytes.h"
 
@@ -196,5 +197,5 @@ class TestBatGeometry : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestBatGeometry)
+VHDX_TEST_MAIN(TestBatGeometry)
 #include "tst_bat_geometry.moc"

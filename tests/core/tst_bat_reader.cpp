@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "core_test_helpers.h"
+#include "test_registry.h"
 #include "vhdx/bat.h"
 
 using namespace vhdx;
@@ -86,5 +87,5 @@ class TestBatReader : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestBatReader)
+VHDX_TEST_MAIN(TestBatReader)
 #include "tst_bat_reader.moc"

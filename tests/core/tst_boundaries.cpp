@@ -5,6 +5,7 @@
 
 #include "core_test_helpers.h"
 #include "log_test_helpers.h"
+#include "test_registry.h"
 #include "vhdx/layout.h"
 #include "vhdx/metadata.h"
 
@@ -184,5 +185,5 @@ class TestBoundaries : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestBoundaries)
+VHDX_TEST_MAIN(TestBoundaries)
 #include "tst_boundaries.moc"

@@ -19,6 +19,7 @@
 #include "chain_test_helpers.h"
 #include "core_test_helpers.h"
 #include "test_files.h"
+#include "test_registry.h"
 #include "vhdx/chain_forest.h"
 #include "vhdx/chain_report.h"
 
@@ -298,5 +299,5 @@ class TestChainFolderLimits : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestChainFolderLimits)
+VHDX_TEST_MAIN(TestChainFolderLimits)
 #include "tst_chain_folder_limits.moc"

@@ -15,6 +15,7 @@
 #include "chain_test_helpers.h"
 #include "core_test_helpers.h"
 #include "test_files.h"
+#include "test_registry.h"
 #include "vhdx/chain_forest.h"
 
 using namespace vhdx;
@@ -298,5 +299,5 @@ class TestChainForest : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestChainForest)
+VHDX_TEST_MAIN(TestChainForest)
 #include "tst_chain_forest.moc"

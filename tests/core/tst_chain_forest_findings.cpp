@@ -17,6 +17,7 @@
 #include "core_test_helpers.h"
 #include "file_access_as_nobody.h"
 #include "test_files.h"
+#include "test_registry.h"
 #include "vhdx/chain_forest.h"
 
 using namespace vhdx;
@@ -336,5 +337,5 @@ class TestChainForestFindings : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestChainForestFindings)
+VHDX_TEST_MAIN(TestChainForestFindings)
 #include "tst_chain_forest_findings.moc"

@@ -21,6 +21,7 @@
 #include "chain_test_helpers.h"
 #include "core_test_helpers.h"
 #include "test_files.h"
+#include "test_registry.h"
 #include "vhdx/chain_forest.h"
 #include "vhdx/chain_report.h"
 
@@ -284,5 +285,5 @@ class TestChainReportBranches : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestChainReportBranches)
+VHDX_TEST_MAIN(TestChainReportBranches)
 #include "tst_chain_report_branches.moc"

@@ -7,6 +7,7 @@
 
 #include "core_test_helpers.h"
 #include "test_files.h"
+#include "test_registry.h"
 
 using namespace vhdx;
 using namespace vhdx::test;
@@ -158,5 +159,5 @@ class TestCleanImages : public QObject {
     static uint64_t b0Offset() { return 4 * MiB; }
 };
 
-QTEST_GUILESS_MAIN(TestCleanImages)
+VHDX_TEST_MAIN(TestCleanImages)
 #include "tst_clean_images.moc"

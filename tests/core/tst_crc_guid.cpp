@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core_test_helpers.h"
+#include "test_registry.h"
 #include "vhdx/bytes.h"
 #include "vhdx/crc32c.h"
 #include "vhdx/guid.h"
@@ -200,5 +201,5 @@ class TestCrcGuid : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestCrcGuid)
+VHDX_TEST_MAIN(TestCrcGuid)
 #include "tst_crc_guid.moc"

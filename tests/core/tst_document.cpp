@@ -9,6 +9,7 @@
 #include "document_test_helpers.h"
 #include "log_test_helpers.h"
 #include "test_files.h"
+#include "test_registry.h"
 #include "vhdx/document/document.h"
 #include "vhdx/layout.h"
 #include "vhdx/schema/structures.h"
@@ -276,5 +277,5 @@ class TestDocument : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestDocument)
+VHDX_TEST_MAIN(TestDocument)
 #include "tst_document.moc"

@@ -8,6 +8,7 @@
 
 #include "core_test_helpers.h"
 #include "document_test_helpers.h"
+#include "test_registry.h"
 #include "vhdx/document/document.h"
 #include "vhdx/text_format.h"
 
@@ -93,5 +94,5 @@ class TestDocumentBat : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestDocumentBat)
+VHDX_TEST_MAIN(TestDocumentBat)
 #include "tst_document_bat.moc"

@@ -8,6 +8,7 @@
 
 #include "core_test_helpers.h"
 #include "document_test_helpers.h"
+#include "test_registry.h"
 #include "vhdx/crc32c.h"
 #include "vhdx/document/document.h"
 #include "vhdx/layout.h"
@@ -199,5 +200,5 @@ class TestDocumentFront : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestDocumentFront)
+VHDX_TEST_MAIN(TestDocumentFront)
 #include "tst_document_front.moc"

@@ -8,6 +8,7 @@
 #include "core_test_helpers.h"
 #include "document_test_helpers.h"
 #include "log_test_helpers.h"
+#include "test_registry.h"
 #include "vhdx/crc32c.h"
 #include "vhdx/document/document.h"
 #include "vhdx/schema/structures.h"
@@ -174,5 +175,5 @@ class TestDocumentLog : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestDocumentLog)
+VHDX_TEST_MAIN(TestDocumentLog)
 #include "tst_document_log.moc"

@@ -8,6 +8,7 @@
 #include "core_test_helpers.h"
 #include "document_test_helpers.h"
 #include "log_test_helpers.h"
+#include "test_registry.h"
 #include "vhdx/document/document.h"
 #include "vhdx/layout.h"
 #include "vhdx/metadata.h"
@@ -248,5 +249,5 @@ class TestDocumentLogChanges : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestDocumentLogChanges)
+VHDX_TEST_MAIN(TestDocumentLogChanges)
 #include "tst_document_log_changes.moc"

@@ -4,6 +4,7 @@
 // status names; and the structure keys and titles of every part (cli-contract.md's names).
 #include <QTest>
 
+#include "test_registry.h"
 #include "vhdx/document/document.h"
 #include "vhdx/metadata.h"
 #include "vhdx/schema/structures.h"
@@ -146,5 +147,5 @@ class TestDocumentLookup : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestDocumentLookup)
+VHDX_TEST_MAIN(TestDocumentLookup)
 #include "tst_document_lookup.moc"

@@ -16,6 +16,7 @@
 #include "core_test_helpers.h"
 #include "document_virtual_disk_helpers.h"
 #include "test_files.h"
+#include "test_registry.h"
 #include "vhdx/document/document.h"
 #include "vhdx/text_format.h"
 #include "vhdx/virtual_disk.h"
@@ -202,5 +203,5 @@ class TestDocumentVirtualDisk : public QObject {
     // A builder image with no payload: zeros, no table. Without a summary, no node at all.
 };
 
-QTEST_GUILESS_MAIN(TestDocumentVirtualDisk)
+VHDX_TEST_MAIN(TestDocumentVirtualDisk)
 #include "tst_document_virtual_disk.moc"

@@ -15,6 +15,7 @@
 #include "core_test_helpers.h"
 #include "document_virtual_disk_helpers.h"
 #include "test_files.h"
+#include "test_registry.h"
 #include "vhdx/document/document.h"
 #include "vhdx/text_format.h"
 #include "vhdx/virtual_disk.h"
@@ -181,5 +182,5 @@ class TestDocumentVirtualDiskStatus : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestDocumentVirtualDiskStatus)
+VHDX_TEST_MAIN(TestDocumentVirtualDiskStatus)
 #include "tst_document_virtual_disk_status.moc"

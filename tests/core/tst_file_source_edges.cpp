@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "test_registry.h"
 #include "vhdx/byte_source.h"
 
 using namespace vhdx;
@@ -94,5 +95,5 @@ class TestFileSourceEdges : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestFileSourceEdges)
+VHDX_TEST_MAIN(TestFileSourceEdges)
 #include "tst_file_source_edges.moc"

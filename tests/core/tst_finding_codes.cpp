@@ -11,6 +11,7 @@
 #include "core_test_helpers.h"
 #include "finding_scenarios.h"
 #include "test_files.h"
+#include "test_registry.h"
 
 using namespace vhdx;
 using namespace vhdx::test;
@@ -149,5 +150,5 @@ class TestFindingCodes : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestFindingCodes)
+VHDX_TEST_MAIN(TestFindingCodes)
 #include "tst_finding_codes.moc"

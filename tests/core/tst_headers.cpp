@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core_test_helpers.h"
+#include "test_registry.h"
 #include "vhdx/crc32c.h"
 #include "vhdx/header.h"
 #include "vhdx/layout.h"
@@ -243,5 +244,5 @@ class TestHeaders : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestHeaders)
+VHDX_TEST_MAIN(TestHeaders)
 #include "tst_headers.moc"

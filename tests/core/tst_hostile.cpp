@@ -9,6 +9,7 @@
 
 #include "core_test_helpers.h"
 #include "test_files.h"
+#include "test_registry.h"
 #include "vhdx/layout.h"
 
 using namespace vhdx;
@@ -223,5 +224,5 @@ class TestHostile : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestHostile)
+VHDX_TEST_MAIN(TestHostile)
 #include "tst_hostile.moc"

@@ -9,6 +9,7 @@
 
 #include "core_test_helpers.h"
 #include "test_files.h"
+#include "test_registry.h"
 #include "vhdx/layout.h"
 #include "vhdx/report.h"
 
@@ -139,5 +140,5 @@ class TestImageDetection : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestImageDetection)
+VHDX_TEST_MAIN(TestImageDetection)
 #include "tst_image_detection.moc"

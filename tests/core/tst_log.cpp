@@ -5,6 +5,7 @@
 
 #include "core_test_helpers.h"
 #include "log_test_helpers.h"
+#include "test_registry.h"
 #include "vhdx/log.h"
 
 using namespace vhdx;
@@ -192,5 +193,5 @@ class TestLog : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestLog)
+VHDX_TEST_MAIN(TestLog)
 #include "tst_log.moc"

@@ -5,6 +5,7 @@
 
 #include "core_test_helpers.h"
 #include "log_test_helpers.h"
+#include "test_registry.h"
 #include "vhdx/log.h"
 
 using namespace vhdx;
@@ -162,5 +163,5 @@ class TestLogDamage : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestLogDamage)
+VHDX_TEST_MAIN(TestLogDamage)
 #include "tst_log_damage.moc"

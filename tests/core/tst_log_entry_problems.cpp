@@ -12,6 +12,7 @@
 #include "core_test_helpers.h"
 #include "log_test_helpers.h"
 #include "test_files.h"
+#include "test_registry.h"
 #include "vhdx/log.h"
 #include "vhdx/work_budget.h"
 
@@ -284,5 +285,5 @@ class TestLogEntryProblems : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestLogEntryProblems)
+VHDX_TEST_MAIN(TestLogEntryProblems)
 #include "tst_log_entry_problems.moc"

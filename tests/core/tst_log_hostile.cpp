@@ -9,6 +9,7 @@
 #include "core_test_helpers.h"
 #include "log_test_helpers.h"
 #include "test_files.h"
+#include "test_registry.h"
 #include "vhdx/log.h"
 #include "vhdx/work_budget.h"
 
@@ -204,5 +205,5 @@ class TestLogHostile : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestLogHostile)
+VHDX_TEST_MAIN(TestLogHostile)
 #include "tst_log_hostile.moc"

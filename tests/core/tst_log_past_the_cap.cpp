@@ -10,6 +10,7 @@
 
 #include "core_test_helpers.h"
 #include "log_test_helpers.h"
+#include "test_registry.h"
 #include "vhdx/crc32c.h"
 #include "vhdx/log.h"
 
@@ -83,5 +84,5 @@ class TestLogPastTheCap : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestLogPastTheCap)
+VHDX_TEST_MAIN(TestLogPastTheCap)
 #include "tst_log_past_the_cap.moc"

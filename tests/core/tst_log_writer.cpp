@@ -8,6 +8,7 @@
 
 #include "core_test_helpers.h"
 #include "log_inspection.h"
+#include "test_registry.h"
 #include "vhdx/layout.h"
 #include "vhdx/log_writer.h"
 
@@ -126,5 +127,5 @@ class TestLogWriter : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestLogWriter)
+VHDX_TEST_MAIN(TestLogWriter)
 #include "tst_log_writer.moc"

@@ -12,6 +12,7 @@
 #include <functional>
 
 #include "core_test_helpers.h"
+#include "test_registry.h"
 #include "vhdx/header.h"
 #include "vhdx/layout.h"
 #include "vhdx/log_writer.h"
@@ -238,5 +239,5 @@ class TestLogWriterTransaction : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestLogWriterTransaction)
+VHDX_TEST_MAIN(TestLogWriterTransaction)
 #include "tst_log_writer_transaction.moc"

@@ -2,6 +2,7 @@
 #include <QTest>
 
 #include "core_test_helpers.h"
+#include "test_registry.h"
 #include "vhdx/layout.h"
 #include "vhdx/metadata.h"
 
@@ -280,5 +281,5 @@ class TestMetadata : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestMetadata)
+VHDX_TEST_MAIN(TestMetadata)
 #include "tst_metadata.moc"

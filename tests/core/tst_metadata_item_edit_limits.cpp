@@ -10,6 +10,7 @@
 
 #include <algorithm>
 
+#include "test_registry.h"
 #include "vhdx/byte_source.h"
 #include "vhdx/bytes.h"
 #include "vhdx/metadata.h"
@@ -173,5 +174,5 @@ class TestMetadataItemEditLimits : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestMetadataItemEditLimits)
+VHDX_TEST_MAIN(TestMetadataItemEditLimits)
 #include "tst_metadata_item_edit_limits.moc"

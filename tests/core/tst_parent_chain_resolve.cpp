@@ -15,6 +15,7 @@
 #include "core_test_helpers.h"
 #include "file_access_as_nobody.h"
 #include "test_files.h"
+#include "test_registry.h"
 #include "vhdx/findings.h"
 #include "vhdx/metadata.h"
 #include "vhdx/parent_chain.h"
@@ -331,5 +332,5 @@ class TestParentChainResolve : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestParentChainResolve)
+VHDX_TEST_MAIN(TestParentChainResolve)
 #include "tst_parent_chain_resolve.moc"

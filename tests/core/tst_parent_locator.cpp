@@ -6,6 +6,7 @@
 
 #include "core_test_helpers.h"
 #include "test_files.h"
+#include "test_registry.h"
 #include "vhdx/bytes.h"
 #include "vhdx/metadata.h"
 #include "vhdx/parent_chain.h"
@@ -286,5 +287,5 @@ class TestParentLocator : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestParentLocator)
+VHDX_TEST_MAIN(TestParentLocator)
 #include "tst_parent_locator.moc"

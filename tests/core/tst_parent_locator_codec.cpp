@@ -5,6 +5,7 @@
 #include <QTest>
 
 #include "core_test_helpers.h"
+#include "test_registry.h"
 #include "vhdx/bytes.h"
 #include "vhdx/layout.h"
 #include "vhdx/metadata.h"
@@ -166,5 +167,5 @@ class TestParentLocatorCodec : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestParentLocatorCodec)
+VHDX_TEST_MAIN(TestParentLocatorCodec)
 #include "tst_parent_locator_codec.moc"

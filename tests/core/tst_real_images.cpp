@@ -5,6 +5,7 @@
 
 #include "core_test_helpers.h"
 #include "test_files.h"
+#include "test_registry.h"
 
 using namespace vhdx;
 using namespace vhdx::test;
@@ -162,5 +163,5 @@ class TestRealImages : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestRealImages)
+VHDX_TEST_MAIN(TestRealImages)
 #include "tst_real_images.moc"

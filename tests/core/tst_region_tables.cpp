@@ -2,6 +2,7 @@
 #include <QTest>
 
 #include "core_test_helpers.h"
+#include "test_registry.h"
 #include "vhdx/layout.h"
 #include "vhdx/region_table.h"
 
@@ -289,5 +290,5 @@ class TestRegionTables : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestRegionTables)
+VHDX_TEST_MAIN(TestRegionTables)
 #include "tst_region_tables.moc"

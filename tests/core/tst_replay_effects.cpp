@@ -7,6 +7,7 @@
 #include <QTest>
 
 #include "core_test_helpers.h"
+#include "test_registry.h"
 #include "vhdx/report.h"
 #include "vhdx/report_replay.h"
 
@@ -181,5 +182,5 @@ class TestReplayEffects : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestReplayEffects)
+VHDX_TEST_MAIN(TestReplayEffects)
 #include "tst_replay_effects.moc"

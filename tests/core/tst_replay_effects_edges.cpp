@@ -6,6 +6,7 @@
 #include <QTest>
 
 #include "core_test_helpers.h"
+#include "test_registry.h"
 #include "vhdx/layout.h"
 #include "vhdx/report.h"
 #include "vhdx/report_replay.h"
@@ -260,5 +261,5 @@ class TestReplayEffectsEdges : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestReplayEffectsEdges)
+VHDX_TEST_MAIN(TestReplayEffectsEdges)
 #include "tst_replay_effects_edges.moc"

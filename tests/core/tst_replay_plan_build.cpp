@@ -7,6 +7,7 @@
 #include <QTest>
 
 #include "core_test_helpers.h"
+#include "test_registry.h"
 #include "vhdx/log.h"
 #include "vhdx/replay_plan.h"
 
@@ -146,5 +147,5 @@ class TestReplayPlanBuild : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestReplayPlanBuild)
+VHDX_TEST_MAIN(TestReplayPlanBuild)
 #include "tst_replay_plan_build.moc"

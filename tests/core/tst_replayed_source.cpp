@@ -5,6 +5,7 @@
 #include <QTest>
 
 #include "core_test_helpers.h"
+#include "test_registry.h"
 #include "vhdx/replayed_source.h"
 
 using namespace vhdx;
@@ -206,5 +207,5 @@ class TestReplayedSource : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestReplayedSource)
+VHDX_TEST_MAIN(TestReplayedSource)
 #include "tst_replayed_source.moc"

@@ -6,6 +6,7 @@
 #include <QTest>
 
 #include "core_test_helpers.h"
+#include "test_registry.h"
 #include "vhdx/replayed_source.h"
 
 using namespace vhdx;
@@ -140,5 +141,5 @@ class TestReplayedSourceReads : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestReplayedSourceReads)
+VHDX_TEST_MAIN(TestReplayedSourceReads)
 #include "tst_replayed_source_reads.moc"

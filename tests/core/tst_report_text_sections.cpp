@@ -11,6 +11,7 @@
 #include "core_test_helpers.h"
 #include "log_test_helpers.h"
 #include "test_files.h"
+#include "test_registry.h"
 #include "vhdx/report.h"
 #include "vhdx/report_replay.h"
 #include "vhdx/work_budget.h"
@@ -152,5 +153,5 @@ class TestReportTextSections : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestReportTextSections)
+VHDX_TEST_MAIN(TestReportTextSections)
 #include "tst_report_text_sections.moc"

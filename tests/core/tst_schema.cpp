@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core_test_helpers.h"
+#include "test_registry.h"
 #include "vhdx/layout.h"
 #include "vhdx/schema/bat_states.h"
 #include "vhdx/schema/structures.h"
@@ -139,5 +140,5 @@ class TestSchema : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestSchema)
+VHDX_TEST_MAIN(TestSchema)
 #include "tst_schema.moc"

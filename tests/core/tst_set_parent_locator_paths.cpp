@@ -7,6 +7,7 @@
 #include <QTest>
 
 #include "../../core/src/set_parent_internal.h"
+#include "test_registry.h"
 #include "vhdx/metadata.h"
 
 using namespace vhdx;
@@ -93,5 +94,5 @@ class TestSetParentLocatorPaths : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestSetParentLocatorPaths)
+VHDX_TEST_MAIN(TestSetParentLocatorPaths)
 #include "tst_set_parent_locator_paths.moc"

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core_test_helpers.h"
+#include "test_registry.h"
 #include "vhdx/bytes.h"
 #include "vhdx/guid.h"
 #include "vhdx/json_writer.h"
@@ -142,5 +143,5 @@ class TestTextConversions : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestTextConversions)
+VHDX_TEST_MAIN(TestTextConversions)
 #include "tst_text_conversions.moc"

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "core_test_helpers.h"
+#include "test_registry.h"
 #include "vhdx/bytes.h"
 #include "vhdx/crc32c.h"
 #include "vhdx/json_writer.h"
@@ -128,5 +129,5 @@ class TestTextSafety : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestTextSafety)
+VHDX_TEST_MAIN(TestTextSafety)
 #include "tst_text_safety.moc"

@@ -8,6 +8,7 @@
 #include "core_test_helpers.h"
 #include "finding_scenarios.h"
 #include "test_files.h"
+#include "test_registry.h"
 #include "vhdx/report.h"
 #include "vhdx/text_format.h"
 #include "vhdx/verdict.h"
@@ -295,5 +296,5 @@ class TestVerdict : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestVerdict)
+VHDX_TEST_MAIN(TestVerdict)
 #include "tst_verdict.moc"

@@ -10,6 +10,7 @@
 
 #include "core_test_helpers.h"
 #include "test_files.h"
+#include "test_registry.h"
 #include "vhdx/text_format.h"
 #include "vhdx/verdict.h"
 
@@ -292,5 +293,5 @@ class TestVerdictGroups : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestVerdictGroups)
+VHDX_TEST_MAIN(TestVerdictGroups)
 #include "tst_verdict_groups.moc"

@@ -5,6 +5,7 @@
 #include <QTest>
 
 #include "core_test_helpers.h"
+#include "test_registry.h"
 #include "vhdx/virtual_disk.h"
 #include "virtual_disk_reference.h"
 
@@ -359,5 +360,5 @@ class TestVirtualDisk : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestVirtualDisk)
+VHDX_TEST_MAIN(TestVirtualDisk)
 #include "tst_virtual_disk.moc"

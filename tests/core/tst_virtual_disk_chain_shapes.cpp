@@ -11,6 +11,7 @@
 #include "chain_builder.h"
 #include "core_test_helpers.h"
 #include "test_files.h"
+#include "test_registry.h"
 #include "vhdx/virtual_disk.h"
 #include "virtual_disk_reference.h"
 
@@ -285,5 +286,5 @@ class TestVirtualDiskChainShapes : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestVirtualDiskChainShapes)
+VHDX_TEST_MAIN(TestVirtualDiskChainShapes)
 #include "tst_virtual_disk_chain_shapes.moc"

@@ -11,6 +11,7 @@
 #include <QTest>
 
 #include "core_test_helpers.h"
+#include "test_registry.h"
 #include "vhdx/json_writer.h"
 #include "vhdx/virtual_disk.h"
 #include "vhdx/virtual_disk_report.h"
@@ -328,5 +329,5 @@ class TestVirtualDiskReadErrors : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestVirtualDiskReadErrors)
+VHDX_TEST_MAIN(TestVirtualDiskReadErrors)
 #include "tst_virtual_disk_read_errors.moc"

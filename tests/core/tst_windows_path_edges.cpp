@@ -5,6 +5,7 @@
 #include <QTest>
 
 #include "core_test_helpers.h"
+#include "test_registry.h"
 #include "vhdx/windows_paths.h"
 
 using namespace vhdx;
@@ -52,5 +53,5 @@ class TestWindowsPathEdges : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestWindowsPathEdges)
+VHDX_TEST_MAIN(TestWindowsPathEdges)
 #include "tst_windows_path_edges.moc"

@@ -3,6 +3,7 @@
 #include <QTest>
 
 #include "core_test_helpers.h"
+#include "test_registry.h"
 #include "vhdx/windows_paths.h"
 
 using namespace vhdx;
@@ -64,5 +65,5 @@ class TestWindowsPaths : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestWindowsPaths)
+VHDX_TEST_MAIN(TestWindowsPaths)
 #include "tst_windows_paths.moc"

@@ -14,6 +14,7 @@
 #include "cli_runner.h"
 #include "golden_cases.h"
 #include "golden_files.h"
+#include "test_registry.h"
 #include "vhdx/chain_report.h"
 #include "vhdx/findings.h"
 #include "vhdx/report.h"
@@ -202,5 +203,5 @@ class TestGolden : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestGolden)
+VHDX_TEST_MAIN(TestGolden)
 #include "tst_golden.moc"

@@ -23,6 +23,7 @@
 #include "hooked_writer.h"
 #include "image_builder.h"
 #include "test_files.h"
+#include "test_registry.h"
 #include "update_test_util.h"
 #include "vhdx/layout.h"
 #include "vhdx/log_replay.h"
@@ -404,5 +405,5 @@ class TestReplayApplyFailures : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestReplayApplyFailures)
+VHDX_TEST_MAIN(TestReplayApplyFailures)
 #include "tst_replay_apply_failures.moc"

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "image_builder.h"
+#include "test_registry.h"
 #include "update_test_util.h"
 #include "vhdx/bytes.h"
 #include "vhdx/crc32c.h"
@@ -439,5 +440,5 @@ class TestReplayBackupFormat : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestReplayBackupFormat)
+VHDX_TEST_MAIN(TestReplayBackupFormat)
 #include "tst_replay_backup_format.moc"

@@ -20,6 +20,7 @@
 #include "cli_runner.h"
 #include "dirty_images.h"
 #include "test_files.h"
+#include "test_registry.h"
 #include "update_test_util.h"
 #include "vhdx/bytes.h"
 #include "vhdx/log_replay.h"
@@ -405,5 +406,5 @@ class TestReplayGuards : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestReplayGuards)
+VHDX_TEST_MAIN(TestReplayGuards)
 #include "tst_replay_guards.moc"

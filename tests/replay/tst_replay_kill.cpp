@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "dirty_images.h"
+#include "test_registry.h"
 #include "update_test_util.h"
 #include "vhdx/log_replay.h"
 
@@ -140,5 +141,5 @@ class TestReplayKill : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestReplayKill)
+VHDX_TEST_MAIN(TestReplayKill)
 #include "tst_replay_kill.moc"

@@ -9,6 +9,7 @@
 
 #include "dirty_images.h"
 #include "test_files.h"
+#include "test_registry.h"
 #include "update_test_util.h"
 #include "vhdx/log_replay.h"
 
@@ -93,5 +94,5 @@ class TestReplayPlanRefusals : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestReplayPlanRefusals)
+VHDX_TEST_MAIN(TestReplayPlanRefusals)
 #include "tst_replay_plan_refusals.moc"

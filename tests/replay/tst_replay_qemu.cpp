@@ -12,6 +12,7 @@
 #include "cli_runner.h"
 #include "dirty_images.h"
 #include "test_files.h"
+#include "test_registry.h"
 #include "update_test_util.h"
 
 using namespace vhdx;
@@ -90,5 +91,5 @@ class TestReplayQemu : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestReplayQemu)
+VHDX_TEST_MAIN(TestReplayQemu)
 #include "tst_replay_qemu.moc"

@@ -11,6 +11,7 @@
 
 #include "dirty_images.h"
 #include "hooked_writer.h"
+#include "test_registry.h"
 #include "update_test_util.h"
 #include "vhdx/log_replay.h"
 #include "vhdx/replay_backup.h"
@@ -180,5 +181,5 @@ class TestReplayRestoreFailures : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestReplayRestoreFailures)
+VHDX_TEST_MAIN(TestReplayRestoreFailures)
 #include "tst_replay_restore_failures.moc"

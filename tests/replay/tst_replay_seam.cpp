@@ -10,6 +10,7 @@
 #include <cerrno>
 
 #include "dirty_images.h"
+#include "test_registry.h"
 #include "update_test_util.h"
 #include "vhdx/log_replay.h"
 
@@ -153,5 +154,5 @@ class TestReplaySeam : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestReplaySeam)
+VHDX_TEST_MAIN(TestReplaySeam)
 #include "tst_replay_seam.moc"

@@ -11,6 +11,7 @@
 
 #include "dirty_images.h"
 #include "hooked_writer.h"
+#include "test_registry.h"
 #include "update_test_util.h"
 #include "vhdx/layout.h"
 #include "vhdx/log_replay.h"
@@ -132,5 +133,5 @@ class TestReplayVerifyFailures : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestReplayVerifyFailures)
+VHDX_TEST_MAIN(TestReplayVerifyFailures)
 #include "tst_replay_verify_failures.moc"

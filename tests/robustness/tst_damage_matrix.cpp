@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "damage_cases.h"
+#include "test_registry.h"
 #include "vhdx/image.h"
 #include "vhdx/report.h"
 
@@ -103,5 +104,5 @@ class TestDamageMatrix : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestDamageMatrix)
+VHDX_TEST_MAIN(TestDamageMatrix)
 #include "tst_damage_matrix.moc"

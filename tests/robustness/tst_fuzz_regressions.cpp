@@ -10,6 +10,7 @@
 
 #include "fuzz_common.h"
 #include "image_builder.h"
+#include "test_registry.h"
 #include "vhdx/image.h"
 
 class TestFuzzRegressions : public QObject {
@@ -70,5 +71,5 @@ class TestFuzzRegressions : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestFuzzRegressions)
+VHDX_TEST_MAIN(TestFuzzRegressions)
 #include "tst_fuzz_regressions.moc"

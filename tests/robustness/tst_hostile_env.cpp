@@ -13,6 +13,7 @@
 #include "cli_runner.h"
 #include "image_builder.h"
 #include "test_files.h"
+#include "test_registry.h"
 #include "vhdx/bytes.h"
 
 using namespace vhdx;
@@ -216,5 +217,5 @@ class TestHostileEnv : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestHostileEnv)
+VHDX_TEST_MAIN(TestHostileEnv)
 #include "tst_hostile_env.moc"

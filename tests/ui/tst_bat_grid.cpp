@@ -9,6 +9,7 @@
 
 #include "bat_grid_view.h"
 #include "bat_legend.h"
+#include "test_registry.h"
 #include "ui_test_images.h"
 #include "vhdx/bytes.h"
 #include "vhdx/image.h"
@@ -212,5 +213,5 @@ class TstBatGrid : public QObject {
     std::unique_ptr<Image> m_image;
 };
 
-QTEST_MAIN(TstBatGrid)
+VHDX_TEST_GUI_MAIN(TstBatGrid)
 #include "tst_bat_grid.moc"

@@ -20,6 +20,7 @@
 #include "image_view.h"
 #include "main_window.h"
 #include "test_files.h"
+#include "test_registry.h"
 #include "virtual_disk_reference.h"
 
 using namespace vhdx;
@@ -115,5 +116,5 @@ class TstBlockView : public QObject {
     }
 };
 
-QTEST_MAIN(TstBlockView)
+VHDX_TEST_GUI_MAIN(TstBlockView)
 #include "tst_block_view.moc"

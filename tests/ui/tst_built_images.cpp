@@ -13,6 +13,7 @@
 #include "main_window.h"
 #include "structure_tree_model.h"
 #include "test_files.h"
+#include "test_registry.h"
 #include "tree_lookup.h"
 #include "vhdx/image.h"
 
@@ -168,5 +169,5 @@ class TstBuiltImages : public QObject {
     QTemporaryDir m_dir;
 };
 
-QTEST_MAIN(TstBuiltImages)
+VHDX_TEST_GUI_MAIN(TstBuiltImages)
 #include "tst_built_images.moc"

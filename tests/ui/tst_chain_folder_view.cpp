@@ -27,6 +27,7 @@
 #include "main_window.h"
 #include "status_style.h"
 #include "test_files.h"
+#include "test_registry.h"
 #include "vhdx/image.h"
 
 using namespace vhdx;
@@ -349,5 +350,5 @@ class TstChainFolderView : public QObject {
     }
 };
 
-QTEST_MAIN(TstChainFolderView)
+VHDX_TEST_GUI_MAIN(TstChainFolderView)
 #include "tst_chain_folder_view.moc"

@@ -23,6 +23,7 @@
 #include "header_update_dialog.h"
 #include "image_view.h"
 #include "main_window.h"
+#include "test_registry.h"
 #include "ui_test_images.h"
 #include "vhdx/header.h"
 #include "vhdx/header_update.h"
@@ -299,5 +300,5 @@ class TstHeaderUpdateDialog : public QObject {
     vhdx::uitest::TestImages m_images;
 };
 
-QTEST_MAIN(TstHeaderUpdateDialog)
+VHDX_TEST_GUI_MAIN(TstHeaderUpdateDialog)
 #include "tst_header_update_dialog.moc"

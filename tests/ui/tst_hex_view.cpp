@@ -20,6 +20,7 @@
 #include "image_view.h"
 #include "main_window.h"
 #include "structure_tree_model.h"
+#include "test_registry.h"
 #include "tree_lookup.h"
 #include "ui_test_images.h"
 #include "vhdx/image.h"
@@ -153,5 +154,5 @@ class TstHexView : public QObject {
     HexView* m_hex = nullptr;
 };
 
-QTEST_MAIN(TstHexView)
+VHDX_TEST_GUI_MAIN(TstHexView)
 #include "tst_hex_view.moc"

@@ -28,6 +28,7 @@
 #include "image_view.h"
 #include "main_window.h"
 #include "structure_tree_model.h"
+#include "test_registry.h"
 #include "ui_test_images.h"
 #include "vhdx/image.h"
 
@@ -358,5 +359,5 @@ class TstMainWindow : public QObject {
     vhdx::uitest::TestImages m_images;
 };
 
-QTEST_MAIN(TstMainWindow)
+VHDX_TEST_GUI_MAIN(TstMainWindow)
 #include "tst_main_window.moc"

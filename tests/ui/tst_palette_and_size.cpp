@@ -30,6 +30,7 @@
 #include "main_window.h"
 #include "status_style.h"
 #include "structure_tree_model.h"
+#include "test_registry.h"
 #include "ui_palettes.h"
 #include "ui_test_images.h"
 #include "vhdx/image.h"
@@ -232,5 +233,5 @@ class TstPaletteAndSize : public QObject {
     uitest::TestImages m_images;
 };
 
-QTEST_MAIN(TstPaletteAndSize)
+VHDX_TEST_GUI_MAIN(TstPaletteAndSize)
 #include "tst_palette_and_size.moc"

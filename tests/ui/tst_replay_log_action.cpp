@@ -24,6 +24,7 @@
 #include "main_window.h"
 #include "replay_log_action.h"
 #include "structure_tree_model.h"
+#include "test_registry.h"
 #include "tree_lookup.h"
 #include "ui_test_images.h"
 #include "vhdx/image.h"
@@ -235,5 +236,5 @@ class TstReplayLogAction : public QObject {
     uitest::TestImages m_images;
 };
 
-QTEST_MAIN(TstReplayLogAction)
+VHDX_TEST_GUI_MAIN(TstReplayLogAction)
 #include "tst_replay_log_action.moc"

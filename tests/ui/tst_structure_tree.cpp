@@ -9,6 +9,7 @@
 #include "findings_model.h"
 #include "header_comparison_model.h"
 #include "structure_tree_model.h"
+#include "test_registry.h"
 #include "tree_lookup.h"
 #include "ui_test_images.h"
 #include "vhdx/image.h"
@@ -261,5 +262,5 @@ class TstStructureTree : public QObject {
     vhdx::uitest::TestImages m_images;
 };
 
-QTEST_MAIN(TstStructureTree)
+VHDX_TEST_GUI_MAIN(TstStructureTree)
 #include "tst_structure_tree.moc"

@@ -25,6 +25,7 @@
 #include "main_window.h"
 #include "structure_tree_model.h"
 #include "test_files.h"
+#include "test_registry.h"
 #include "verdict_page.h"
 
 using namespace vhdx;
@@ -206,5 +207,5 @@ class TstVerdictPage : public QObject {
     QTemporaryDir m_dir;
 };
 
-QTEST_MAIN(TstVerdictPage)
+VHDX_TEST_GUI_MAIN(TstVerdictPage)
 #include "tst_verdict_page.moc"

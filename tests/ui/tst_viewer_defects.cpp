@@ -33,6 +33,7 @@
 #include "main_window.h"
 #include "structure_tree_model.h"
 #include "test_files.h"
+#include "test_registry.h"
 #include "tree_lookup.h"
 #include "ui_test_images.h"
 #include "verdict_page.h"
@@ -410,5 +411,5 @@ class TstViewerDefects : public QObject {
     vhdx::uitest::TestImages m_images;
 };
 
-QTEST_MAIN(TstViewerDefects)
+VHDX_TEST_GUI_MAIN(TstViewerDefects)
 #include "tst_viewer_defects.moc"

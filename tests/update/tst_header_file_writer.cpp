@@ -14,6 +14,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include "test_registry.h"
 #include "update_test_util.h"
 #include "vhdx/header_update.h"
 
@@ -127,5 +128,5 @@ class TestHeaderFileWriter : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestHeaderFileWriter)
+VHDX_TEST_MAIN(TestHeaderFileWriter)
 #include "tst_header_file_writer.moc"

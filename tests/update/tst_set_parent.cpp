@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "set_parent_fixture.h"
+#include "test_registry.h"
 #include "update_test_util.h"
 #include "vhdx/chain_forest.h"
 #include "vhdx/image.h"
@@ -238,5 +239,5 @@ class TestSetParent : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestSetParent)
+VHDX_TEST_MAIN(TestSetParent)
 #include "tst_set_parent.moc"

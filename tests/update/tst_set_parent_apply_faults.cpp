@@ -17,6 +17,7 @@
 
 #include "scripted_writer.h"
 #include "set_parent_fixture.h"
+#include "test_registry.h"
 #include "update_test_util.h"
 
 using namespace vhdx;
@@ -274,5 +275,5 @@ class TestSetParentApplyFaults : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestSetParentApplyFaults)
+VHDX_TEST_MAIN(TestSetParentApplyFaults)
 #include "tst_set_parent_apply_faults.moc"

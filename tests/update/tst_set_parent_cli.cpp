@@ -9,6 +9,7 @@
 #include <QTest>
 
 #include "set_parent_fixture.h"
+#include "test_registry.h"
 #include "update_test_util.h"
 
 using namespace vhdx;
@@ -153,5 +154,5 @@ class TestSetParentCli : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestSetParentCli)
+VHDX_TEST_MAIN(TestSetParentCli)
 #include "tst_set_parent_cli.moc"

@@ -15,6 +15,7 @@
 
 #include "set_parent_fixture.h"
 #include "test_files.h"
+#include "test_registry.h"
 #include "update_test_util.h"
 #include "vhdx/image.h"
 
@@ -269,5 +270,5 @@ class TestSetParentGuards : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestSetParentGuards)
+VHDX_TEST_MAIN(TestSetParentGuards)
 #include "tst_set_parent_guards.moc"

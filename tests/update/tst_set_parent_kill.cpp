@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "set_parent_fixture.h"
+#include "test_registry.h"
 #include "update_test_util.h"
 
 using namespace vhdx;
@@ -147,5 +148,5 @@ class TestSetParentKill : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestSetParentKill)
+VHDX_TEST_MAIN(TestSetParentKill)
 #include "tst_set_parent_kill.moc"

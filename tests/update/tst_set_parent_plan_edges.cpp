@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "set_parent_fixture.h"
+#include "test_registry.h"
 #include "update_test_util.h"
 
 using namespace vhdx;
@@ -180,5 +181,5 @@ class TestSetParentPlanEdges : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestSetParentPlanEdges)
+VHDX_TEST_MAIN(TestSetParentPlanEdges)
 #include "tst_set_parent_plan_edges.moc"

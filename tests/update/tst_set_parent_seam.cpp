@@ -13,6 +13,7 @@
 #include <cerrno>
 
 #include "set_parent_fixture.h"
+#include "test_registry.h"
 #include "update_test_util.h"
 
 using namespace vhdx;
@@ -162,5 +163,5 @@ class TestSetParentSeam : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestSetParentSeam)
+VHDX_TEST_MAIN(TestSetParentSeam)
 #include "tst_set_parent_seam.moc"

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "test_registry.h"
 #include "update_test_util.h"
 #include "vhdx/header_update.h"
 
@@ -108,5 +109,5 @@ class TestUpdateBackupFaults : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestUpdateBackupFaults)
+VHDX_TEST_MAIN(TestUpdateBackupFaults)
 #include "tst_update_backup_faults.moc"

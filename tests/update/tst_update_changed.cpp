@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "test_registry.h"
 #include "update_test_util.h"
 #include "vhdx/header_update.h"
 
@@ -175,5 +176,5 @@ class TestUpdateChanged : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestUpdateChanged)
+VHDX_TEST_MAIN(TestUpdateChanged)
 #include "tst_update_changed.moc"

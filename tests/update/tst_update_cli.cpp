@@ -6,6 +6,7 @@
 #include <QTest>
 
 #include "test_files.h"
+#include "test_registry.h"
 #include "update_test_util.h"
 
 using namespace vhdx;
@@ -126,5 +127,5 @@ class TestUpdateCli : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestUpdateCli)
+VHDX_TEST_MAIN(TestUpdateCli)
 #include "tst_update_cli.moc"

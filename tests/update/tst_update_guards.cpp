@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "test_files.h"
+#include "test_registry.h"
 #include "update_test_util.h"
 #include "vhdx/header_update.h"
 
@@ -214,5 +215,5 @@ class TestUpdateGuards : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestUpdateGuards)
+VHDX_TEST_MAIN(TestUpdateGuards)
 #include "tst_update_guards.moc"

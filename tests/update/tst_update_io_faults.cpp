@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "scripted_writer.h"
+#include "test_registry.h"
 #include "update_test_util.h"
 #include "vhdx/header_update.h"
 
@@ -227,5 +228,5 @@ class TestUpdateIoFaults : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestUpdateIoFaults)
+VHDX_TEST_MAIN(TestUpdateIoFaults)
 #include "tst_update_io_faults.moc"

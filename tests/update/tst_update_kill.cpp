@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "test_registry.h"
 #include "update_test_util.h"
 
 using namespace vhdx;
@@ -154,5 +155,5 @@ class TestUpdateKill : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestUpdateKill)
+VHDX_TEST_MAIN(TestUpdateKill)
 #include "tst_update_kill.moc"

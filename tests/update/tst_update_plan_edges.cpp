@@ -8,6 +8,7 @@
 #include <QTest>
 
 #include "chain_builder.h"
+#include "test_registry.h"
 #include "update_test_util.h"
 #include "vhdx/header_update.h"
 
@@ -111,5 +112,5 @@ class TestUpdatePlanEdges : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestUpdatePlanEdges)
+VHDX_TEST_MAIN(TestUpdatePlanEdges)
 #include "tst_update_plan_edges.moc"

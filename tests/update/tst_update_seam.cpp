@@ -8,6 +8,7 @@
 
 #include <cerrno>
 
+#include "test_registry.h"
 #include "update_test_util.h"
 #include "vhdx/header_update.h"
 
@@ -144,5 +145,5 @@ class TestUpdateSeam : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestUpdateSeam)
+VHDX_TEST_MAIN(TestUpdateSeam)
 #include "tst_update_seam.moc"

@@ -5,6 +5,7 @@
 #include <QTest>
 
 #include "test_files.h"
+#include "test_registry.h"
 #include "update_test_util.h"
 #include "vhdx/header_update.h"
 #include "vhdx/layout.h"
@@ -242,5 +243,5 @@ class TestUpdateSuccess : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(TestUpdateSuccess)
+VHDX_TEST_MAIN(TestUpdateSuccess)
 #include "tst_update_success.moc"
