@@ -1,5 +1,5 @@
 #pragma once
-// Command-line parsing and the headless modes of cli-contract.md.
+// Command-line parsing and the headless modes of the README.
 #include <string>
 #include <vector>
 

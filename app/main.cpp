@@ -1,6 +1,6 @@
 // vhdx-inspector: the GUI, or headless --json / --report / --update-headers / --chains /
 // --set-parent
-// (shared/docs/cli-contract.md). The headless modes never create a Qt application object.
+// (README). The headless modes never create a Qt application object.
 #include <fcntl.h>
 #include <unistd.h>
 

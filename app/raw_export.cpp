@@ -72,7 +72,7 @@ int runExportRaw(const CommandLine& cmd) {
     const auto disk = VirtualDisk::open(*image, error);
     if (!disk)
         return refuse("'" + path + "' has no readable BAT: " + error);
-    // A pending log replay is applied in memory (the disk as after it, issue 9); a log whose
+    // A pending log replay is applied in memory (the disk as after it); a log whose
     // replay could not be applied or checked leaves data that may not be the disk's.
     if (const std::string stale = disk->staleLevel(); !stale.empty())
         return refuse("in '" + path + "', " + stale +

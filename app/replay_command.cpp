@@ -1,5 +1,5 @@
 // vhdx-inspector --replay-log FILE [--yes] [--backup PATH] and
-// vhdx-inspector --restore-backup BACKUP FILE [--yes] (issue 9): print the plan; with --yes
+// vhdx-inspector --restore-backup BACKUP FILE [--yes]: print the plan; with --yes
 // carry it out. Exit 0 done, dry run or nothing to replay; 1 refused or failed (reason on
 // stderr); 2 usage error or file not openable.
 //

@@ -1,5 +1,5 @@
 // vhdx-inspector --update-headers FILE [--yes] [--new-data-guid [--force]] [--backup PATH]
-// (cli-contract.md): prints the plan; with --yes carries it out. Exit 0 done / dry run,
+// (README): prints the plan; with --yes carries it out. Exit 0 done / dry run,
 // 1 refused or failed (reason on stderr), 2 usage error or file not openable. A new
 // DataWriteGuid that would orphan differencing disks of the image's folder is refused unless
 // --force is given (then they are named in a warning).

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Line and branch coverage of core/ by the core, cli, robustness, golden, fuzz, update and replay
-# suites (issue 13), measured with gcovr (Debian package gcovr). Not part of CI. The figure
+# suites, measured with gcovr (Debian package gcovr). Not part of CI. The figure
 # is in docs/ROBUSTNESS.md. Usage: scripts/coverage.sh [BUILD_DIR]   (default build-cov)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Mutation sampling for core (issue 13): apply one operator mutation at a time to core/src,
+"""Mutation sampling for core (docs/ROBUSTNESS.md): apply one operator mutation at a time to core/src,
 rebuild, run the core/cli/robustness/golden/update suites, and count the mutants the tests
 kill. Not part of CI (it rebuilds once per mutant); docs/ROBUSTNESS.md has the last score.
 

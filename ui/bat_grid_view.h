@@ -40,7 +40,7 @@ class BatGridView : public QAbstractScrollArea {
     void setScan(const BatScanResult* scan);
     // Problems of an entry that the scan listed (a bit per BatProblem).
     [[nodiscard]] uint32_t problemsOf(uint64_t index) const;
-    // Entries the pending log replay writes (issue 9), as sorted, disjoint [first, last]
+    // Entries the pending log replay writes, as sorted, disjoint [first, last]
     // index ranges: a corner mark in the link colour; stored gives their stored value for
     // the tool tip (the grid itself shows the replayed one). Cleared by setReader.
     void setLogChanges(std::vector<std::pair<uint64_t, uint64_t>> ranges,

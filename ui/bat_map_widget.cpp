@@ -137,7 +137,7 @@ void BatMapWidget::setImage(const Image* image) {
                            .arg(formatCount(geo.totalEntries), formatCount(geo.dataBlocks),
                                 formatSize(geo.blockSize), formatCount(geo.sectorBitmapBlocks))
                            .arg(geo.chunkRatio));
-    // The entries the pending log replay writes (issue 9): marked in the grid.
+    // The entries the pending log replay writes: marked in the grid.
     const ReplayEffects* fx = image->replay();
     if (fx && fx->plan && image->regions().bat) {
         const uint64_t batStart = image->regions().bat->fileOffset;

@@ -47,7 +47,7 @@ class BatMapWidget : public QWidget {
     void showProblemsOf(FindingCode code, uint64_t index);
     // The next (+1) or previous (-1) problem entry of the chosen kind.
     void stepProblem(int direction);
-    // Opens the data of the payload block of BAT entry index (issue 11); null for a
+    // Opens the data of the payload block of BAT entry index; null for a
     // sector-bitmap slot, padding or no image.
     BlockViewDialog* openBlock(uint64_t index);
     [[nodiscard]] BlockViewDialog* blockView() const { return m_blockView; }

@@ -1,5 +1,5 @@
 #pragma once
-// The data of one payload block (issue 11): double-click a BAT map cell. The block's bytes as
+// The data of one payload block: double-click a BAT map cell. The block's bytes as
 // the guest reads them (through the BAT, the sector bitmaps and the parent chain, after a
 // pending log replay), in the hex view, with each run of sectors named by its origin: this
 // file at an offset, parent N, or zeros. Open Parent opens the first ancestor in its own

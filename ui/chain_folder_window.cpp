@@ -104,7 +104,7 @@ ChainFolderWindow::ChainFolderWindow(const QString& folder, QWidget* parent)
     resize(std::min(1400, avail.width() * 9 / 10), std::min(760, avail.height() * 9 / 10));
 
     connect(&m_watcher, &QFutureWatcher<Result>::finished, this, &ChainFolderWindow::onMapped);
-    // Reconnect... (issue 12): for a disk whose parent is elsewhere in the folder.
+    // Reconnect...: for a disk whose parent is elsewhere in the folder.
     m_reconnect = new ChainReconnect(this);
     bottom->insertWidget(2, m_reconnect->button());
     startMapping();

@@ -1,5 +1,5 @@
 #pragma once
-// File > Open Folder (issue 12): the differencing chains of every .vhdx/.avhdx below a folder,
+// File > Open Folder: the differencing chains of every .vhdx/.avhdx below a folder,
 // read in the background (headers and metadata only, no BAT scan) while a busy bar runs, then
 // drawn as a tree with the statuses of `vhdx-inspector --chains`, and the chain findings below
 // it. Activating a disk (double-click, Enter, Open) asks for it to be opened.

@@ -1,5 +1,5 @@
 #pragma once
-// The differencing chains of a folder (issue 12) as a tree: each disk under the parent its
+// The differencing chains of a folder as a tree: each disk under the parent its
 // DataWriteGuid and locator lead to, roots and orphans at the top, the files that could not be
 // mapped after them. The statuses and notes are the ones `vhdx-inspector --chains` prints.
 #include <QAbstractItemModel>

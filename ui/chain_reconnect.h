@@ -1,5 +1,5 @@
 #pragma once
-// Reconnect... in the chains window (issue 12): for the selected differencing disk whose
+// Reconnect... in the chains window: for the selected differencing disk whose
 // parent is in the folder while its locator leads elsewhere (PARENT ELSEWHERE), rewrite its
 // parent locator to lead to that parent, through core's log writer (planSetParent and
 // applySetParent: backup first, the metadata change made crash-safe by the log). The

@@ -1,5 +1,5 @@
 #pragma once
-// The confirmation dialog of Tools > Update Headers (format §5 "Updating the headers"): the
+// The confirmation dialog of Tools > Update Headers (MS-VHDX 2.2.2): the
 // plan as a before/after table in write order, the backup and DataWriteGuid options, what the
 // two-step write does, and an explicit "I understand" tick before "Update Headers" is enabled.
 // The explanations scroll; the refusal, the tick and the buttons stay in sight at any size,

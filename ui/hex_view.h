@@ -35,7 +35,7 @@ class HexView : public QAbstractScrollArea {
     // Marks these file ranges (a field's) and scrolls the first into view; empty clears.
     void setHighlight(std::vector<ByteRange> ranges);
     [[nodiscard]] const std::vector<ByteRange>& highlight() const { return m_highlight; }
-    // The file ranges the pending log replay writes (issue 9): underlined in the link colour.
+    // The file ranges the pending log replay writes: underlined in the link colour.
     // Any order; overlaps are merged.
     void setLogWrites(std::vector<ByteRange> ranges);
     [[nodiscard]] bool writtenByLog(uint64_t fileOffset) const;

@@ -92,7 +92,7 @@ MainWindow::MainWindow(QWidget* parent)
     setCentralWidget(central);
     createActions();
     connect(m_watcher, &FileChangeWatcher::changedOnDisk, this, &MainWindow::onChangedOnDisk);
-    // A block view's Open Parent (issue 11): the parent in its own window.
+    // A block view's Open Parent: the parent in its own window.
     if (auto* map = m_view->findChild<BatMapWidget*>())
         connect(map, &BatMapWidget::openImageRequested, this,
                 [this](const QString& path) { openInNewWindow(path); });

@@ -100,7 +100,7 @@ void MainWindow::createActions() {
     m_compareAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
     m_compareAction->setIcon(style()->standardIcon(QStyle::SP_FileDialogContentsView));
     m_compareAction->setToolTip(tr("Header 1 and Header 2 side by side"));
-    // The log is part of the disk (issue 9): a dirty image is shown as after its replay unless
+    // The log is part of the disk: a dirty image is shown as after its replay unless
     // the user asks for the stored bytes.
     QMenu* show = view->addMenu(tr("&Show"));
     auto* showGroup = new QActionGroup(this);

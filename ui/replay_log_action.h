@@ -1,5 +1,5 @@
 #pragma once
-// Tools > Replay Log... for one MainWindow (issue 9): enabled when the shown image has a
+// Tools > Replay Log... for one MainWindow: enabled when the shown image has a
 // pending log replay that the guards allow (core's planLogReplay, which reads only); its tool
 // tip says why not. Triggered, it shows the plan in a window-modal confirmation whose default
 // button is Cancel; confirmed, it applies exactly that plan (backup first, beside the image),

@@ -1,4 +1,4 @@
-// Writing the two header slots of an update (format §5 steps 4-5): the non-current slot first,
+// Writing the two header slots of an update (MS-VHDX 2.2.2 steps 4-5): the non-current slot first,
 // each write checked and flushed before the next, then both re-read and verified. Shared by the
 // header update and the log writer (which opens and closes its log with it).
 #include <cerrno>

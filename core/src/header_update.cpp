@@ -1,4 +1,4 @@
-// Planning the header update (format §5): read the file, check the guards, build the two
+// Planning the header update (MS-VHDX 2.2.2): read the file, check the guards, build the two
 // 4 KiB blocks. Nothing here writes; applyHeaderUpdate (header_update_apply.cpp) does.
 #include "vhdx/header_update.h"
 

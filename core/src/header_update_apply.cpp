@@ -1,4 +1,4 @@
-// Carrying out a header update plan (format §5): open and lock, re-check that the file is the
+// Carrying out a header update plan (MS-VHDX 2.2.2): open and lock, re-check that the file is the
 // one planned for, optional backup, then the two slots (header_slot_writer.cpp: non-current
 // slot write + flush, other slot write + flush, re-read and verify). Every result is checked;
 // the first failure stops the update.

@@ -35,7 +35,7 @@ std::unique_ptr<Image> Image::openAndScan(const std::string& path, std::string& 
 
 namespace {
 
-// The current header's log fields (format §5): 1 MiB multiples, after the header section,
+// The current header's log fields (MS-VHDX 2.2.2): 1 MiB multiples, after the header section,
 // inside the file when a log is in use.
 void checkLogFields(const ByteSource& src, const Header& h, Findings& f) {
     uint64_t end = 0;

@@ -1,4 +1,4 @@
-// Planning the guarded log replay (format §9): read the file through one descriptor, check
+// Planning the guarded log replay (MS-VHDX 2.3): read the file through one descriptor, check
 // the guards of the header update and those of the replay, and keep the descriptors and the
 // LogGuid-clearing header blocks. Nothing here writes; log_replay_apply.cpp does.
 #include "vhdx/log_replay.h"

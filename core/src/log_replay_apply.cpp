@@ -1,4 +1,4 @@
-// Carrying out a log replay plan (format §9): lock, re-check the fingerprint, optional
+// Carrying out a log replay plan (MS-VHDX 2.3): lock, re-check the fingerprint, optional
 // backup, every descriptor in sequence order, the file extended to its replayed size,
 // fdatasync, the two-step header update that clears the LogGuid, then a re-read. Every result
 // is checked; the first failure stops the replay. The log itself is never written, so until

@@ -1,4 +1,4 @@
-// The log writer's transaction (format §9 "Writing through the log"): open the log with a
+// The log writer's transaction (MS-VHDX 2.3): open the log with a
 // header update, append the entry and flush it, write its sectors in place and flush them,
 // close the log with a header update. Each write and flush is checked; the first failure stops
 // it, and the result says how far it came (log_writer.h tells what each point leaves).

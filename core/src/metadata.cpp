@@ -52,7 +52,7 @@ bool isPowerOfTwo(uint64_t v) {
     return v && !(v & (v - 1));
 }
 
-// Decodes the value of one known item from its bytes and checks it (format §7).
+// Decodes the value of one known item from its bytes and checks it (MS-VHDX 2.6).
 void decodeItem(const KnownItem& k, const std::vector<uint8_t>& v, StructureRef where,
                 uint64_t fileOffset, Metadata& md, Findings& f) {
     namespace fp = schema::file_parameters;

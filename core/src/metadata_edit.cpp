@@ -1,4 +1,4 @@
-// Planning the replacement of one metadata item (format §7): placement inside the region, then
+// Planning the replacement of one metadata item (MS-VHDX 2.6): placement inside the region, then
 // a before/after image of the 4 KiB sectors touched, of which the changed ones are kept.
 #include "vhdx/metadata_edit.h"
 

@@ -1,5 +1,5 @@
 // Where each descriptor of the active log sequence lands, and what the replay changes in the
-// structures: BAT entries before -> after, metadata items, region tables (issue 9).
+// structures: BAT entries before -> after, metadata items, region tables.
 #include "vhdx/replay_effects.h"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// The JSON report of cli-contract.md. Keys are stable: add, never rename. Field keys come
+// The JSON report of the README. Keys are stable: add, never rename. Field keys come
 // from the schema (schema/structures.h), BAT state keys from the state table, structure names
 // from the findings' typed references.
 #include <set>

@@ -1,4 +1,4 @@
-// The virtual disk: opening the chain and reading byte ranges (format §8, "Reading a virtual
+// The virtual disk: opening the chain and reading byte ranges (MS-VHDX 2.5, "Reading a virtual
 // sector"); locating sectors is in virtual_disk_locate.cpp, extents in virtual_disk_extents.cpp.
 #include "vhdx/virtual_disk.h"
 

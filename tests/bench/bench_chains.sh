@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The --chains benchmark of issue 12: a folder of N images (chains of four in subfolders of
+# The --chains benchmark (docs/PERFORMANCE.md): a folder of N images (chains of four in subfolders of
 # 100, make_chain_folder) mapped with --chains, text and JSON. Target: 2,000 images in under
 # 5 s. Usage: bench_chains.sh BENCH_COMMANDS MAKE_CHAIN_FOLDER VHDX_INSPECTOR [N] [RUNS]
 set -euo pipefail

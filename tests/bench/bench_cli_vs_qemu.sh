@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The 64 TiB / 1 MiB-block benchmark of issue 2: vhdx-inspector --json against qemu-img check
+# The 64 TiB / 1 MiB-block benchmark (docs/PERFORMANCE.md): vhdx-inspector --json against qemu-img check
 # on the same file. Usage: bench_cli_vs_qemu.sh BENCH_COMMANDS VHDX_INSPECTOR [RUNS]
 set -euo pipefail
 bench="$1"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 11: --export-raw of the 64 TiB / 1 MiB-block image with a few written blocks, against
+# --export-raw of the 64 TiB / 1 MiB-block image with a few written blocks, against
 # qemu-img convert -O raw on the same file. The raw outputs are 64 TiB sparse files, beyond
 # ext4's 16 TiB limit: they go to a tmpfs (/dev/shm, or VHDX_BENCH_TMPFS). qemu-img takes
 # minutes on this image (it walks every block), so it runs once, under a time limit

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The log replay benchmarks of issue 9, on the 64 TiB / 1 MiB-block image of issue 2:
+# The log replay benchmarks, on the 64 TiB / 1 MiB-block image (docs/PERFORMANCE.md):
 #  1. the replayed view against the stored view (--json) with a dirty log of 1 MiB;
 #  2. --replay-log against `qemu-img check -r all` on fresh copies of images whose whole log
 #     (1, 4, 16 and 64 MiB) is filled with entries of 126 data descriptors, the most QEMU 7.2

@@ -1,4 +1,4 @@
-// Makes a clean VHDX dirty for the replay benchmarks (issue 9): fills its log with entries
+// Makes a clean VHDX dirty for the replay benchmarks: fills its log with entries
 // whose data descriptors rewrite consecutive BAT sectors (every entry of them NOT_PRESENT, a
 // state both payload and sector-bitmap slots may hold), then gives both headers a new
 // LogGuid. Not a test, a generator:

@@ -1,4 +1,4 @@
-// Writes the hostile parent chain of issue 13, case 4, for the figures in docs/ROBUSTNESS.md:
+// Writes the hostile parent chain for the figures in docs/ROBUSTNESS.md:
 // N differencing images, each the child of the next (relative_path), each with a sparse log
 // of LOG_MIB MiB whose first five sectors are "loge" entries claiming EntryLength = LogLength
 // (checksums wrong). A reader that checksums each claimed entry by reading it reads the log

@@ -127,7 +127,7 @@ class TestCliErrors : public QObject {
     }
 
     // A parent that was never found was never compared: linkage_matches is null, not false,
-    // and the text report does not claim a MISMATCH (issue 8).
+    // and the text report does not claim a MISMATCH.
     void missingParentLinkageIsNotChecked() {
         ImageSpec spec;
         spec.hasParent = true;

@@ -156,7 +156,7 @@ class TestCliRealImages : public QObject {
         QCOMPARE(stale, 6);
         QCOMPARE(replay, 1);
 
-        // Issue 9: shown as after the replay; its one descriptor rewrites the first BAT
+        // Shown as after the replay; its one descriptor rewrites the first BAT
         // sector and sets entry 17 fully present. --stored shows the table as on disk.
         QCOMPARE(r.json()["view"].toString(), QString("replayed"));
         const QJsonObject rp = log["replay"].toObject();

@@ -33,7 +33,7 @@ class TestReadmeCodes : public QObject {
         }
         for (auto it = table.cbegin(); it != table.cend(); ++it)
             QVERIFY2(core.contains(it.key()), qPrintable(it.key() + " is not a core code"));
-        // The contract's codes (cli-contract.md) must all exist.
+        // The contract's codes (README) must all exist.
         for (const char* c : {"NOT_VHDX",
                               "FILE_TRUNCATED",
                               "HEADER_SIGNATURE_BAD",

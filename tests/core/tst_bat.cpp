@@ -1,4 +1,4 @@
-// The BAT scan (format §8): state counts and the BAT_* findings.
+// The BAT scan (MS-VHDX 2.5): state counts and the BAT_* findings.
 #include <QTest>
 
 #include "core_test_helpers.h"
@@ -179,7 +179,7 @@ class TestBat : public QObject {
         QCOMPARE(fixed->batScan()->counts.of(BatClass::BitmapPresent), 1ull);
         QCOMPARE(fixed->batScan()->counts.of(BatClass::PayloadPartiallyPresent), 1ull);
     }
-    // Issue 10, defect 7: which entries have which problem is answerable without a second
+    // Which entries have which problem is answerable without a second
     // scan: every kind counted, the entries listed in index order, and asked per entry.
     void problemEntriesAreListed() {
         ImageSpec spec = tenGiB();

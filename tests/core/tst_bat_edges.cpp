@@ -1,4 +1,4 @@
-// Edges of the BAT (format §8) outside the scan's main path: the text and finding code of each
+// Edges of the BAT (MS-VHDX 2.5) outside the scan's main path: the text and finding code of each
 // kind of entry problem, geometry and reader queries past the table or on an invalid
 // geometry, reads that fail (reader, window), a scan over no geometry, and a scan that is
 // cancelled and run again (its findings replaced, not doubled; a finished scan kept).

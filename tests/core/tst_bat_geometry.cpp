@@ -1,4 +1,4 @@
-// BAT geometry (format §8): chunk ratio, entry counts with and without a parent, the mapping
+// BAT geometry (MS-VHDX 2.5): chunk ratio, entry counts with and without a parent, the mapping
 // between payload blocks, sector-bitmap slots and BAT indices, state names.
 #include <QTest>
 

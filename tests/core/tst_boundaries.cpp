@@ -1,5 +1,5 @@
 // Every limit at the limit (accepted) and one past it (the finding), for the boundaries a
-// sampled mutation test of core found untested (issue 13): entry counts, the first MiB, the
+// sampled mutation test of core found untested: entry counts, the first MiB, the
 // parent locator's sizes and caps, the overlap caps, the BAT's exact size, the log's Tail.
 #include <QTest>
 

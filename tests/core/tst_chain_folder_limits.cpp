@@ -1,4 +1,4 @@
-// The chains of a folder (issue 12), what is not mapped and what is bounded: unreadable and
+// The chains of a folder, what is not mapped and what is bounded: unreadable and
 // non-VHDX files, an unreadable folder, the limits (images, candidates, steps outside the
 // folder) at the limit and one past it, a folder of hostile images, hostile file names.
 #include <QDir>

@@ -1,4 +1,4 @@
-// The chains of a folder (issue 12): builder-made folders with chains of 1-4 levels, moved and
+// The chains of a folder: builder-made folders with chains of 1-4 levels, moved and
 // renamed parents, decoys with the right name and the wrong GUID, parents written after their
 // children, loops and mismatched sizes; every relation, status and finding as expected.
 #include <QDir>

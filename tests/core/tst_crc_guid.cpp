@@ -1,4 +1,4 @@
-// CRC-32C (format §3), GUID text form (format §2), little-endian and range helpers.
+// CRC-32C (MS-VHDX 2.2.2), GUID text form (MS-DTYP 2.3.4.2), little-endian and range helpers.
 #include <QTest>
 
 #include <algorithm>

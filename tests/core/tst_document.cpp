@@ -1,4 +1,4 @@
-// The decoded document (issue 8): every node with its bytes, one status and its findings by
+// The decoded document: every node with its bytes, one status and its findings by
 // typed reference; nodeAt answers which field owns a byte. Includes the four defects the
 // hand-written tree builders had.
 #include <QDir>
@@ -91,7 +91,7 @@ class TestDocument : public QObject {
                  (std::vector<ByteRange>{{b.logOffset + MiB - 4096 + 64, 32}}));
     }
 
-    // Issue 9: the nodes whose bytes the pending log writes are marked with the descriptor
+    // The nodes whose bytes the pending log writes are marked with the descriptor
     // that writes them; the others, and the log itself, are not.
     void logChangesMarkTheirNodes() {
         ImageSpec s;
@@ -194,7 +194,7 @@ class TestDocument : public QObject {
         QCOMPARE(doc->node(doc->nodeFor(ref::parentChain())).status, NodeStatus::Error);
     }
 
-    // Issue 10, defect 5: a log entry has one name, its place in the log, in the tree, the
+    // A log entry has one name, its place in the log, in the tree, the
     // structure title the findings show, and the findings' messages.
     void logEntryHasOneName() {
         LogEntrySpec stale = entry(80117412345678901);

@@ -1,7 +1,7 @@
-// The document's BAT node (issue 8): while the scan runs only the geometry is shown; a
+// The document's BAT node: while the scan runs only the geometry is shown; a
 // cancelled scan is incomplete, said with how far it got; undefined states of payload and
 // sector-bitmap slots are errors on their rows; reserved bits 3-19 set are a warning.
-// Counts are checked against the raw entries the builder was told to write (format §8).
+// Counts are checked against the raw entries the builder was told to write (MS-VHDX 2.5).
 #include <atomic>
 
 #include <QTest>

@@ -1,4 +1,4 @@
-// The document's first MiB and metadata nodes on damaged files (issue 8): an empty file, an
+// The document's first MiB and metadata nodes on damaged files: an empty file, an
 // unreadable identifier, another file's bytes, a header with Version 2 (its checksum made
 // valid again, MS-VHDX 2.2.2), an unreadable region table, a region table claiming more than
 // 2047 entries (2.2.3.1); a fixed disk's flags, a locator of another type, items whose

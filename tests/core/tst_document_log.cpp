@@ -1,4 +1,4 @@
-// The document's Log node and its entries (issue 8, format §9 / MS-VHDX 2.3): a log with
+// The document's Log node and its entries (MS-VHDX 2.3): a log with
 // nothing to replay, a replay state that cannot be known (an I/O error in the log), zero
 // descriptors with their length, a damaged descriptor signature (the entry's checksum then
 // fails: the entry is shown, invalid), an entry whose length is unusable (only its header

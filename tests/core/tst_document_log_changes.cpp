@@ -1,4 +1,4 @@
-// What the document says a pending log replay changes (issue 9): the Replay node under the
+// What the document says a pending log replay changes: the Replay node under the
 // log (applied or as stored, not replayable and why, descriptors not listed past the limits,
 // BAT entries before -> after, metadata structures whose bytes change) and which descriptor
 // a node is marked with when several write into it: the lowest sequence number, then the
@@ -153,7 +153,7 @@ class TestDocumentLogChanges : public QObject {
     }
 
     // The File node spans every byte and the Log node is where the writes come from: neither
-    // is marked, nor anything under the log, while the BAT the write lands in is (issue 13
+    // is marked, nor anything under the log, while the BAT the write lands in is (a surviving
     // mutant: every node but the root marked).
     void fileAndLogAreNotMarked() {
         const Built b = build(sequence(m_clean, {{m_clean.batOffset}}));

@@ -1,7 +1,7 @@
-// The document's look-ups on a tree built by hand (issue 8): which node owns a byte when
+// The document's look-ups on a tree built by hand: which node owns a byte when
 // siblings overlap (the deeper, then the smaller), the enclosing structure for a reference
 // without a node of its own, where the parent-chain findings go, paths back and forth, the
-// status names; and the structure keys and titles of every part (cli-contract.md's names).
+// status names; and the structure keys and titles of every part (the README's names).
 #include <QTest>
 
 #include "test_registry.h"
@@ -112,7 +112,7 @@ class TestDocumentLookup : public QObject {
                 NodeStatus::Warning < NodeStatus::Error);
     }
 
-    // cli-contract.md: file, identifier, header1, region_table2, metadata, metadata:<item>,
+    // README: file, identifier, header1, region_table2, metadata, metadata:<item>,
     // bat, bat[<index>], log, log[<offset>]; "parent" for the chain.
     void keysAndTitles() {
         Metadata md;

@@ -1,4 +1,4 @@
-// The document's "Virtual disk" node (issue 11) against independent tools: the disk size
+// The document's "Virtual disk" node against independent tools: the disk size
 // against qemu-img info, the partition table and each partition against sfdisk --json, the
 // filesystems against blkid run on the raw source. GPT with named partitions, MBR with an
 // extended partition and logical ones, one partition, filesystems on the whole disk (a

@@ -1,4 +1,4 @@
-// The document's "Virtual disk" node (issue 11), its status and what it leaves out: an empty
+// The document's "Virtual disk" node, its status and what it leaves out: an empty
 // disk (no table), no node without a summary, identifiers libblkid left empty, the probe's
 // limits (partitions not listed, a byte budget spent: info), a read that fails (warning), and
 // a differencing chain on disk with its sector-bitmap counts from the builder's flags, whole

@@ -1,5 +1,5 @@
 // Every finding code the core declares is produced by some image, with its default
-// severity; the codes of cli-contract.md exist with the contract's severities.
+// severity; the codes of the README exist with the contract's severities.
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>

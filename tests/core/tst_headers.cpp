@@ -1,4 +1,4 @@
-// Headers (format §5): decoding, choosing the current one, HEADER_* findings.
+// Headers (MS-VHDX 2.2.2): decoding, choosing the current one, HEADER_* findings.
 #include <QTest>
 
 #include <cstring>

@@ -1,4 +1,4 @@
-// When a file with a damaged identifier is still a VHDX (format §4-§6: the identifier, two
+// When a file with a damaged identifier is still a VHDX (MS-VHDX 2.2.1-2.2.3: the identifier, two
 // headers and two region tables each say so): any one valid header or region table is
 // enough, region table 1 or 2 alike; with none it is NOT_VHDX. The text report's signature
 // line for each. Also: a differencing disk opened with resolveParent off looks for no parent.

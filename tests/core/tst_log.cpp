@@ -1,4 +1,4 @@
-// The log (format §9): entries, descriptors and the active sequence.
+// The log (MS-VHDX 2.3): entries, descriptors and the active sequence.
 #include <QTest>
 
 #include <cstring>

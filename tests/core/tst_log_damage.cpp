@@ -1,4 +1,4 @@
-// Damaged and hostile logs (format §9): invalid entries, LOG_INVALID, the limits.
+// Damaged and hostile logs (MS-VHDX 2.3): invalid entries, LOG_INVALID, the limits.
 #include <QTest>
 
 #include <cstring>

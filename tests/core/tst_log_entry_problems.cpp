@@ -1,4 +1,4 @@
-// Log entries malformed in each field (format §9, MS-VHDX 2.3.1): the exact problem each
+// Log entries malformed in each field (MS-VHDX 2.3.1): the exact problem each
 // entry is given, which the report prints as "invalid: <problem>" and the finding as
 // "... is not valid: <problem>". Also the cases the scan's happy path never meets: more data
 // descriptors than the entry has sectors, a descriptor or data sector whose re-read fails

@@ -1,4 +1,4 @@
-// Hostile logs (issue 13, cases 2 and 4): a crafted log must not hide a pending replay, and
+// Hostile logs (cases 2 and 4): a crafted log must not hide a pending replay, and
 // the work of reading logs is bounded per open, shared by a whole parent chain. When the log
 // cannot be checked to its end, the replay state is Unknown: an error, never "not needed".
 #include <QTemporaryDir>

@@ -1,7 +1,7 @@
-// Log entry candidates past the listing cap (maxLogEntries, issue 13 case 4): each gets only
+// Log entry candidates past the listing cap (maxLogEntries): each gets only
 // a cheap look first: a length that is zero, not a 4 KiB multiple or longer than the log,
 // or a checksum that does not hold, drops it without reading its header; one whose checksum
-// holds is read and checked, and dropped unless valid (here: another LogGuid, format §9). A
+// holds is read and checked, and dropped unless valid (here: another LogGuid, MS-VHDX 2.3). A
 // header that cannot be read then leaves the replay state unknown, never "not needed"; the
 // header of a candidate the cheap look dropped is never read.
 #include <QTest>
@@ -65,7 +65,7 @@ class TestLogPastTheCap : public QObject {
         VHDX_REQUIRE_NO_FINDING(*img, FindingCode::LogReplayUnknown);
 
         // The four dropped by the cheap look are never read again: their headers failing to
-        // read changes nothing (issue 13 mutant: dropping only when both checks fail).
+        // read changes nothing (a surviving mutant: dropping only when both checks fail).
         for (uint64_t k = 0; k < 4; ++k) {
             const uint64_t at = b.logOffset + past + k * 4096;
             const auto unread = Image::parse(

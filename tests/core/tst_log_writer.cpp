@@ -1,4 +1,4 @@
-// The log writer's entry (format §9 "Writing through the log"): what encodeLogEntry makes is
+// The log writer's entry (MS-VHDX 2.3): what encodeLogEntry makes is
 // what the core's log reader accepts as a valid, active entry, and its data sectors rebuild
 // the sectors logged, exactly; the descriptor sectors at the limit of one sector (126 data
 // descriptors) and one past it. writeSectorsInPlace stops at the first failed write.

@@ -1,4 +1,4 @@
-// The log writer's transaction (format §9 "Writing through the log", log_writer.h) run on an
+// The log writer's transaction (MS-VHDX 2.3, log_writer.h) run on an
 // in-memory file behind the writer seam, with a plan built here from a builder image: the
 // uninterrupted run passes the twelve documented steps in order and leaves the sectors in place
 // under a closed log; a failing flush (with and without errno), a short entry write, a sector

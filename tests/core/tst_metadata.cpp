@@ -1,4 +1,4 @@
-// Metadata region (format §7): table, known items, METADATA_* and value findings.
+// Metadata region (MS-VHDX 2.6): table, known items, METADATA_* and value findings.
 #include <QTest>
 
 #include "core_test_helpers.h"

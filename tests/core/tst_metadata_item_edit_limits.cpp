@@ -136,7 +136,7 @@ class TestMetadataItemEditLimits : public QObject {
     }
 
     // A new item ending exactly at the region's end, which is the file's end: only the sectors
-    // it covers are read, none past them (issue 13 mutant: one sector more read past the end).
+    // it covers are read, none past them (a surviving mutant: one sector more read past the end).
     void itemEndingAtTheEndOfTheFile() {
         Fixture f(128 * kKiB);
         const MemorySource src(f.file);

@@ -1,4 +1,4 @@
-// Differencing disks (format §7): the parent locator item, finding the parent on disk and
+// Differencing disks (MS-VHDX 2.6): the parent locator item, finding the parent on disk and
 // checking parent_linkage against the parent's DataWriteGuid.
 #include <QFile>
 #include <QTemporaryDir>

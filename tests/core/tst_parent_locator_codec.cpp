@@ -1,4 +1,4 @@
-// The parent locator item codec (format §7, MS-VHDX 2.6.2.6): the exact bytes the encoder
+// The parent locator item codec (MS-VHDX 2.6.2.6): the exact bytes the encoder
 // lays out, each input it refuses (too many pairs, text that is not UTF-8, a string or an item
 // too long for its length field), and the decoder's verdict on locators that name a parent by
 // only one of the three path keys, by none, or that are malformed in several ways at once.
@@ -71,7 +71,7 @@ class TestParentLocatorCodec : public QObject {
     }
     void encodeRefusesAnItemOverOneMiB() {
         // Each pair adds 12 + 2 + 65534 bytes: 15 pairs make 983,240 bytes, 16 make 1,048,788,
-        // past the 1 MiB a metadata item may hold (format §7).
+        // past the 1 MiB a metadata item may hold (MS-VHDX 2.6).
         Pairs kv;
         for (int i = 0; i < 15; ++i)
             kv.push_back({std::string(1, char('a' + i)), std::string(32767, 'x')});

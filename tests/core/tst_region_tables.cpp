@@ -1,4 +1,4 @@
-// Region tables (format §6): both copies, entries, REGION_* findings.
+// Region tables (MS-VHDX 2.2.3): both copies, entries, REGION_* findings.
 #include <QTest>
 
 #include "core_test_helpers.h"
@@ -123,7 +123,7 @@ class TestRegionTables : public QObject {
         VHDX_REQUIRE_FINDING(*img, FindingCode::RegionTableSignatureBad, s);
         QCOMPARE(s.severity, Severity::Error);
         VHDX_COMPARE_STR(key(*img, s), "region_table2");
-        // Neither is valid: the one whose signature holds is read on (issue 13 mutant).
+        // Neither is valid: the one whose signature holds is read on (a surviving mutant, docs/ROBUSTNESS.md).
         QCOMPARE(img->regions().used, 1);
         BuiltImage other = buildImage({});
         other.bytes[kT1] = 'R';

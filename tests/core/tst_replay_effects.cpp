@@ -1,4 +1,4 @@
-// What a replay changes (issue 9): where descriptors land, BAT entries before -> after with
+// What a replay changes: where descriptors land, BAT entries before -> after with
 // the listing bound, changed metadata items, and the report's descriptor bound, each bound at
 // the limit and one past it.
 #include <QJsonArray>
@@ -109,7 +109,7 @@ class TestReplayEffects : public QObject {
     }
 
     // Writes into the first MiB: a region table by name, the rest of the header section as
-    // "header section", and a write covering both is listed under both (issue 13 mutant).
+    // "header section", and a write covering both is listed under both (a surviving mutant, docs/ROBUSTNESS.md).
     void headerSectionTargets_data() {
         QTest::addColumn<qulonglong>("offset");
         QTest::addColumn<qulonglong>("length");

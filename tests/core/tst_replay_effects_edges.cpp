@@ -1,4 +1,4 @@
-// What a replay changes, where the comparison cannot read (issue 9): a stored file whose
+// What a replay changes, where the comparison cannot read: a stored file whose
 // BAT sector or metadata item cannot be read leaves the BAT "not compared" (and the text
 // report says so) and counts the structure as possibly changed; writes placed in payload and
 // sector-bitmap blocks from the scan's hits (and only those wholly unallocated); the JSON

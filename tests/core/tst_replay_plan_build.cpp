@@ -1,4 +1,4 @@
-// ReplayPlan::build and its overlays (format §9: descriptors applied in sequence order, a later
+// ReplayPlan::build and its overlays (MS-VHDX 2.3: descriptors applied in sequence order, a later
 // one replacing what an earlier one wrote): a later zero write that starts before an earlier
 // one and ends inside it splits it; a zero-length zero write owns nothing; one whose range passes
 // 2^64 makes no plan; overlayAt past the last overlay and in a gap finds none; a Log with no
@@ -77,7 +77,7 @@ class TestReplayPlanBuild : public QObject {
         QCOMPARE(plan.firstOverlayEndingAfter(x + 16 * KiB), size_t(2));
     }
 
-    // A zero descriptor of ZeroLength 0 (a multiple of 4 KiB, so valid, format §9) is a write
+    // A zero descriptor of ZeroLength 0 (a multiple of 4 KiB, so valid, MS-VHDX 2.3) is a write
     // of nothing: listed, but it owns no range.
     void zeroLengthWriteOwnsNothing() {
         ImageSpec s;

@@ -1,4 +1,4 @@
-// The replay layer (issue 9): ReplayedSource against an independent replay done here by
+// The replay layer: ReplayedSource against an independent replay done here by
 // writing every descriptor into a copy of the bytes, in order; its size; reads of random
 // ranges; holes; and the plan's limits, each at the limit and one past it.
 #include <QRandomGenerator>

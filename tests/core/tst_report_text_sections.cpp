@@ -1,4 +1,4 @@
-// The text report's sections in the states the golden files do not pin (cli-contract.md:
+// The text report's sections in the states the golden files do not pin (README:
 // "same content as JSON, aligned text"; values start at column 31 as in tests/golden): the
 // BAT before its scan (no state counts) and after it, a region table past the end of a cut
 // file (status only), the log in use with a valid active entry, the log whose replay state is
@@ -43,7 +43,7 @@ class TestReportTextSections : public QObject {
     Q_OBJECT
   private slots:
     // 1 GiB in 32 MiB blocks with 512-byte sectors: ChunkRatio 2^23 * 512 / 32 MiB = 128,
-    // 32 payload entries and no sector bitmap entry (format §8).
+    // 32 payload entries and no sector bitmap entry (MS-VHDX 2.5).
     void batBeforeAndAfterItsScan() {
         auto img = Image::parse(buildImage({}).source());
         QVERIFY(!img->batScan());

@@ -1,6 +1,6 @@
 // Edge cases of the text conversions every report goes through: the GUID text form (format
 // §2: 8-4-4-4-12 hex digits, optional braces, Data1..Data3 little-endian on disk), UTF-16LE
-// <-> UTF-8 (locator values, format §3.5.1.4: UTF-16 with surrogate pairs for code points
+// <-> UTF-8 (locator values, MS-VHDX 2.6.2.6.2: UTF-16 with surrogate pairs for code points
 // past U+FFFF), JSON string escapes (RFC 8259 §7) and the size texts of text_format.h.
 #include <QTest>
 

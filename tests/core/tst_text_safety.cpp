@@ -1,4 +1,4 @@
-// Text from the file made safe (issue 13, case 8) and the small arithmetic every check
+// Text from the file made safe (case 8) and the small arithmetic every check
 // relies on: terminal escaping, JSON escaping, UTF-16 decoding at its edges, exact range
 // overlap near 2^64, CRC-32C combination.
 #include <QTest>

@@ -1,7 +1,7 @@
 // The verdict on hand-made combinations of findings over one clean image: which group each
 // code joins when another finding changes its cause (a symptom of an invalid log, of a cut
 // file), the one-sentence summary for one and for several problems and for every usability,
-// the words and keys of each usability and step action (cli-contract.md: "usable" is one of
+// the words and keys of each usability and step action (README: "usable" is one of
 // yes, after_replay, unknown, damaged, no), and the parent steps when no parent was looked for.
 #include <QDir>
 #include <QFile>
@@ -267,7 +267,7 @@ class TestVerdictGroups : public QObject {
         VHDX_COMPARE_STR(v.groups.at(0).steps.at(0).command,
                          "vhdx-inspector --update-headers " + word + " --yes");
         // Region table 1 damaged: back up the first MiB next to the image, then copy table 2
-        // (at 256 KiB: 64 KiB block 4) over table 1 (192 KiB: block 3), format §6.
+        // (at 256 KiB: 64 KiB block 4) over table 1 (192 KiB: block 3), MS-VHDX 2.2.3.
         const std::string backup = quoted ? "'" + name.toStdString() + ".first-mib.bak'"
                                           : name.toStdString() + ".first-mib.bak";
         const Verdict rt = assessImage(

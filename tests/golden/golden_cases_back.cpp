@@ -82,7 +82,7 @@ void addBackCases(std::vector<MemoryCase>& out) {
                        s.logEntries[0].data.push_back({5 * MiB, {}});
                        return scanned(buildImage(s));
                    }});
-    // Issue 9: the stored BAT lacks blocks 0..2 that the log's BAT sector has, and the log
+    // The stored BAT lacks blocks 0..2 that the log's BAT sector has, and the log
     // rewrites the Virtual Disk ID item: log.replay lists both changes.
     out.push_back(
         {"log-replay-bat-and-metadata", [] {
@@ -165,7 +165,7 @@ void addBackCases(std::vector<MemoryCase>& out) {
                        return scanned(std::make_shared<FailingRangeSource>(b.bytes, b.batOffset,
                                                                            b.batOffset + 8));
                    }});
-    // Reads of the log fail: whether it needs a replay is unknown (issue 13).
+    // Reads of the log fail: whether it needs a replay is unknown.
     out.push_back({"io-error-log", [] {
                        ImageSpec s = small();
                        s.logGuid = *Guid::parse("c82755bc-427f-1245-b72c-da70aaabe031");

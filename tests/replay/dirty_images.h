@@ -1,5 +1,5 @@
 #pragma once
-// Dirty images for the replay tests (issue 9): builder images whose log holds an active
+// Dirty images for the replay tests: builder images whose log holds an active
 // sequence that QEMU's replay (`qemu-img check -r all`) accepts, each written to a file, and
 // the comparisons the tests share: our view and our replay against QEMU's replay of a copy.
 #include <QJsonObject>

@@ -1,4 +1,4 @@
-// Planning a log replay refuses, reading only, where the guards of issue 9 say so and the
+// Planning a log replay refuses, reading only, where the guards (README, "The guarded log replay") say so and the
 // existing guard tests do not reach: a file that cannot be opened (openFailed: the CLI's exit
 // 2), a damaged file identifier in front of valid headers, a log area that the current header
 // places outside the file, and two valid headers with one sequence number (which one is
@@ -62,7 +62,7 @@ class TestReplayPlanRefusals : public QObject {
     }
 
     // The current header keeps its LogGuid but names a log area 64 GiB into a file of a few
-    // MiB (format §9: the log must lie inside the file).
+    // MiB (MS-VHDX 2.3: the log must lie inside the file).
     void logAreaOutsideTheFile() {
         const QString path = dirty();
         const int current = readHeaderPair(path).current;

@@ -1,4 +1,4 @@
-// Agreement with an independent replayer (issue 9): for the real dirty sample and every
+// Agreement with an independent replayer: for the real dirty sample and every
 // builder dirty image, our replayed view (--json) equals our --json of a copy replayed by
 // `qemu-img check -r all` on the keys a replay decides (region tables, metadata, BAT), and
 // after `--replay-log --yes` the file equals QEMU's copy everywhere outside the two header

@@ -1,4 +1,4 @@
-// The re-read that ends a log replay (format §9): once both headers are written and flushed,
+// The re-read that ends a log replay (MS-VHDX 2.3): once both headers are written and flushed,
 // the replay checks the file's size, that no log is left to replay, and that every overlaid
 // range reads back as the replay wrote it. Here the writer seam lies in that re-read only
 // (the stat fails or gives another size; the headers read as before the replay; a replayed

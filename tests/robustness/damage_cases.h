@@ -1,7 +1,7 @@
 #pragma once
 // The damage matrix: for each structure of an image and each kind of damage, the finding
 // (code, structure, severity) the report must carry and the exit code of the contract
-// (cli-contract.md). Cases are generated from readable tables in damage_cases_*.cpp.
+// (README). Cases are generated from readable tables in damage_cases_*.cpp.
 #include <cstdint>
 #include <functional>
 #include <optional>

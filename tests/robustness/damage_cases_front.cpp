@@ -47,7 +47,7 @@ std::function<void(BuiltImage&)> tableField(int t, uint64_t field, int width, ui
 
 void identifierCases(std::vector<Case>& out) {
     const std::string s = "identifier";
-    // The headers and region tables are intact: a damaged VHDX, not another format (issue 10).
+    // The headers and region tables are intact: a damaged VHDX, not another format.
     for (uint64_t p = 0; p < 8; ++p)
         out.push_back({n("identifier flip @", p), Base::Log, flip(fixed(p)),
                        error(FC::IdentifierSignatureBad, s)});

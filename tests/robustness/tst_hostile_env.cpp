@@ -1,4 +1,4 @@
-// A hostile environment and hostile text (issue 13, cases 1, 2, 3, 5, 6, 7, 8, 9), end to end
+// A hostile environment and hostile text (cases 1, 2, 3, 5, 6, 7, 8, 9), end to end
 // through the real binary: each gets a quick, bounded, clear answer and nothing is lost.
 #include <QDir>
 #include <QFile>

@@ -1,4 +1,4 @@
-// Limits (format §10): a hostile file whose counts and lengths are all at their maxima must
+// Limits (layout.h): a hostile file whose counts and lengths are all at their maxima must
 // not make the core allocate more than a fixed bound, nor read more than linear in the file
 // size. Allocation is measured with a counting operator new (counting_alloc.cpp), work with
 // a ByteSource wrapper that counts the bytes read: both independent of machine speed.

@@ -117,7 +117,7 @@ void writeBat(const ImageSpec& spec, BuiltImage& img, const std::map<uint64_t, u
             putLe64(img.bytes.data() + off, 0x4B434F4C42000000ull | block); // "BLOCK" + number
         }
     }
-    // Sector bitmap bits (format §8): bit (block mod ChunkRatio) * sectors-per-block + sector
+    // Sector bitmap bits (MS-VHDX 2.5): bit (block mod ChunkRatio) * sectors-per-block + sector
     // of the chunk's bitmap block, least significant bit first.
     const uint64_t sectorsPerBlock = spec.blockSize / spec.logicalSectorSize;
     for (const auto& [block, flags] : spec.sectorBits) {

@@ -4,7 +4,7 @@
 // blocks. BuiltImage records where every structure went so that a test can damage exactly
 // one field and, where the field is checksummed, re-seal it with fixChecksum().
 //
-// The builder computes the BAT geometry with its own arithmetic (format §8), not with the
+// The builder computes the BAT geometry with its own arithmetic (MS-VHDX 2.5), not with the
 // core's, so that tests compare two independent derivations.
 #include <cstdint>
 #include <map>
@@ -19,7 +19,7 @@
 
 namespace vhdx::test {
 
-// BAT payload states and the sector-bitmap "present" state, as raw numbers (format §8).
+// BAT payload states and the sector-bitmap "present" state, as raw numbers (MS-VHDX 2.5).
 namespace bat {
 constexpr uint8_t NotPresent = 0, Undefined = 1, Zero = 2, Unmapped = 3, FullyPresent = 6,
                   PartiallyPresent = 7, BitmapPresent = 6;
@@ -174,7 +174,7 @@ uint64_t allocateBlock(BuiltImage& image, uint64_t block, uint8_t state, uint32_
 [[nodiscard]] std::vector<uint8_t>
 encodeParentLocator(const Guid& type, const std::vector<std::pair<std::string, std::string>>& kv);
 
-// Field offsets inside the structures (format §5-§9), for tests that damage one field.
+// Field offsets inside the structures (MS-VHDX 2.2-2.6), for tests that damage one field.
 namespace field {
 constexpr uint64_t headerSequence = 8, headerFileWriteGuid = 16, headerDataWriteGuid = 32,
                    headerLogGuid = 48, headerLogVersion = 64, headerVersion = 66,

@@ -1,4 +1,4 @@
-// Log entries of a built image (format §9): entry header, data/zero descriptors, data sectors.
+// Log entries of a built image (MS-VHDX 2.3): entry header, data/zero descriptors, data sectors.
 #include <cstring>
 
 #include "builder_internal.h"

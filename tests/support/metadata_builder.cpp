@@ -1,4 +1,4 @@
-// The metadata region of a built image (format §7): table, known items, parent locator.
+// The metadata region of a built image (MS-VHDX 2.6): table, known items, parent locator.
 #include <algorithm>
 #include <cstring>
 

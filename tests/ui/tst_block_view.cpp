@@ -1,4 +1,4 @@
-// Issue 11 in the viewer: the data of one payload block, opened from the BAT map (Enter or
+// In the viewer: the data of one payload block, opened from the BAT map (Enter or
 // double-click on a cell). A two-level chain from the test-image builder: the child's block 1
 // is partially present (four sectors of every eight), the parent's fully present. The bytes
 // shown are compared with the reference reading of tests/core/virtual_disk_reference.h

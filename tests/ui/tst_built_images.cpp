@@ -105,7 +105,7 @@ class TstBuiltImages : public QObject {
                     .startsWith("PARENT_NOT_FOUND: The parent disk was not found"));
         QCOMPARE(status(m.index(0, 0, chain)), int(NodeStatus::Error));
         // The locator item itself is fine: a missing parent is not a damaged locator, and
-        // the Metadata node says so (issue 10).
+        // the Metadata node says so.
         const QModelIndex locator = m.indexFor(
             ref::metadataItem(metadataItemIndex(image->metadata(), guids::parentLocator)));
         QCOMPARE(status(locator), int(NodeStatus::Ok));

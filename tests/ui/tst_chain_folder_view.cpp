@@ -1,4 +1,4 @@
-// Issue 12 in the viewer: File > Open Folder maps the differencing chains below a folder and
+// In the viewer: File > Open Folder maps the differencing chains below a folder and
 // draws them as a tree with the statuses of --chains, the chain findings below it; activating
 // a disk opens it. The folder is built here: base.vhdx <- child.avhdx <- sub/grandchild.avhdx
 // (a healthy chain), moved.avhdx (a child of base.vhdx whose locator names a file that is not

@@ -1,4 +1,4 @@
-// The hex view (issue 10, defect 12): the whole file reachable, a caret and a selection by
+// The hex view (defect 12): the whole file reachable, a caret and a selection by
 // mouse and keyboard, copy as hex and as a C array, go to offset, the data inspector, and
 // field <-> byte linking everywhere (the File node, the BAT's entries).
 #include <QApplication>

@@ -85,7 +85,7 @@ class TstMainWindow : public QObject {
         QVERIFY2(m_images.prepare(&error), qPrintable(error));
     }
 
-    // Issue 11: the guest's partition table under "Virtual disk", as libblkid reads it through
+    // The guest's partition table under "Virtual disk", as libblkid reads it through
     // the virtual-disk reader. The btrfs sample's MBR (sfdisk on its raw export, in
     // tst_cli_partitions): one Linux partition at 1 MiB of 1,072,693,248 bytes, btrfs.
     void virtualDiskNodeListsThePartitions() {

@@ -1,4 +1,4 @@
-// Palettes and sizes (issue 10, defects 1, 4, 10): status colours readable (>= 4.5:1) on the
+// Palettes and sizes (defects 1, 4, 10): status colours readable (>= 4.5:1) on the
 // light and the dark Fusion palette, the header comparison's marked rows too; the main window
 // usable at 1024x700 (the tree's Status column in sight, four finding rows); the Update
 // Headers dialog readable at 700x560 (nothing drawn over anything, nothing cut, the decision

@@ -1,4 +1,4 @@
-// Issue 9 in the viewer: View > Show switches between the disk as after its pending log replay
+// In the viewer: View > Show switches between the disk as after its pending log replay
 // and the bytes as stored (reading only), and Tools > Replay Log replays the log after a
 // confirmation whose default is Cancel, with a backup that restores the file byte for byte.
 // Checked against the file itself: fully present blocks as stored and after the replay, the

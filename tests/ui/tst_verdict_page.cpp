@@ -1,4 +1,4 @@
-// The verdict page (issue 10): the window opens on the answer (usable or not, the problems by
+// The verdict page: the window opens on the answer (usable or not, the problems by
 // root cause, the next steps), with the first problem selected in the tree and the findings;
 // its buttons do what the viewer can do (Update Headers, only when allowed); the findings list
 // the root cause first (defect 13) and say when the filter hides them all.

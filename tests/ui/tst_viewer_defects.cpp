@@ -1,4 +1,4 @@
-// The viewer's defects of issue 10, one test each: change detection (2), a damaged identifier
+// The viewer's defects a review found, one test each: change detection (2), a damaged identifier
 // (3), one name per log entry (5), one status everywhere (6), BAT problems in the grid (7),
 // Reload keeps the view (8), both region tables zeroed (9), names never elided (11), one
 // label per field (14), Qt's options (15) and the minor ones (16).

@@ -1,4 +1,4 @@
-// Reconnecting a child to its parent (issue 12) through the core API: after setParentLocator the
+// Reconnecting a child to its parent through the core API: after setParentLocator the
 // chain resolves (our reader, the chain forest), vhdiinfo reads the new parent path, the
 // locator holds what Hyper-V writes, the headers advanced by four with the log closed, and
 // every byte outside the header blocks, the log and the metadata region is unchanged. The

@@ -1,4 +1,4 @@
-// The set-parent's guards (issue 12): it refuses, writing nothing, when PARENT is not the disk
+// The set-parent's guards: it refuses, writing nothing, when PARENT is not the disk
 // CHILD was made from (no override), when CHILD is not a differencing disk, is damaged, needs
 // a log replay, has no log, when PARENT differs in size, is CHILD or descends from it, when
 // the sequence number would overflow (at the limit it goes ahead), when the file is locked,

@@ -1,5 +1,5 @@
 #pragma once
-// The Block Allocation Table (format §8, MS-VHDX 2.5): geometry, entry decoding, on-demand
+// The Block Allocation Table (MS-VHDX 2.5): geometry, entry decoding, on-demand
 // access with a small cache, and the chunked validation scan.
 #include <algorithm>
 #include <array>

@@ -1,5 +1,5 @@
 #pragma once
-// The differencing chains of a folder (issue 12): every .vhdx/.avhdx below a folder, read
+// The differencing chains of a folder: every .vhdx/.avhdx below a folder, read
 // headers and metadata only, and which child belongs to which parent. A child's parent is the
 // file whose DataWriteGuid is its parent_linkage (or parent_linkage2): the one its locator
 // leads to when that one has the right GUID, else any file of the folder that has it. What is

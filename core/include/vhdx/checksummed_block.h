@@ -1,6 +1,6 @@
 #pragma once
 // What headers and region tables share: a fixed-size block at a fixed offset with a 4-byte
-// signature and a CRC-32C at offset 4 over the whole block (format §3, §5, §6).
+// signature and a CRC-32C at offset 4 over the whole block (MS-VHDX 2.2.2, 2.2.3).
 #include <cstdint>
 #include <string>
 #include <vector>

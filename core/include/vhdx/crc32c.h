@@ -1,5 +1,5 @@
 #pragma once
-// CRC-32C (Castagnoli) as VHDX uses it (format §3), computed by ISA-L.
+// CRC-32C (Castagnoli) as VHDX uses it (MS-VHDX 2.2.2), computed by ISA-L.
 #include <cstddef>
 #include <cstdint>
 

@@ -1,5 +1,5 @@
 #pragma once
-// File type identifier at offset 0 (format §4, MS-VHDX 2.2.1).
+// File type identifier at offset 0 (MS-VHDX 2.2.1).
 #include <array>
 #include <cstdint>
 #include <string>

@@ -1,5 +1,5 @@
 #pragma once
-// What is wrong with an image: findings with a stable code (cli-contract.md), severity,
+// What is wrong with an image: findings with a stable code (README), severity,
 // the structure they concern, a file offset, a message and the MS-VHDX section. Each code
 // also carries what it means for the disk and what to do about it (its advice).
 #include <algorithm>

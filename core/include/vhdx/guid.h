@@ -1,5 +1,5 @@
 #pragma once
-// GUIDs in the Microsoft on-disk layout (format §2).
+// GUIDs in the Microsoft on-disk layout (MS-DTYP 2.3.4.2).
 #include <array>
 #include <cstdint>
 #include <optional>

@@ -1,5 +1,5 @@
 #pragma once
-// The two headers (format §5, MS-VHDX 2.2.2) and the choice of the current one.
+// The two headers (MS-VHDX 2.2.2) and the choice of the current one.
 #include <array>
 #include <cstdint>
 #include <string>

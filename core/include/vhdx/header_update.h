@@ -1,5 +1,5 @@
 #pragma once
-// The guarded header update (format §5 "Updating the headers", MS-VHDX 2.2.2.1): two steps,
+// The guarded header update (MS-VHDX 2.2.2.1): two steps,
 // non-current slot first, each write flushed, both re-read and verified. It refuses, changing
 // nothing, whenever it cannot be sure of leaving the file at least as good as before.
 //
@@ -122,7 +122,7 @@ struct HeaderUpdateOptions {
     // the plan refuses when there are any (it lists them in orphanedChildren) unless this is set.
     bool allowOrphaningChildren = false;
     // The update also sets this LogGuid: a new non-zero one is the log writer's first step
-    // (format §9), the null GUID the last step of a log replay (the log is inactive once the
+    // (MS-VHDX 2.3), the null GUID the last step of a log replay (the log is inactive once the
     // current header has a null LogGuid).
     std::optional<Guid> logGuid;
     std::string backupPath;            // empty: no backup of the first 1 MiB

@@ -5,8 +5,8 @@
 //
 // The identifier, the headers and the log are read from the file. When the log holds an
 // active sequence that can be replayed, everything after them (region tables, metadata, BAT,
-// parent chain, BAT scan) is read through a ReplayedSource: the disk as after the replay
-// (issue 9). ParseOptions::view = Stored reads them as stored instead.
+// parent chain, BAT scan) is read through a ReplayedSource: the disk as after the replay.
+// ParseOptions::view = Stored reads them as stored instead.
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -35,7 +35,7 @@ enum class ReadView {
 };
 
 struct ParseOptions {
-    // Replayed applies only when an active sequence exists and can be replayed (format §9);
+    // Replayed applies only when an active sequence exists and can be replayed (MS-VHDX 2.3);
     // otherwise the image is read as stored.
     ReadView view = ReadView::Replayed;
     bool resolveParent = true; // only for file sources

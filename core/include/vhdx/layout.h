@@ -1,5 +1,5 @@
 #pragma once
-// Where the fixed structures sit in the file, and the limits of the format (format §1, §10).
+// Where the fixed structures sit in the file, and the limits of the format (MS-VHDX 2.1).
 // The structures' own sizes and fields are in schema/structures.h.
 #include <cstdint>
 

@@ -1,5 +1,5 @@
 #pragma once
-// The log (format §9, MS-VHDX 2.3): every entry found in the log area, its validity, the
+// The log (MS-VHDX 2.3): every entry found in the log area, its validity, the
 // active sequence and whether a replay is needed.
 #include <array>
 #include <cstdint>

@@ -1,5 +1,5 @@
 #pragma once
-// The guarded log replay (format §9, MS-VHDX 2.3.3; issue 9), built on the header update's
+// The guarded log replay (MS-VHDX 2.3.3), built on the header update's
 // machinery (header_update.h): the same writer seam, fingerprint, lock and two-step header
 // write.
 //

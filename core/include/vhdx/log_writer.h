@@ -1,5 +1,5 @@
 #pragma once
-// Writing through the log (format §9 "Writing through the log", MS-VHDX 2.3): a change of
+// Writing through the log (MS-VHDX 2.3): a change of
 // metadata sectors made crash-safe. The transaction:
 //   1. header update setting a new non-zero LogGuid (two slots, each flushed);
 //   2. one log entry holding the new sectors at the log's start, flushed;

@@ -1,5 +1,5 @@
 #pragma once
-// The metadata region: table, known items, parent locator (format §7, MS-VHDX 2.6).
+// The metadata region: table, known items, parent locator (MS-VHDX 2.6).
 #include <array>
 #include <cstdint>
 #include <optional>

@@ -1,5 +1,5 @@
 #pragma once
-// The two region tables (format §6, MS-VHDX 2.2.3).
+// The two region tables (MS-VHDX 2.2.3).
 #include <array>
 #include <cstdint>
 #include <optional>

@@ -1,5 +1,5 @@
 #pragma once
-// What a replay of the active log sequence changes, in the image's terms (issue 9): where
+// What a replay of the active log sequence changes, in the image's terms: where
 // each descriptor lands (BAT entries i..j, a metadata item, a payload block, the header
 // section, the log, beyond end of file), the BAT entries before -> after, the metadata items
 // and region tables whose bytes change, and the file size before -> after.

@@ -1,5 +1,5 @@
 #pragma once
-// What a replay of the active log sequence writes (format §9, MS-VHDX 2.3.3), without the
+// What a replay of the active log sequence writes (MS-VHDX 2.3.3), without the
 // data itself: every descriptor in replay order, with a reference to where its data sits in
 // the log, and the file ranges each one finally owns once later descriptors have overwritten
 // earlier ones. Memory is O(descriptors); the 4084 data bytes of a data descriptor stay in the

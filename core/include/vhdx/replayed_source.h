@@ -1,5 +1,5 @@
 #pragma once
-// The file as a replay of its active log sequence would leave it (format §9), in memory: a
+// The file as a replay of its active log sequence would leave it (MS-VHDX 2.3), in memory: a
 // ByteSource layered over the stored file. Reads outside every overlay go straight to the
 // file; overlaid ranges take their bytes from the descriptor that writes them last (the
 // leading/trailing bytes kept in the plan, the 4084 data bytes read from the log, zeros for a

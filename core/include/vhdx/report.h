@@ -1,5 +1,5 @@
 #pragma once
-// The reports of cli-contract.md: JSON and aligned text, from a parsed (and scanned) image.
+// The reports of the README: JSON and aligned text, from a parsed (and scanned) image.
 #include <string>
 
 namespace vhdx {
@@ -8,7 +8,7 @@ class Image;
 
 [[nodiscard]] std::string reportJson(const Image& image);
 [[nodiscard]] std::string reportText(const Image& image);
-// 0 = no error finding, 1 = at least one (cli-contract.md exit codes).
+// 0 = no error finding, 1 = at least one (the README's exit codes).
 [[nodiscard]] int exitCodeFor(const Image& image);
 
 } // namespace vhdx

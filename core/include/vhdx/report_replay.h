@@ -1,5 +1,5 @@
 #pragma once
-// The log replay parts of the reports (issue 9): the top-level "view", JSON log.replay and
+// The log replay parts of the reports: the top-level "view", JSON log.replay and
 // the text report's "Log replay" section. Kept apart from report_json.cpp/report_text.cpp,
 // which only call these.
 #include <cstddef>

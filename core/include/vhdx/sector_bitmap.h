@@ -1,5 +1,5 @@
 #pragma once
-// Sector bitmaps (format §8, MS-VHDX 2.5.1): which sectors of a partially present block are
+// Sector bitmaps (MS-VHDX 2.5.1): which sectors of a partially present block are
 // stored in this file (bit set) and which are read from the parent (bit clear). One present
 // sector-bitmap block (1 MiB) covers a chunk of ChunkRatio payload blocks.
 #include <cstdint>

@@ -1,5 +1,5 @@
 #pragma once
-// Reconnecting a differencing disk to its parent (issue 12): CHILD's parent locator is
+// Reconnecting a differencing disk to its parent: CHILD's parent locator is
 // rewritten to lead to PARENT (absolute_win32_path and relative_path as Hyper-V writes them;
 // parent_linkage and parent_linkage2 kept; volume_path dropped, since its volume GUID is only
 // known to Windows, which adds it back when it opens the chain), through the log (log_writer.h).

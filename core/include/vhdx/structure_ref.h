@@ -65,7 +65,7 @@ namespace ref {
 }
 } // namespace ref
 
-// The report's name of the structure (cli-contract.md): "header1", "metadata:<item name>"
+// The report's name of the structure (README): "header1", "metadata:<item name>"
 // (the item's name from md), "bat[12]", "log[4096]"... Only the reports use it.
 [[nodiscard]] std::string structureKey(const StructureRef& r, const Metadata& md);
 // The structure's name for people: "Header 1", "Metadata item Virtual Disk Size",

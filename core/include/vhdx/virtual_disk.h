@@ -1,7 +1,7 @@
 #pragma once
 // The virtual disk behind an image: reads any byte range of the guest's disk by resolving each
-// sector through the BAT, the sector bitmaps and the parent chain (format §8, "Reading a
-// virtual sector"). Reads go through each image's view() (as after its pending log replay);
+// sector through the BAT, the sector bitmaps and the parent chain (MS-VHDX 2.5 and
+// 2.5.1). Reads go through each image's view() (as after its pending log replay);
 // BAT entries through its BatReader (on demand, bounded cache). Memory stays bounded for any
 // disk size.
 #include <cstdint>

@@ -1,4 +1,4 @@
-// The nodes whose bytes the pending log replay writes (issue 9, "what the replay changes"):
+// The nodes whose bytes the pending log replay writes ("what the replay changes"):
 // every node of the document except the file itself and the log, whose ranges meet a write of
 // the plan. The writes are sorted once; each node range is one binary search, so a plan of
 // thousands of descriptors costs little even on a large document.

@@ -1,4 +1,4 @@
-// The disk behind the image in the document (issue 11): its size and chain, the sector
+// The disk behind the image in the document: its size and chain, the sector
 // bitmaps of a differencing disk, and the guest's partition table and filesystems as libblkid
 // reads them through the virtual-disk reader. None of it has bytes in this file (offsets are
 // in the virtual disk), so the nodes have no ranges.

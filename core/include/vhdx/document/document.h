@@ -1,5 +1,5 @@
 #pragma once
-// The decoded document (design.md): core's tree of everything an image holds, built once from
+// The decoded document (README, Layout): core's tree of everything an image holds, built once from
 // a parsed Image. The structure tree, the details and bytes panes, the header comparison and
 // the BAT legend render it; "which field owns this byte" is one call here, not a walk in a
 // view. Findings are attached to their nodes by typed reference (StructureRef).

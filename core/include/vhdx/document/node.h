@@ -34,7 +34,7 @@ enum class NodeKind : uint8_t {
     LogDescriptor,
     ParentChain,
     ParentLink,
-    VirtualDisk,    // the disk behind the image (issue 11): not bytes of this file
+    VirtualDisk,    // the disk behind the image: not bytes of this file
     GuestPartition, // a partition of the guest's partition table, as libblkid reads it
     Field,          // a field of a structure, or a fact about it
 };
@@ -64,7 +64,7 @@ struct DocNode {
     uint32_t row = 0; // its index among its parent's children
     std::vector<NodeId> children;
     std::vector<uint32_t> findings; // indexes into the document's findings
-    // The pending log replay writes into its bytes (issue 9): what is shown is the replayed
+    // The pending log replay writes into its bytes: what is shown is the replayed
     // value, and changedBy names the first descriptor that writes there.
     bool changedByLog = false;
     std::string changedBy; // "log entry sequence 7, descriptor 0 (data, 4 KiB at 0x200000)"

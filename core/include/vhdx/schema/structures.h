@@ -1,5 +1,5 @@
 #pragma once
-// Every on-disk structure of MS-VHDX, field by field (format §4-§9). The only place in the
+// Every on-disk structure of MS-VHDX, field by field (MS-VHDX 2.2-2.6). The only place in the
 // project that knows a field's offset or size, or a table's stride.
 #include "vhdx/schema/field.h"
 
