@@ -3,7 +3,7 @@
 // carry it out. Exit 0 done, dry run or nothing to replay; 1 refused or failed (reason on
 // stderr); 2 usage error or file not openable.
 //
-// Test hook: VHDX_UPDATE_TEST_DELAY_US (see update_command.cpp) also slows the replay down:
+// Test hook: VHDX_WRITE_TEST_DELAY_US (see update_command.cpp) also slows the replay down:
 // it sleeps that long after each step, including after every descriptor written.
 #include <cstdio>
 #include <iostream>
@@ -11,11 +11,11 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "update_hook.h"
 #include "vhdx/bytes.h"
 #include "vhdx/log_replay.h"
 #include "vhdx/printable.h"
 #include "vhdx/replay_backup.h"
+#include "write_test_hook.h"
 
 namespace vhdx::app {
 

@@ -2,7 +2,7 @@
 // locator before and after, the writes in order, the Set-VHD line doing the same on Windows);
 // with --yes carries it out through the log. Exit 0 done, dry run or nothing to change;
 // 1 refused or failed (reason on stderr); 2 usage error, CHILD or PARENT not openable, or the
-// plan could not be shown. The test hook VHDX_UPDATE_TEST_DELAY_US (update_command.cpp)
+// plan could not be shown. The test hook VHDX_WRITE_TEST_DELAY_US (update_command.cpp)
 // sleeps after each step of the transaction.
 #include <cstdio>
 #include <cstdlib>
@@ -11,9 +11,9 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "update_hook.h"
 #include "vhdx/printable.h"
 #include "vhdx/set_parent.h"
+#include "write_test_hook.h"
 
 namespace vhdx::app {
 

@@ -4,7 +4,7 @@
 // DataWriteGuid that would orphan differencing disks of the image's folder is refused unless
 // --force is given (then they are named in a warning).
 //
-// Test hook: VHDX_UPDATE_TEST_DELAY_US (update_hook.h).
+// Test hook: VHDX_WRITE_TEST_DELAY_US (write_test_hook.h).
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -12,9 +12,9 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "update_hook.h"
 #include "vhdx/header_update.h"
 #include "vhdx/printable.h"
+#include "write_test_hook.h"
 
 namespace vhdx::app {
 

@@ -15,7 +15,7 @@ std::string errnoText() {
     return errno ? std::string(": ") + std::strerror(errno) : std::string();
 }
 
-bool writeSlot(HeaderWriter& file, const HeaderSlotPlan& s, int& blocksWritten,
+bool writeSlot(FileWriter& file, const HeaderSlotPlan& s, int& blocksWritten,
                std::string& error) {
     const std::vector<uint8_t>& block = s.newBlock;
     errno = 0;
@@ -33,7 +33,7 @@ bool writeSlot(HeaderWriter& file, const HeaderSlotPlan& s, int& blocksWritten,
     return false;
 }
 
-bool verify(HeaderWriter& file, const HeaderSlotPlan (&steps)[2], std::string& error) {
+bool verify(FileWriter& file, const HeaderSlotPlan (&steps)[2], std::string& error) {
     std::vector<uint8_t> got[2];
     Header h[2];
     for (int i = 0; i < 2; ++i) {
@@ -62,17 +62,17 @@ bool verify(HeaderWriter& file, const HeaderSlotPlan (&steps)[2], std::string& e
 }
 } // namespace
 
-bool writeHeaderSlots(HeaderWriter& file, const HeaderSlotPlan (&steps)[2],
-                      const std::function<void(UpdateStep)>& onStep, int& blocksWritten,
+bool writeHeaderSlots(FileWriter& file, const HeaderSlotPlan (&steps)[2],
+                      const std::function<void(WriteStep)>& onStep, int& blocksWritten,
                       std::string& error) {
-    auto step = [&](UpdateStep s) {
+    auto step = [&](WriteStep s) {
         if (onStep)
             onStep(s);
     };
     for (int i = 0; i < 2; ++i) {
         if (!writeSlot(file, steps[i], blocksWritten, error))
             return false;
-        step(i == 0 ? UpdateStep::FirstWritten : UpdateStep::SecondWritten);
+        step(i == 0 ? WriteStep::FirstWritten : WriteStep::SecondWritten);
         errno = 0;
         if (!file.flush()) {
             error = "flushing header " + std::to_string(steps[i].slot) +
@@ -80,7 +80,7 @@ bool writeHeaderSlots(HeaderWriter& file, const HeaderSlotPlan (&steps)[2],
                     "; the update stopped, the write may not be durable";
             return false;
         }
-        step(i == 0 ? UpdateStep::FirstFlushed : UpdateStep::SecondFlushed);
+        step(i == 0 ? WriteStep::FirstFlushed : WriteStep::SecondFlushed);
     }
     return verify(file, steps, error);
 }

@@ -79,7 +79,7 @@ bool readForPlanning(const std::string& path, const std::shared_ptr<WorkBudget>&
                      HeaderUpdatePlan& plan, PlanningRead& out) {
     plan.path = path;
     std::string error;
-    out.file = FileHeaderWriter::openReadOnly(path, error);
+    out.file = PosixFileWriter::openReadOnly(path, error);
     if (!out.file) {
         plan.openFailed = true;
         plan.refusal = error;
@@ -227,7 +227,7 @@ HeaderUpdatePlan planHeaderUpdate(const std::string& path, const HeaderUpdateOpt
 }
 
 HeaderUpdateResult updateHeaders(const std::string& path, const HeaderUpdateOptions& options,
-                                 HeaderWriter* writer) {
+                                 FileWriter* writer) {
     const HeaderUpdatePlan plan = planHeaderUpdate(path, options);
     return applyHeaderUpdate(plan, options, writer);
 }

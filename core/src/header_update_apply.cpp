@@ -11,12 +11,12 @@ namespace vhdx {
 namespace {
 class Update {
   public:
-    Update(const HeaderUpdatePlan& plan, const HeaderUpdateOptions& options, HeaderWriter& file,
+    Update(const HeaderUpdatePlan& plan, const HeaderUpdateOptions& options, FileWriter& file,
            HeaderUpdateResult& result)
         : m_plan(plan), m_options(options), m_file(file), m_result(result) {}
 
     void run() {
-        step(UpdateStep::Opened);
+        step(WriteStep::Opened);
         if (!unchanged())
             return;
         if (!m_options.backupPath.empty()) {
@@ -24,7 +24,7 @@ class Update {
             if (!detail::writeBackup(m_options.backupPath, {{0, m_plan.fingerprint.head}}, error))
                 return refuse(error);
             m_result.backupWritten = true;
-            step(UpdateStep::BackupWritten);
+            step(WriteStep::BackupWritten);
             if (!unchanged()) // immediately before the first write
                 return;
         }
@@ -37,7 +37,7 @@ class Update {
     }
 
   private:
-    void step(UpdateStep s) {
+    void step(WriteStep s) {
         if (m_options.onStep)
             m_options.onStep(s);
     }
@@ -56,7 +56,7 @@ class Update {
 
     const HeaderUpdatePlan& m_plan;
     const HeaderUpdateOptions& m_options;
-    HeaderWriter& m_file;
+    FileWriter& m_file;
     HeaderUpdateResult& m_result;
 };
 
@@ -70,7 +70,7 @@ bool planIsComplete(const HeaderUpdatePlan& plan) {
 } // namespace
 
 HeaderUpdateResult applyHeaderUpdate(const HeaderUpdatePlan& plan,
-                                     const HeaderUpdateOptions& options, HeaderWriter* writer) {
+                                     const HeaderUpdateOptions& options, FileWriter* writer) {
     HeaderUpdateResult result;
     result.plan = plan;
     if (!plan.allowed) {
@@ -83,10 +83,10 @@ HeaderUpdateResult applyHeaderUpdate(const HeaderUpdatePlan& plan,
         result.error = "internal error: incomplete update plan";
         return result;
     }
-    std::unique_ptr<FileHeaderWriter> own;
+    std::unique_ptr<PosixFileWriter> own;
     if (!writer) {
         std::string error;
-        own = FileHeaderWriter::open(plan.path, error);
+        own = PosixFileWriter::open(plan.path, error);
         if (!own) {
             result.refused = true;
             result.error = error;

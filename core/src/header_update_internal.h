@@ -19,7 +19,7 @@ namespace vhdx::detail {
 // from: a second open by path could meet another file (a symlink swapped in between).
 class DescriptorSource final : public ByteSource {
   public:
-    DescriptorSource(HeaderWriter& file, uint64_t size, std::string path)
+    DescriptorSource(FileWriter& file, uint64_t size, std::string path)
         : m_file(file), m_size(size), m_path(std::move(path)) {}
     [[nodiscard]] uint64_t size() const override { return m_size; }
     [[nodiscard]] ReadStatus read(uint64_t offset, void* buf, size_t len) const override {
@@ -30,21 +30,21 @@ class DescriptorSource final : public ByteSource {
     [[nodiscard]] std::string path() const override { return m_path; }
 
   private:
-    HeaderWriter& m_file;
+    FileWriter& m_file;
     uint64_t m_size;
     std::string m_path;
 };
 
 // Reads the file's fingerprint (fstat + first min(size, 1 MiB) bytes) through `file`, and the
 // bytes of out.ranges (their offsets and sizes as given; the bytes are replaced).
-[[nodiscard]] bool readFingerprint(HeaderWriter& file, FileFingerprint& out, std::string& error);
+[[nodiscard]] bool readFingerprint(FileWriter& file, FileFingerprint& out, std::string& error);
 // "" when both describe the same unchanged file, else a sentence naming what differs.
 [[nodiscard]] std::string fingerprintDifference(const FileFingerprint& before,
                                                 const FileFingerprint& now);
 
 // Re-reads the fingerprint (the same ranges) through the open file: "" when the file is the
 // one planned for, else the refusal ("the file changed on disk since it was read: ...").
-[[nodiscard]] std::string changedSincePlan(HeaderWriter& file, const FileFingerprint& planned);
+[[nodiscard]] std::string changedSincePlan(FileWriter& file, const FileFingerprint& planned);
 
 // True when something (file, dangling symlink, directory) exists at path.
 [[nodiscard]] bool pathExists(const std::string& path);
@@ -79,7 +79,7 @@ class BackupFile {
 // The file as a plan reads it: one read-only descriptor, and the image parsed through it
 // (no parent chain). The image reads through the descriptor: keep both together.
 struct PlanningRead {
-    std::unique_ptr<FileHeaderWriter> file;
+    std::unique_ptr<PosixFileWriter> file;
     std::unique_ptr<Image> image;
     PlanningRead();
     ~PlanningRead();
@@ -104,8 +104,8 @@ void planFromRead(const PlanningRead& read, const HeaderUpdateOptions& options,
 // Writes the two planned blocks in order, each followed by a flush, then re-reads and
 // verifies both and that the second is current. onStep gets FirstWritten .. SecondFlushed.
 // blocksWritten counts the writes issued. False with error set at the first failure.
-[[nodiscard]] bool writeHeaderSlots(HeaderWriter& file, const HeaderSlotPlan (&steps)[2],
-                                    const std::function<void(UpdateStep)>& onStep,
+[[nodiscard]] bool writeHeaderSlots(FileWriter& file, const HeaderSlotPlan (&steps)[2],
+                                    const std::function<void(WriteStep)>& onStep,
                                     int& blocksWritten, std::string& error);
 
 } // namespace vhdx::detail

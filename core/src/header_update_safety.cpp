@@ -15,7 +15,7 @@
 
 namespace vhdx::detail {
 
-bool readFingerprint(HeaderWriter& file, FileFingerprint& out, std::string& error) {
+bool readFingerprint(FileWriter& file, FileFingerprint& out, std::string& error) {
     if (!file.stat(out.stat)) {
         error = "cannot stat the file";
         return false;
@@ -66,7 +66,7 @@ std::string fingerprintDifference(const FileFingerprint& before, const FileFinge
     return {};
 }
 
-std::string changedSincePlan(HeaderWriter& file, const FileFingerprint& planned) {
+std::string changedSincePlan(FileWriter& file, const FileFingerprint& planned) {
     FileFingerprint now;
     now.ranges = planned.ranges; // the offsets and sizes to read again
     std::string error;

@@ -92,7 +92,7 @@ LogReplayPlan planLogReplay(const std::string& path, const LogReplayOptions& opt
 }
 
 LogReplayResult replayLog(const std::string& path, const LogReplayOptions& options,
-                          HeaderWriter* writer) {
+                          FileWriter* writer) {
     const LogReplayPlan plan = planLogReplay(path, options);
     return applyLogReplay(plan, options, writer);
 }

@@ -26,27 +26,27 @@ std::string errnoText() {
 
 class Replay {
   public:
-    Replay(const LogReplayPlan& plan, const LogReplayOptions& options, HeaderWriter& file,
+    Replay(const LogReplayPlan& plan, const LogReplayOptions& options, FileWriter& file,
            LogReplayResult& result)
         : m_plan(plan), m_replay(*plan.replay), m_options(options), m_file(file), m_result(result) {
     }
 
     void run() {
-        step(UpdateStep::Opened);
+        step(WriteStep::Opened);
         if (!unchanged())
             return;
         if (!m_options.backupPath.empty()) {
             if (!writeBackup())
                 return;
             m_result.backupWritten = true;
-            step(UpdateStep::BackupWritten);
+            step(WriteStep::BackupWritten);
             if (!unchanged()) // immediately before the first write
                 return;
         }
         for (const ReplayWrite& w : m_replay.writes()) {
             if (!writeDescriptor(w))
                 return;
-            step(UpdateStep::ReplayWritten);
+            step(WriteStep::ReplayWritten);
         }
         FileStat st;
         if (!m_file.stat(st))
@@ -57,13 +57,13 @@ class Replay {
                 return fail("extending the file to " + std::to_string(m_plan.sizeAfter) +
                             " bytes failed" + errnoText());
             m_result.extended = true;
-            step(UpdateStep::ReplayExtended);
+            step(WriteStep::ReplayExtended);
         }
         errno = 0;
         if (!m_file.flush())
             return fail("flushing the replayed descriptors to stable storage failed" + errnoText());
         m_result.dataFlushed = true;
-        step(UpdateStep::ReplayFlushed);
+        step(WriteStep::ReplayFlushed);
         HeaderUpdateResult headers;
         const bool headersOk = detail::writeHeaderSlots(
             m_file, m_plan.headers.steps, m_options.onStep, headers.blocksWritten, headers.error);
@@ -80,7 +80,7 @@ class Replay {
     }
 
   private:
-    void step(UpdateStep s) {
+    void step(WriteStep s) {
         if (m_options.onStep)
             m_options.onStep(s);
     }
@@ -210,13 +210,13 @@ class Replay {
     const LogReplayPlan& m_plan;
     const ReplayPlan& m_replay;
     const LogReplayOptions& m_options;
-    HeaderWriter& m_file;
+    FileWriter& m_file;
     LogReplayResult& m_result;
 };
 } // namespace
 
 LogReplayResult applyLogReplay(const LogReplayPlan& plan, const LogReplayOptions& options,
-                               HeaderWriter* writer) {
+                               FileWriter* writer) {
     LogReplayResult result;
     result.plan = plan;
     auto refuse = [&](std::string why) {
@@ -228,10 +228,10 @@ LogReplayResult applyLogReplay(const LogReplayPlan& plan, const LogReplayOptions
         return refuse(plan.refusal);
     if (!plan.replay || !plan.headers.allowed)
         return refuse("internal error: incomplete replay plan");
-    std::unique_ptr<FileHeaderWriter> own;
+    std::unique_ptr<PosixFileWriter> own;
     std::string error;
     if (!writer) {
-        own = FileHeaderWriter::open(plan.path, error);
+        own = PosixFileWriter::open(plan.path, error);
         if (!own)
             return refuse(error);
         writer = own.get();

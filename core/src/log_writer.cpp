@@ -41,7 +41,7 @@ const char* logWriteStepName(LogWriteStep s) {
     return "?";
 }
 
-bool writeSectorsInPlace(HeaderWriter& file, const std::vector<SectorWrite>& sectors,
+bool writeSectorsInPlace(FileWriter& file, const std::vector<SectorWrite>& sectors,
                          std::string& error) {
     for (const SectorWrite& s : sectors) {
         errno = 0;
@@ -61,7 +61,7 @@ namespace {
 
 class Transaction {
   public:
-    Transaction(HeaderWriter& file, const LogWritePlan& plan,
+    Transaction(FileWriter& file, const LogWritePlan& plan,
                 const std::function<void(LogWriteStep)>& onStep, LogWriteResult& result)
         : m_file(file), m_plan(plan), m_onStep(onStep), m_result(result) {}
 
@@ -118,8 +118,8 @@ class Transaction {
         std::string error;
         const bool ok = detail::writeHeaderSlots(
             m_file, slots,
-            [&](UpdateStep s) {
-                step(LogWriteStep(int(first) + int(s) - int(UpdateStep::FirstWritten)));
+            [&](WriteStep s) {
+                step(LogWriteStep(int(first) + int(s) - int(WriteStep::FirstWritten)));
             },
             written, error);
         m_result.anyWriteIssued |= written > 0;
@@ -141,7 +141,7 @@ class Transaction {
         return true;
     }
 
-    HeaderWriter& m_file;
+    FileWriter& m_file;
     const LogWritePlan& m_plan;
     const std::function<void(LogWriteStep)>& m_onStep;
     LogWriteResult& m_result;
@@ -149,7 +149,7 @@ class Transaction {
 
 } // namespace
 
-LogWriteResult writeThroughLog(HeaderWriter& file, const LogWritePlan& plan,
+LogWriteResult writeThroughLog(FileWriter& file, const LogWritePlan& plan,
                                const std::function<void(LogWriteStep)>& onStep) {
     LogWriteResult result;
     Transaction(file, plan, onStep, result).run();

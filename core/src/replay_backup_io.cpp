@@ -127,7 +127,7 @@ std::string identityProblem(const ReplayBackup& b, const std::vector<uint8_t>& b
 } // namespace
 
 bool writeReplayBackup(const std::string& path, const ReplayBackup& meta,
-                       const std::vector<std::pair<uint64_t, uint64_t>>& ranges, HeaderWriter& file,
+                       const std::vector<std::pair<uint64_t, uint64_t>>& ranges, FileWriter& file,
                        std::string& error) {
     BackupFile out;
     if (!out.create(path, error))
@@ -196,7 +196,7 @@ bool writeReplayBackup(const std::string& path, const ReplayBackup& meta,
 }
 
 RestoreResult restoreReplayBackup(const std::string& backupPath, const std::string& imagePath,
-                                  bool apply, HeaderWriter* writer) {
+                                  bool apply, FileWriter* writer) {
     RestoreResult r;
     r.refused = true;
     BackupSource src;
@@ -206,10 +206,10 @@ RestoreResult restoreReplayBackup(const std::string& backupPath, const std::stri
         r.error = "backup '" + backupPath + "': " + r.error;
         return r;
     }
-    std::unique_ptr<FileHeaderWriter> own;
+    std::unique_ptr<PosixFileWriter> own;
     if (!writer) {
-        own = apply ? FileHeaderWriter::open(imagePath, r.error)
-                    : FileHeaderWriter::openReadOnly(imagePath, r.error);
+        own = apply ? PosixFileWriter::open(imagePath, r.error)
+                    : PosixFileWriter::openReadOnly(imagePath, r.error);
         if (!own)
             return r;
         writer = own.get();

@@ -12,7 +12,7 @@ namespace vhdx {
 namespace {
 
 // The file as it reads now, through the open descriptor: locator as planned, log inactive.
-std::string verifyResult(HeaderWriter& file, const SetParentPlan& plan) {
+std::string verifyResult(FileWriter& file, const SetParentPlan& plan) {
     FileStat st;
     if (!file.stat(st))
         return "cannot stat the file to verify it";
@@ -37,7 +37,7 @@ std::string verifyResult(HeaderWriter& file, const SetParentPlan& plan) {
 } // namespace
 
 SetParentResult applySetParent(const SetParentPlan& plan, const SetParentOptions& options,
-                               HeaderWriter* writer) {
+                               FileWriter* writer) {
     SetParentResult result;
     result.plan = plan;
     auto refuse = [&](std::string why) {
@@ -49,10 +49,10 @@ SetParentResult applySetParent(const SetParentPlan& plan, const SetParentOptions
         return refuse(plan.refusal);
     if (plan.log.entry.empty() || plan.log.sectors.empty())
         return refuse("internal error: incomplete plan");
-    std::unique_ptr<FileHeaderWriter> own;
+    std::unique_ptr<PosixFileWriter> own;
     std::string error;
     if (!writer) {
-        own = FileHeaderWriter::open(plan.childPath, error);
+        own = PosixFileWriter::open(plan.childPath, error);
         if (!own)
             return refuse(error);
         writer = own.get();
@@ -88,7 +88,7 @@ SetParentResult applySetParent(const SetParentPlan& plan, const SetParentOptions
 }
 
 SetParentResult setParentLocator(const std::string& childPath, const std::string& parentPath,
-                                 const SetParentOptions& options, HeaderWriter* writer) {
+                                 const SetParentOptions& options, FileWriter* writer) {
     return applySetParent(planSetParent(childPath, parentPath, options), options, writer);
 }
 

@@ -39,7 +39,7 @@ std::unique_ptr<Image> withEntry(const Guid& logGuid, const std::vector<uint8_t>
     return Image::parse(b.source());
 }
 
-class CountingWriter final : public HeaderWriter {
+class CountingWriter final : public FileWriter {
   public:
     explicit CountingWriter(int failAt) : m_failAt(failAt) {}
     long long pwrite(const void*, size_t len, uint64_t) override {

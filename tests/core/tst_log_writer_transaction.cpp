@@ -22,7 +22,7 @@ using namespace vhdx::test;
 
 namespace {
 // A file in memory; each call can be intercepted (a hook returning nullopt passes through).
-class MemoryFile final : public HeaderWriter {
+class MemoryFile final : public FileWriter {
   public:
     explicit MemoryFile(std::vector<uint8_t> bytes) : data(std::move(bytes)) {}
     long long pwrite(const void* buf, size_t len, uint64_t offset) override {

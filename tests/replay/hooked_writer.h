@@ -1,5 +1,5 @@
 #pragma once
-// A HeaderWriter over the real file (the writer seam of the guarded writers) whose calls a
+// A FileWriter over the real file (the writer seam of the guarded writers) whose calls a
 // test can intercept one by one: each hook, when set, runs instead of the plain call and may
 // call real() itself to pass it through. The replay and restore failure tests use it to fail
 // a read, a stat, a write or a flush at one exact point, or to make a read lie.
@@ -15,12 +15,12 @@
 
 namespace vhdx::test {
 
-class HookedWriter final : public HeaderWriter {
+class HookedWriter final : public FileWriter {
   public:
-    // Opens path for writing (FileHeaderWriter::open); null when it cannot.
+    // Opens path for writing (PosixFileWriter::open); null when it cannot.
     static std::unique_ptr<HookedWriter> open(const QString& path) {
         std::string error;
-        auto real = FileHeaderWriter::open(QFile::encodeName(path).toStdString(), error);
+        auto real = PosixFileWriter::open(QFile::encodeName(path).toStdString(), error);
         if (!real)
             return nullptr;
         return std::unique_ptr<HookedWriter>(new HookedWriter(std::move(real)));
@@ -55,12 +55,12 @@ class HookedWriter final : public HeaderWriter {
     }
     bool lock(std::string& error) override { return onLock ? onLock(error) : m_real->lock(error); }
 
-    FileHeaderWriter& real() { return *m_real; }
+    PosixFileWriter& real() { return *m_real; }
     int writes = 0, reads = 0, stats = 0, flushes = 0, resizes = 0;
 
   private:
-    explicit HookedWriter(std::unique_ptr<FileHeaderWriter> real) : m_real(std::move(real)) {}
-    std::unique_ptr<FileHeaderWriter> m_real;
+    explicit HookedWriter(std::unique_ptr<PosixFileWriter> real) : m_real(std::move(real)) {}
+    std::unique_ptr<PosixFileWriter> m_real;
 };
 
 // errno set and a failure returned, as a failing system call leaves them.

@@ -231,8 +231,8 @@ class TestReplayApplyFailures : public QObject {
         };
         LogReplayOptions o;
         o.backupPath = (m_dir.path() + "/unreadable.backup").toStdString();
-        o.onStep = [&](UpdateStep s) {
-            if (s == UpdateStep::Opened)
+        o.onStep = [&](WriteStep s) {
+            if (s == WriteStep::Opened)
                 readsSinceOpened = 0;
         };
         const LogReplayResult r = replayLog(path.toStdString(), o, w.get());
@@ -255,8 +255,8 @@ class TestReplayApplyFailures : public QObject {
         const uint64_t at = 400 * KiB;
         LogReplayOptions o;
         o.backupPath = (path + ".backup").toStdString();
-        o.onStep = [&](UpdateStep s) {
-            if (s != UpdateStep::BackupWritten)
+        o.onStep = [&](WriteStep s) {
+            if (s != WriteStep::BackupWritten)
                 return;
             QFile f(path);
             if (f.open(QIODevice::ReadWrite) && f.seek(qint64(at)))
@@ -292,8 +292,8 @@ class TestReplayApplyFailures : public QObject {
         auto w = HookedWriter::open(path);
         QVERIFY(w);
         LogReplayOptions o;
-        o.onStep = [&](UpdateStep s) {
-            if (s == UpdateStep::ReplayWritten)
+        o.onStep = [&](WriteStep s) {
+            if (s == WriteStep::ReplayWritten)
                 w->onStat = [error](FileStat&) { return failWith(error); };
         };
         const LogReplayResult r = replayLog(path.toStdString(), o, w.get());
@@ -309,7 +309,7 @@ class TestReplayApplyFailures : public QObject {
         QCOMPARE(stillDirtyThenReplays(path, original, ref), QString());
     }
 
-    // extends-file through a writer that cannot resize (HeaderWriter's default, ENOTSUP): the
+    // extends-file through a writer that cannot resize (FileWriter's default, ENOTSUP): the
     // replay fails at the extension, says why, tries to set the old size back (its last
     // descriptor grew the file), says that failed too, and leaves the log active; a replay
     // through the real file then finishes the job.
@@ -321,7 +321,7 @@ class TestReplayApplyFailures : public QObject {
         auto w = HookedWriter::open(path);
         QVERIFY(w);
         HookedWriter* raw = w.get();
-        w->onResize = [raw](uint64_t size) { return raw->HeaderWriter::resize(size); };
+        w->onResize = [raw](uint64_t size) { return raw->FileWriter::resize(size); };
         const LogReplayResult r = replayLog(path.toStdString(), {}, w.get());
         QCOMPARE(w->resizes, 2);
         w.reset();

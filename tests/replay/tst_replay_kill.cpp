@@ -1,6 +1,6 @@
 // SIGKILL stress of the guarded log replay: `vhdx-inspector --replay-log FILE --yes` on a copy
 // of a dirty image (40 entries, 40 descriptors) is killed at a random moment, many times. The
-// CLI's test hook VHDX_UPDATE_TEST_DELAY_US sleeps after every step (each descriptor, the
+// CLI's test hook VHDX_WRITE_TEST_DELAY_US sleeps after every step (each descriptor, the
 // extension, the flush, each header write and flush), so the kills land at every stage. After
 // each run the file is unchanged, fully replayed, or still dirty with a log whose replay (ours
 // and qemu-img check -r all) gives the uninterrupted result (checkInterrupted).
@@ -42,7 +42,7 @@ Run runReplay(const QString& path, qint64 killAfterUs) {
     std::vector<std::string> env;
     for (char** e = environ; *e; ++e)
         env.emplace_back(*e);
-    env.push_back("VHDX_UPDATE_TEST_DELAY_US=" + std::to_string(stepDelayUs));
+    env.push_back("VHDX_WRITE_TEST_DELAY_US=" + std::to_string(stepDelayUs));
     std::vector<char*> argv, envp;
     for (auto& a : args)
         argv.push_back(a.data());

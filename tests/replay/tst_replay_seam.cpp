@@ -20,9 +20,9 @@ using namespace vhdx::test;
 namespace {
 enum class Fault { None, Write, ShortWrite, Flush, Resize };
 
-class FaultyWriter final : public HeaderWriter {
+class FaultyWriter final : public FileWriter {
   public:
-    FaultyWriter(std::unique_ptr<FileHeaderWriter> real, Fault fault, int at)
+    FaultyWriter(std::unique_ptr<PosixFileWriter> real, Fault fault, int at)
         : m_real(std::move(real)), m_fault(fault), m_at(at) {}
 
     long long pwrite(const void* buf, size_t len, uint64_t offset) override {
@@ -62,7 +62,7 @@ class FaultyWriter final : public HeaderWriter {
     int resizes() const { return m_resizes; }
 
   private:
-    std::unique_ptr<FileHeaderWriter> m_real;
+    std::unique_ptr<PosixFileWriter> m_real;
     Fault m_fault;
     int m_at;
     int m_writes = 0, m_flushes = 0, m_resizes = 0;
@@ -71,7 +71,7 @@ class FaultyWriter final : public HeaderWriter {
 LogReplayResult replayThrough(const QString& path, Fault fault, int at, FaultyWriter** seen,
                               std::unique_ptr<FaultyWriter>& keep) {
     std::string error;
-    auto real = FileHeaderWriter::open(path.toStdString(), error);
+    auto real = PosixFileWriter::open(path.toStdString(), error);
     keep = std::make_unique<FaultyWriter>(std::move(real), fault, at);
     *seen = keep.get();
     return replayLog(path.toStdString(), {}, keep.get());

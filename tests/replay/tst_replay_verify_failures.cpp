@@ -72,8 +72,8 @@ class TestReplayVerifyFailures : public QObject {
         bool reReading = false;
         int headerChecks = 0; // the header writer re-reads both slots before the replay's check
         LogReplayOptions o;
-        o.onStep = [&](UpdateStep s) {
-            if (s == UpdateStep::SecondFlushed)
+        o.onStep = [&](WriteStep s) {
+            if (s == WriteStep::SecondFlushed)
                 reReading = true;
         };
         w->onStat = [&](FileStat& st) {

@@ -96,7 +96,7 @@ class TestHostileEnv : public QObject {
         const QString path = image("fd2.vhdx");
         const QByteArray before = fileBytes(path);
         const RunResult r = runShell(
-            "exec 2>&-; VHDX_UPDATE_TEST_DELAY_US=1 VHDX_UPDATE_TEST_TRACE=1 exec \"$0\" \"$@\"",
+            "exec 2>&-; VHDX_WRITE_TEST_DELAY_US=1 VHDX_WRITE_TEST_TRACE=1 exec \"$0\" \"$@\"",
             {"--update-headers", path, "--yes"});
         QCOMPARE(r.exitCode, 0);
         const QByteArray after = fileBytes(path);

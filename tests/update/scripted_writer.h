@@ -1,5 +1,5 @@
 #pragma once
-// A HeaderWriter around the real file whose calls a test can script: each hook sees the call's
+// A FileWriter around the real file whose calls a test can script: each hook sees the call's
 // number (1-based, per kind) and may fail the call (return false / -1, errno as it sets it) or
 // alter what the real call produced (a stat's fields, the bytes read). Calls without a hook go
 // to the real file unchanged. Counts every call.
@@ -11,9 +11,9 @@
 
 namespace vhdx::test {
 
-class ScriptedWriter final : public HeaderWriter {
+class ScriptedWriter final : public FileWriter {
   public:
-    explicit ScriptedWriter(std::unique_ptr<FileHeaderWriter> real) : m_real(std::move(real)) {}
+    explicit ScriptedWriter(std::unique_ptr<PosixFileWriter> real) : m_real(std::move(real)) {}
 
     // After the real fstat (which succeeded): false fails the call.
     std::function<bool(int call, FileStat& st)> onStat;
@@ -53,7 +53,7 @@ class ScriptedWriter final : public HeaderWriter {
     bool lock(std::string& error) override { return m_real->lock(error); }
 
   private:
-    std::unique_ptr<FileHeaderWriter> m_real;
+    std::unique_ptr<PosixFileWriter> m_real;
 };
 
 } // namespace vhdx::test

@@ -117,7 +117,7 @@ class TestSetParentApplyFaults : public QObject {
         int writes = 0;
         {
             std::string error;
-            ScriptedWriter w(FileHeaderWriter::open(c.child.toStdString(), error));
+            ScriptedWriter w(PosixFileWriter::open(c.child.toStdString(), error));
             w.onStat = [](int call, FileStat& st) {
                 if (call >= 3)
                     st.mtimeNs += 1;
@@ -155,7 +155,7 @@ class TestSetParentApplyFaults : public QObject {
         SetParentResult r;
         {
             std::string error;
-            ScriptedWriter w(FileHeaderWriter::open(c.child.toStdString(), error));
+            ScriptedWriter w(PosixFileWriter::open(c.child.toStdString(), error));
             w.onPread = [&](int, void*, size_t, uint64_t offset) {
                 errno = EIO;
                 return offset != table.offset;
@@ -211,7 +211,7 @@ class TestSetParentApplyFaults : public QObject {
         SetParentResult r;
         {
             std::string openError;
-            ScriptedWriter w(FileHeaderWriter::open(c.child.toStdString(), openError));
+            ScriptedWriter w(PosixFileWriter::open(c.child.toStdString(), openError));
             bool verifying = false; // the transaction does not fstat: the first after it verifies
             w.onStat = [&](int, FileStat&) {
                 verifying = w.writes > 0;

@@ -25,9 +25,9 @@ using namespace vhdx::test;
 namespace {
 // The real file, except that one byte at `offset` reads flipped after the plan: a change of a
 // metadata sector the first MiB and fstat do not show.
-class AlteredRead final : public HeaderWriter {
+class AlteredRead final : public FileWriter {
   public:
-    AlteredRead(std::unique_ptr<FileHeaderWriter> real, uint64_t offset)
+    AlteredRead(std::unique_ptr<PosixFileWriter> real, uint64_t offset)
         : m_real(std::move(real)), m_offset(offset) {}
     long long pwrite(const void* b, size_t n, uint64_t o) override {
         ++m_writes;
@@ -46,7 +46,7 @@ class AlteredRead final : public HeaderWriter {
     int m_writes = 0;
 
   private:
-    std::unique_ptr<FileHeaderWriter> m_real;
+    std::unique_ptr<PosixFileWriter> m_real;
     uint64_t m_offset;
 };
 } // namespace
@@ -233,7 +233,7 @@ class TestSetParentGuards : public QObject {
         {
             std::string error;
             const uint64_t tableByte = plan.header.fingerprint.ranges.front().offset + 300;
-            AlteredRead seam(FileHeaderWriter::open(c.child.toStdString(), error), tableByte);
+            AlteredRead seam(PosixFileWriter::open(c.child.toStdString(), error), tableByte);
             const SetParentResult r = applySetParent(plan, {}, &seam);
             QVERIFY(r.refused);
             QCOMPARE(seam.m_writes, 0);

@@ -1,6 +1,6 @@
 // SIGKILL stress for the set-parent: the real `vhdx-inspector --set-parent CHILD PARENT --yes`
 // is killed at random moments (microsecond resolution), each run on a fresh copy of the child.
-// The CLI's documented test hook VHDX_UPDATE_TEST_DELAY_US stretches the twelve steps of the
+// The CLI's documented test hook VHDX_WRITE_TEST_DELAY_US stretches the twelve steps of the
 // log transaction so that the kills land before, between and after its writes. After every
 // run the child holds the old locator, or a log whose replay gives the new one (the core
 // reader's active entry holds exactly the planned sectors; `qemu-img check -r all` on a copy
@@ -46,7 +46,7 @@ Run runSetParent(const QString& child, const QString& parent, qint64 killAfterUs
     std::vector<std::string> env;
     for (char** e = environ; *e; ++e)
         env.emplace_back(*e);
-    env.push_back("VHDX_UPDATE_TEST_DELAY_US=" + std::to_string(stepDelayUs));
+    env.push_back("VHDX_WRITE_TEST_DELAY_US=" + std::to_string(stepDelayUs));
     std::vector<char*> argv, envp;
     for (auto& a : args)
         argv.push_back(a.data());

@@ -22,9 +22,9 @@ using namespace vhdx::test;
 namespace {
 enum class Kind { FailWrite, ShortWrite, FailFlush };
 
-class FaultyWriter final : public HeaderWriter {
+class FaultyWriter final : public FileWriter {
   public:
-    FaultyWriter(std::unique_ptr<FileHeaderWriter> real, Kind kind, int at)
+    FaultyWriter(std::unique_ptr<PosixFileWriter> real, Kind kind, int at)
         : m_real(std::move(real)), m_kind(kind), m_at(at) {}
     long long pwrite(const void* buf, size_t len, uint64_t offset) override {
         ++m_writes;
@@ -48,7 +48,7 @@ class FaultyWriter final : public HeaderWriter {
     bool lock(std::string& error) override { return m_real->lock(error); }
 
   private:
-    std::unique_ptr<FileHeaderWriter> m_real;
+    std::unique_ptr<PosixFileWriter> m_real;
     Kind m_kind;
     int m_at;
     int m_writes = 0, m_flushes = 0;
@@ -92,7 +92,7 @@ class TestSetParentSeam : public QObject {
         SetParentResult r;
         {
             std::string error;
-            FaultyWriter w(FileHeaderWriter::open(c.child.toStdString(), error), kind, at);
+            FaultyWriter w(PosixFileWriter::open(c.child.toStdString(), error), kind, at);
             r = applySetParent(plan, {}, &w);
         }
         QVERIFY(!r.ok);

@@ -60,9 +60,9 @@ bool applyChange(const QString& path, Change c) {
 // The real file, whose fstat reports one changed time after the plan: a change no real
 // filesystem makes alone (writing or touching a file moves its ctime too), so only the seam
 // shows that each time is compared on its own.
-class TimeShiftWriter final : public HeaderWriter {
+class TimeShiftWriter final : public FileWriter {
   public:
-    TimeShiftWriter(std::unique_ptr<FileHeaderWriter> real, bool mtime)
+    TimeShiftWriter(std::unique_ptr<PosixFileWriter> real, bool mtime)
         : m_real(std::move(real)), m_mtime(mtime) {}
     long long pwrite(const void* buf, size_t len, uint64_t offset) override {
         return m_real->pwrite(buf, len, offset);
@@ -80,7 +80,7 @@ class TimeShiftWriter final : public HeaderWriter {
     bool lock(std::string& error) override { return m_real->lock(error); }
 
   private:
-    std::unique_ptr<FileHeaderWriter> m_real;
+    std::unique_ptr<PosixFileWriter> m_real;
     bool m_mtime;
 };
 } // namespace
@@ -104,7 +104,7 @@ class TestUpdateChanged : public QObject {
         const HeaderUpdatePlan plan = planHeaderUpdate(path.toStdString(), {});
         QVERIFY2(plan.allowed, plan.refusal.c_str());
         std::string openError;
-        TimeShiftWriter writer(FileHeaderWriter::open(path.toStdString(), openError), mtime);
+        TimeShiftWriter writer(PosixFileWriter::open(path.toStdString(), openError), mtime);
         const HeaderUpdateResult r = applyHeaderUpdate(plan, {}, &writer);
         QVERIFY(r.refused);
         QCOMPARE(r.blocksWritten, 0);
@@ -157,11 +157,11 @@ class TestUpdateChanged : public QObject {
             changed = applyChange(path, Change(change));
             afterChange = digestWhole(path);
         };
-        const UpdateStep at = when == 1 ? UpdateStep::Opened : UpdateStep::BackupWritten;
+        const WriteStep at = when == 1 ? WriteStep::Opened : WriteStep::BackupWritten;
         if (when == 0)
             changeNow();
         else
-            options.onStep = [&](UpdateStep s) {
+            options.onStep = [&](WriteStep s) {
                 if (s == at && !changed)
                     changeNow();
             };

@@ -38,7 +38,7 @@ class TestUpdateIoFaults : public QObject {
     QString freshImage() { return freshQemuImage(m_dir.path(), "f", m_n); }
     static std::unique_ptr<ScriptedWriter> seam(const QString& path) {
         std::string error;
-        auto real = FileHeaderWriter::open(path.toStdString(), error);
+        auto real = PosixFileWriter::open(path.toStdString(), error);
         return real ? std::make_unique<ScriptedWriter>(std::move(real)) : nullptr;
     }
 
@@ -117,7 +117,7 @@ class TestUpdateIoFaults : public QObject {
         QVERIFY2(plan.allowed, plan.refusal.c_str());
         const QByteArray before = digestWhole(path);
         std::string error;
-        auto readOnly = FileHeaderWriter::openReadOnly(path.toStdString(), error);
+        auto readOnly = PosixFileWriter::openReadOnly(path.toStdString(), error);
         QVERIFY2(readOnly, error.c_str());
         const HeaderUpdateResult r = applyHeaderUpdate(plan, {}, readOnly.get());
         QVERIFY(r.refused);

@@ -1,6 +1,6 @@
 // SIGKILL stress: the real `vhdx-inspector --update-headers FILE --yes` process is killed at
 // random moments (microsecond resolution) many times in a row on the same file. The CLI's
-// documented test hook VHDX_UPDATE_TEST_DELAY_US stretches the steps so that the kills land
+// documented test hook VHDX_WRITE_TEST_DELAY_US stretches the steps so that the kills land
 // before, between and after the writes. After every run: the file opens with a valid current
 // header whose sequence advanced by 0, 1 or 2 (2 when the process finished), nothing outside
 // the two header blocks changed, and a finished run's backup equals the first MiB before it.
@@ -46,7 +46,7 @@ Run runUpdate(const QString& path, const QString& backup, qint64 killAfterUs) {
     std::vector<std::string> env;
     for (char** e = environ; *e; ++e)
         env.emplace_back(*e);
-    env.push_back("VHDX_UPDATE_TEST_DELAY_US=" + std::to_string(stepDelayUs));
+    env.push_back("VHDX_WRITE_TEST_DELAY_US=" + std::to_string(stepDelayUs));
     std::vector<char*> argv, envp;
     for (auto& a : args)
         argv.push_back(a.data());

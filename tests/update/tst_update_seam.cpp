@@ -1,4 +1,4 @@
-// The writer seam: a HeaderWriter around the real file that fails the 1st or 2nd write, the
+// The writer seam: a FileWriter around the real file that fails the 1st or 2nd write, the
 // 1st or 2nd flush, cuts a write short, makes no progress, or returns altered bytes on the
 // verifying re-read. After each: the update reports failure, the file still opens with a
 // valid current header (the old one, or the first new one), nothing outside the two header
@@ -18,9 +18,9 @@ using namespace vhdx::test;
 namespace {
 enum class Fault { Write1, Write2, Short1, Short2, NoProgress1, Flush1, Flush2, BadReadBack };
 
-class FaultyWriter final : public HeaderWriter {
+class FaultyWriter final : public FileWriter {
   public:
-    FaultyWriter(std::unique_ptr<FileHeaderWriter> real, Fault fault)
+    FaultyWriter(std::unique_ptr<PosixFileWriter> real, Fault fault)
         : m_real(std::move(real)), m_fault(fault) {}
 
     long long pwrite(const void* buf, size_t len, uint64_t offset) override {
@@ -60,7 +60,7 @@ class FaultyWriter final : public HeaderWriter {
     int flushes() const { return m_flushes; }
 
   private:
-    std::unique_ptr<FileHeaderWriter> m_real;
+    std::unique_ptr<PosixFileWriter> m_real;
     Fault m_fault;
     int m_writes = 0, m_flushes = 0;
 };
@@ -101,7 +101,7 @@ class TestUpdateSeam : public QObject {
         const QByteArray outside = digestOutsideHeaders(path);
 
         std::string openError;
-        auto real = FileHeaderWriter::open(path.toStdString(), openError);
+        auto real = PosixFileWriter::open(path.toStdString(), openError);
         QVERIFY2(real, openError.c_str());
         auto writer = std::make_unique<FaultyWriter>(std::move(real), Fault(fault));
         const HeaderUpdateResult r = updateHeaders(path.toStdString(), {}, writer.get());
@@ -135,7 +135,7 @@ class TestUpdateSeam : public QObject {
         QVERIFY2(!path.isEmpty(), qPrintable(error));
         const HeaderPair before = readHeaderPair(path);
         std::string openError;
-        FaultyWriter writer(FileHeaderWriter::open(path.toStdString(), openError), Fault::Short1);
+        FaultyWriter writer(PosixFileWriter::open(path.toStdString(), openError), Fault::Short1);
         const HeaderUpdateResult r = updateHeaders(path.toStdString(), {}, &writer);
         QVERIFY(!r.ok);
         const HeaderPair after = readHeaderPair(path);

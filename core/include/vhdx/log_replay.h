@@ -26,7 +26,7 @@ struct LogReplayOptions {
     std::string backupPath;            // empty: no backup
     std::optional<Guid> fileWriteGuid; // for tests; a new random one otherwise
     std::shared_ptr<WorkBudget> budget;
-    std::function<void(UpdateStep)> onStep; // test seam, as HeaderUpdateOptions::onStep
+    std::function<void(WriteStep)> onStep; // test seam, as HeaderUpdateOptions::onStep
     // Backups are built in memory: larger ones are refused (copy the file instead).
     uint64_t maxBackupBytes = uint64_t(1) << 30;
 };
@@ -61,9 +61,9 @@ struct LogReplayResult {
 // Writes exactly `plan`; `writer` null means the real file at plan.path (O_RDWR, locked).
 [[nodiscard]] LogReplayResult applyLogReplay(const LogReplayPlan& plan,
                                              const LogReplayOptions& options,
-                                             HeaderWriter* writer = nullptr);
+                                             FileWriter* writer = nullptr);
 // planLogReplay + applyLogReplay.
 [[nodiscard]] LogReplayResult replayLog(const std::string& path, const LogReplayOptions& options,
-                                        HeaderWriter* writer = nullptr);
+                                        FileWriter* writer = nullptr);
 
 } // namespace vhdx

@@ -43,7 +43,7 @@ struct LogEntryFields {
 // Writes each sector at its file offset: what a replay does with an entry's data
 // descriptors. Kept apart (and small) so that the log replay can share it. The caller
 // flushes. False, error set, at the first failed or short write.
-[[nodiscard]] bool writeSectorsInPlace(HeaderWriter& file, const std::vector<SectorWrite>& sectors,
+[[nodiscard]] bool writeSectorsInPlace(FileWriter& file, const std::vector<SectorWrite>& sectors,
                                        std::string& error);
 
 // The points the transaction passes, in order (for onStep: the kill test's delays).
@@ -83,7 +83,7 @@ struct LogWriteResult {
 // Runs the transaction on a file the caller opened for writing, locked, and checked to be the
 // one planned for. Every write and flush is checked; the first failure stops it (the file is
 // then in one of the states above). Re-reads the sectors and headers at the end.
-[[nodiscard]] LogWriteResult writeThroughLog(HeaderWriter& file, const LogWritePlan& plan,
+[[nodiscard]] LogWriteResult writeThroughLog(FileWriter& file, const LogWritePlan& plan,
                                              const std::function<void(LogWriteStep)>& onStep);
 
 } // namespace vhdx

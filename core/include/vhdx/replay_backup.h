@@ -34,7 +34,7 @@
 namespace vhdx {
 
 class ByteSource;
-class HeaderWriter;
+class FileWriter;
 class ReplayPlan;
 
 // A backup file larger than this is refused before anything is read: the 1 GiB a replay's
@@ -80,7 +80,7 @@ struct ReplayBackup {
 // FileWriteGuid after the replay; its records are ignored.
 [[nodiscard]] bool writeReplayBackup(const std::string& path, const ReplayBackup& meta,
                                      const std::vector<std::pair<uint64_t, uint64_t>>& ranges,
-                                     HeaderWriter& file, std::string& error);
+                                     FileWriter& file, std::string& error);
 
 struct RestoreResult {
     bool ok = false;
@@ -94,6 +94,6 @@ struct RestoreResult {
 // locked; writer null) or through writer, sets the old size and fdatasyncs.
 [[nodiscard]] RestoreResult restoreReplayBackup(const std::string& backupPath,
                                                 const std::string& imagePath, bool apply,
-                                                HeaderWriter* writer = nullptr);
+                                                FileWriter* writer = nullptr);
 
 } // namespace vhdx

@@ -77,10 +77,10 @@ struct SetParentResult {
 // `writer` null: the real file at plan.childPath, opened O_RDWR and locked.
 [[nodiscard]] SetParentResult applySetParent(const SetParentPlan& plan,
                                              const SetParentOptions& options,
-                                             HeaderWriter* writer = nullptr);
+                                             FileWriter* writer = nullptr);
 [[nodiscard]] SetParentResult setParentLocator(const std::string& childPath,
                                                const std::string& parentPath,
                                                const SetParentOptions& options,
-                                               HeaderWriter* writer = nullptr);
+                                               FileWriter* writer = nullptr);
 
 } // namespace vhdx

@@ -1,4 +1,4 @@
-#include "raw_output.h"
+#include "output_file.h"
 
 #include <cerrno>
 #include <csignal>
@@ -45,12 +45,12 @@ bool allZero(const uint8_t* p, size_t n) {
 
 } // namespace
 
-RawOutput::~RawOutput() {
+OutputFile::~OutputFile() {
     if (!m_committed)
         discard();
 }
 
-void RawOutput::discard() {
+void OutputFile::discard() {
     if (m_fd >= 0)
         ::close(m_fd);
     m_fd = -1;
@@ -60,7 +60,7 @@ void RawOutput::discard() {
     m_temp.clear();
 }
 
-bool RawOutput::create(const std::string& out, uint64_t size, std::string& error) {
+bool OutputFile::create(const std::string& out, uint64_t size, std::string& error) {
     m_out = out;
     m_staleRemoved = removeStaleTemporaries(out, "export");
     TemporaryFile temp;
@@ -85,7 +85,14 @@ bool RawOutput::create(const std::string& out, uint64_t size, std::string& error
     return true;
 }
 
-bool RawOutput::writeSparse(uint64_t offset, const uint8_t* data, size_t len, std::string& error) {
+bool OutputFile::resize(uint64_t size, std::string& error) {
+    if (::ftruncate(m_fd, off_t(size)) == 0)
+        return true;
+    error = errnoText("cannot size '" + m_temp + "' to " + std::to_string(size) + " bytes");
+    return false;
+}
+
+bool OutputFile::writeSparse(uint64_t offset, const uint8_t* data, size_t len, std::string& error) {
     constexpr size_t page = 4096;
     size_t pos = 0;
     while (pos < len) {
@@ -121,7 +128,7 @@ bool RawOutput::writeSparse(uint64_t offset, const uint8_t* data, size_t len, st
     return true;
 }
 
-bool RawOutput::commit(bool replace, std::string& error) {
+bool OutputFile::commit(bool replace, std::string& error) {
     if (::fsync(m_fd) != 0) {
         error = errnoText("syncing '" + m_temp + "' failed");
         return false;

@@ -1,5 +1,5 @@
-// The test hook of the guarded writes (update_hook.h).
-#include "update_hook.h"
+// The test hook of the guarded writes (write_test_hook.h).
+#include "write_test_hook.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -8,7 +8,10 @@
 namespace vhdx::app {
 
 unsigned testStepDelayMicroseconds() {
-    const char* text = std::getenv("VHDX_UPDATE_TEST_DELAY_US");
+#ifndef VHDX_WRITE_TEST_HOOK
+    return 0;
+#endif
+    const char* text = std::getenv("VHDX_WRITE_TEST_DELAY_US");
     if (!text || !*text)
         return 0;
     char* end = nullptr;
@@ -19,30 +22,33 @@ unsigned testStepDelayMicroseconds() {
 }
 
 bool testStepTrace() {
-    return std::getenv("VHDX_UPDATE_TEST_TRACE") != nullptr;
+#ifndef VHDX_WRITE_TEST_HOOK
+    return false;
+#endif
+    return std::getenv("VHDX_WRITE_TEST_TRACE") != nullptr;
 }
 
 namespace {
 
-const char* stepName(UpdateStep s) {
+const char* stepName(WriteStep s) {
     switch (s) {
-    case UpdateStep::Opened:
+    case WriteStep::Opened:
         return "opened";
-    case UpdateStep::BackupWritten:
+    case WriteStep::BackupWritten:
         return "backup written";
-    case UpdateStep::ReplayWritten:
+    case WriteStep::ReplayWritten:
         return "descriptor written";
-    case UpdateStep::ReplayExtended:
+    case WriteStep::ReplayExtended:
         return "file extended";
-    case UpdateStep::ReplayFlushed:
+    case WriteStep::ReplayFlushed:
         return "descriptors flushed";
-    case UpdateStep::FirstWritten:
+    case WriteStep::FirstWritten:
         return "first header written";
-    case UpdateStep::FirstFlushed:
+    case WriteStep::FirstFlushed:
         return "first header flushed";
-    case UpdateStep::SecondWritten:
+    case WriteStep::SecondWritten:
         return "second header written";
-    case UpdateStep::SecondFlushed:
+    case WriteStep::SecondFlushed:
         return "second header flushed";
     }
     return "?";
@@ -50,12 +56,12 @@ const char* stepName(UpdateStep s) {
 
 } // namespace
 
-std::function<void(UpdateStep)> testHook() {
+std::function<void(WriteStep)> testHook() {
     const useconds_t delay = testStepDelayMicroseconds();
     if (!delay)
         return {};
     const bool trace = testStepTrace();
-    return [delay, trace](UpdateStep s) {
+    return [delay, trace](WriteStep s) {
         if (trace)
             std::fprintf(stderr, "step: %s\n", stepName(s));
         ::usleep(delay);

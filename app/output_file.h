@@ -1,7 +1,7 @@
 #pragma once
-// The output file of --export-raw: written as a temporary file in OUT's folder and renamed
-// onto OUT only when complete and synced, so that a failed or interrupted export never leaves
-// a half file under OUT's name. Every write and the final fsync are checked. The temporary
+// The output file of --export-raw and --export-vhdx: written as a temporary file in OUT's folder
+// and renamed onto OUT only when complete and synced, so that a failed or interrupted export never
+// leaves a half file under OUT's name. Every write and the final fsync are checked. The temporary
 // file is flock()ed while it is written: one left by a killed export (unlocked) is removed by
 // the next export to the same OUT, one of a running export is left alone.
 #include <cstdint>
@@ -10,12 +10,12 @@
 
 namespace vhdx::app {
 
-class RawOutput {
+class OutputFile {
   public:
-    RawOutput() = default;
-    ~RawOutput(); // removes the temporary file unless committed
-    RawOutput(const RawOutput&) = delete;
-    RawOutput& operator=(const RawOutput&) = delete;
+    OutputFile() = default;
+    ~OutputFile(); // removes the temporary file unless committed
+    OutputFile(const OutputFile&) = delete;
+    OutputFile& operator=(const OutputFile&) = delete;
 
     // Creates the temporary file beside out, sized to size (a hole). False with error set.
     [[nodiscard]] bool create(const std::string& out, uint64_t size, std::string& error);
@@ -25,6 +25,10 @@ class RawOutput {
     // fsync, close, rename onto out (without replacing an existing out unless replace), fsync
     // the folder.
     [[nodiscard]] bool commit(bool replace, std::string& error);
+    // Sets the temporary file's size (holes where nothing was written).
+    [[nodiscard]] bool resize(uint64_t size, std::string& error);
+    // The temporary file, to be re-read before the commit.
+    [[nodiscard]] const std::string& temporaryPath() const { return m_temp; }
     [[nodiscard]] uint64_t bytesWritten() const { return m_written; }
     // Temporary files of earlier exports to the same OUT that were killed, removed by create.
     [[nodiscard]] const std::vector<std::string>& staleRemoved() const { return m_staleRemoved; }

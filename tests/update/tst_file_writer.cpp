@@ -1,4 +1,4 @@
-// The real HeaderWriter (FileHeaderWriter) at its edges: a directory and a FIFO are refused
+// The real FileWriter (PosixFileWriter) at its edges: a directory and a FIFO are refused
 // with "not a regular file or block device" (a directory opened for writing: EISDIR); a block
 // device opens and its size is the device's (as blockdev reports it); a write crossing the
 // process's file size limit reports the bytes it did write, the next one fails with EFBIG, and
@@ -21,7 +21,7 @@
 using namespace vhdx;
 using namespace vhdx::test;
 
-class TestHeaderFileWriter : public QObject {
+class TestFileWriter : public QObject {
     Q_OBJECT
     QTemporaryDir m_dir;
 
@@ -29,10 +29,10 @@ class TestHeaderFileWriter : public QObject {
     void directoryIsRefused() {
         const std::string dir = m_dir.path().toStdString();
         std::string error;
-        QVERIFY(!FileHeaderWriter::openReadOnly(dir, error));
+        QVERIFY(!PosixFileWriter::openReadOnly(dir, error));
         QCOMPARE(error, "cannot use '" + dir + "': not a regular file or block device");
         error.clear();
-        QVERIFY(!FileHeaderWriter::open(dir, error));
+        QVERIFY(!PosixFileWriter::open(dir, error));
         QCOMPARE(error, "cannot open '" + dir + "' for writing: " + std::strerror(EISDIR));
     }
 
@@ -42,8 +42,8 @@ class TestHeaderFileWriter : public QObject {
         QVERIFY(::mkfifo(fifo.c_str(), 0600) == 0);
         for (bool writable : {false, true}) {
             std::string error;
-            const auto w = writable ? FileHeaderWriter::open(fifo, error)
-                                    : FileHeaderWriter::openReadOnly(fifo, error);
+            const auto w = writable ? PosixFileWriter::open(fifo, error)
+                                    : PosixFileWriter::openReadOnly(fifo, error);
             QVERIFY(!w);
             QCOMPARE(error, "cannot use '" + fifo + "': not a regular file or block device");
         }
@@ -52,7 +52,7 @@ class TestHeaderFileWriter : public QObject {
     void blockDeviceSizeIsTheDevicesSize() {
         const QString dev = "/dev/loop0";
         std::string error;
-        const auto w = FileHeaderWriter::openReadOnly(dev.toStdString(), error);
+        const auto w = PosixFileWriter::openReadOnly(dev.toStdString(), error);
         if (!w)
             QSKIP(qPrintable("no readable block device here: " + QString::fromStdString(error)));
         const ToolResult size = runTool("blockdev", {"--getsize64", dev});
@@ -67,7 +67,7 @@ class TestHeaderFileWriter : public QObject {
         const QString path = m_dir.filePath("small.bin");
         QVERIFY(writeWholeFile(path, std::vector<uint8_t>(100, 7)));
         std::string error;
-        const auto w = FileHeaderWriter::openReadOnly(path.toStdString(), error);
+        const auto w = PosixFileWriter::openReadOnly(path.toStdString(), error);
         QVERIFY2(w, error.c_str());
         uint8_t buf[64];
         QVERIFY(w->pread(buf, 64, 36)); // exactly to the end
@@ -81,7 +81,7 @@ class TestHeaderFileWriter : public QObject {
         const QString path = m_dir.filePath("limited.bin");
         QVERIFY(writeWholeFile(path, {}));
         std::string error;
-        const auto w = FileHeaderWriter::open(path.toStdString(), error);
+        const auto w = PosixFileWriter::open(path.toStdString(), error);
         QVERIFY2(w, error.c_str());
         const std::vector<uint8_t> data(12288, 0x5a);
 
@@ -118,8 +118,8 @@ class TestHeaderFileWriter : public QObject {
         const QString path = m_dir.filePath("locked.bin");
         QVERIFY(writeWholeFile(path, std::vector<uint8_t>(4096, 1)));
         std::string error;
-        const auto first = FileHeaderWriter::open(path.toStdString(), error);
-        const auto second = FileHeaderWriter::open(path.toStdString(), error);
+        const auto first = PosixFileWriter::open(path.toStdString(), error);
+        const auto second = PosixFileWriter::open(path.toStdString(), error);
         QVERIFY(first && second);
         QVERIFY(first->lock(error));
         QVERIFY(!second->lock(error));
@@ -128,5 +128,5 @@ class TestHeaderFileWriter : public QObject {
     }
 };
 
-VHDX_TEST_MAIN(TestHeaderFileWriter)
-#include "tst_header_file_writer.moc"
+VHDX_TEST_MAIN(TestFileWriter)
+#include "tst_file_writer.moc"

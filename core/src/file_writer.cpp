@@ -1,4 +1,5 @@
-// The real HeaderWriter: positioned I/O on one descriptor, fdatasync, fstat and an OFD lock.
+// The real FileWriter: positioned I/O on one descriptor, fdatasync, fstat, fallocate, and the
+// OFD and flock locks.
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -10,7 +11,7 @@
 #include <vector>
 
 #include "vhdx/bytes.h"
-#include "vhdx/header_update.h"
+#include "vhdx/file_writer.h"
 
 namespace vhdx {
 
@@ -39,23 +40,23 @@ int openFd(const std::string& path, int flags, std::string& error) {
 }
 } // namespace
 
-std::unique_ptr<FileHeaderWriter> FileHeaderWriter::open(const std::string& path,
-                                                         std::string& error) {
+std::unique_ptr<PosixFileWriter> PosixFileWriter::open(const std::string& path,
+                                                       std::string& error) {
     const int fd = openFd(path, O_RDWR, error);
-    return fd < 0 ? nullptr : std::unique_ptr<FileHeaderWriter>(new FileHeaderWriter(fd));
+    return fd < 0 ? nullptr : std::unique_ptr<PosixFileWriter>(new PosixFileWriter(fd));
 }
 
-std::unique_ptr<FileHeaderWriter> FileHeaderWriter::openReadOnly(const std::string& path,
-                                                                 std::string& error) {
+std::unique_ptr<PosixFileWriter> PosixFileWriter::openReadOnly(const std::string& path,
+                                                               std::string& error) {
     const int fd = openFd(path, O_RDONLY, error);
-    return fd < 0 ? nullptr : std::unique_ptr<FileHeaderWriter>(new FileHeaderWriter(fd));
+    return fd < 0 ? nullptr : std::unique_ptr<PosixFileWriter>(new PosixFileWriter(fd));
 }
 
-FileHeaderWriter::~FileHeaderWriter() {
+PosixFileWriter::~PosixFileWriter() {
     ::close(m_fd);
 }
 
-long long FileHeaderWriter::pwrite(const void* buf, size_t len, uint64_t offset) {
+long long PosixFileWriter::pwrite(const void* buf, size_t len, uint64_t offset) {
     const auto* p = static_cast<const char*>(buf);
     size_t done = 0;
     while (done < len) {
@@ -72,7 +73,7 @@ long long FileHeaderWriter::pwrite(const void* buf, size_t len, uint64_t offset)
     return static_cast<long long>(done);
 }
 
-bool FileHeaderWriter::flush() {
+bool PosixFileWriter::flush() {
     // No retry on failure: after a failed fdatasync the kernel may have dropped the dirty
     // pages, and a second call can report success without the data being on disk.
     int rc;
@@ -82,7 +83,7 @@ bool FileHeaderWriter::flush() {
     return rc == 0;
 }
 
-bool FileHeaderWriter::pread(void* buf, size_t len, uint64_t offset) {
+bool PosixFileWriter::pread(void* buf, size_t len, uint64_t offset) {
     auto* p = static_cast<char*>(buf);
     size_t done = 0;
     while (done < len) {
@@ -96,7 +97,7 @@ bool FileHeaderWriter::pread(void* buf, size_t len, uint64_t offset) {
     return true;
 }
 
-bool FileHeaderWriter::stat(FileStat& out) {
+bool PosixFileWriter::stat(FileStat& out) {
     struct stat st {};
     if (::fstat(m_fd, &st) != 0)
         return false;
@@ -112,12 +113,12 @@ bool FileHeaderWriter::stat(FileStat& out) {
     return true;
 }
 
-bool HeaderWriter::resize(uint64_t) {
+bool FileWriter::resize(uint64_t) {
     errno = ENOTSUP;
     return false;
 }
 
-bool HeaderWriter::zeroRange(uint64_t offset, uint64_t length) {
+bool FileWriter::zeroRange(uint64_t offset, uint64_t length) {
     static const std::vector<uint8_t> zeros(size_t(1) << 20, 0);
     for (uint64_t done = 0; done < length;) {
         const size_t n = size_t(std::min<uint64_t>(zeros.size(), length - done));
@@ -133,7 +134,7 @@ bool HeaderWriter::zeroRange(uint64_t offset, uint64_t length) {
     return true;
 }
 
-bool FileHeaderWriter::zeroRange(uint64_t offset, uint64_t length) {
+bool PosixFileWriter::zeroRange(uint64_t offset, uint64_t length) {
     FileStat st;
     uint64_t end = 0;
     if (length == 0)
@@ -158,7 +159,7 @@ bool FileHeaderWriter::zeroRange(uint64_t offset, uint64_t length) {
                                  off_t(inside));
             } while (rc != 0 && errno == EINTR);
             if (rc != 0 && (errno == EOPNOTSUPP || errno == ENOSYS || errno == EINVAL)) {
-                if (!HeaderWriter::zeroRange(offset, inside))
+                if (!FileWriter::zeroRange(offset, inside))
                     return false;
                 rc = 0;
             }
@@ -170,7 +171,7 @@ bool FileHeaderWriter::zeroRange(uint64_t offset, uint64_t length) {
     return end <= st.size || resize(end);
 }
 
-bool FileHeaderWriter::resize(uint64_t size) {
+bool PosixFileWriter::resize(uint64_t size) {
     int rc;
     do {
         rc = ::ftruncate(m_fd, off_t(size));
@@ -178,7 +179,7 @@ bool FileHeaderWriter::resize(uint64_t size) {
     return rc == 0;
 }
 
-bool FileHeaderWriter::lock(std::string& error) {
+bool PosixFileWriter::lock(std::string& error) {
     // An open-file-description lock: held by this descriptor until it is closed, and
     // conflicting with QEMU's per-byte image locks (also OFD locks) and with another updater.
     struct flock fl {};
