@@ -9,6 +9,7 @@
 #include "vhdx/image.h"
 #include "vhdx/printable.h"
 #include "vhdx/report.h"
+#include "vhdx_export.h"
 
 namespace vhdx::app {
 
@@ -37,6 +38,12 @@ const char* kUsage =
     "                                           the virtual disk (through its parents and the\n"
     "                                           replayed log) as a sparse raw file; --force\n"
     "                                           replaces OUT\n"
+    "  vhdx-inspector --export-vhdx OUT FILE [--raw] [--subformat dynamic|fixed]\n"
+    "                 [--block-size SIZE] [--logical-sector-size 512|4096] [--force]\n"
+    "                 [--allow-missing-parent]\n"
+    "                                           the virtual disk (through its parents and the\n"
+    "                                           replayed log; --raw: FILE is a raw image) as a\n"
+    "                                           new VHDX, not differencing; --force replaces OUT\n"
     "  vhdx-inspector --help | --version\n"
     "\n"
     "The viewer also takes Qt's standard options, e.g. -style Fusion, -stylesheet FILE,\n"
@@ -46,8 +53,9 @@ const char* kUsage =
     "refused/failed, or an export refused/failed); 2 usage error or the file or folder could\n"
     "not be opened or read.\n";
 
-const char* kOneMode = "only one of --json, --report, --update-headers, --replay-log, "
-                       "--restore-backup, --chains, --set-parent, --export-raw may be given";
+const char* kOneMode =
+    "only one of --json, --report, --update-headers, --replay-log, "
+    "--restore-backup, --chains, --set-parent, --export-raw, --export-vhdx may be given";
 
 CommandLine usageError(std::string why) {
     CommandLine c;
@@ -142,16 +150,32 @@ CommandLine parseCommandLine(int argc, char** argv) {
                 return usageError(kOneMode);
         } else if (a == "--stored") {
             c.stored = true;
-        } else if (a == "--export-raw") {
-            if (!setMode(Mode::ExportRaw))
+        } else if (a == "--export-raw" || a == "--export-vhdx") {
+            if (!setMode(a == "--export-raw" ? Mode::ExportRaw : Mode::ExportVhdx))
                 return usageError(kOneMode);
             if (!c.exportPath.empty())
-                return usageError("--export-raw given twice");
-            if (const std::string why =
-                    pathOperandProblem("--export-raw", "an OUT path", i, argc, argv);
+                return usageError(a + " given twice");
+            if (const std::string why = pathOperandProblem(a, "an OUT path", i, argc, argv);
                 !why.empty())
                 return usageError(why);
             c.exportPath = argv[++i];
+        } else if (a == "--raw") {
+            c.rawInput = true;
+        } else if (a == "--subformat" || a == "--block-size" || a == "--logical-sector-size") {
+            if (i + 1 >= argc || !*argv[i + 1])
+                return usageError(a + " needs a value");
+            const std::string v = argv[++i];
+            if (a == "--subformat") {
+                if (v != "dynamic" && v != "fixed")
+                    return usageError("--subformat is dynamic or fixed, not '" + v + "'");
+                c.subformat = v;
+            } else if (a == "--block-size") {
+                c.blockSize = v;
+            } else {
+                if (v != "512" && v != "4096")
+                    return usageError("--logical-sector-size is 512 or 4096, not '" + v + "'");
+                c.logicalSectorSize = uint32_t(std::stoul(v));
+            }
         } else if (a == "--allow-missing-parent") {
             c.allowMissingParent = true;
         } else if (a == "--yes") {
@@ -194,10 +218,18 @@ CommandLine parseCommandLine(int argc, char** argv) {
                           "--set-parent (--yes also with --restore-backup)");
     if (c.newDataGuid && c.mode != Mode::UpdateHeaders)
         return usageError("--new-data-guid goes with --update-headers");
-    if (c.force && !c.newDataGuid && c.mode != Mode::ExportRaw)
-        return usageError("--force goes with --update-headers --new-data-guid or --export-raw");
-    if (c.allowMissingParent && c.mode != Mode::ExportRaw)
-        return usageError("--allow-missing-parent goes with --export-raw");
+    const bool exports = c.mode == Mode::ExportRaw || c.mode == Mode::ExportVhdx;
+    if (c.force && !c.newDataGuid && !exports)
+        return usageError("--force goes with --update-headers --new-data-guid, --export-raw or "
+                          "--export-vhdx");
+    if (c.allowMissingParent && !exports)
+        return usageError("--allow-missing-parent goes with --export-raw or --export-vhdx");
+    if ((c.rawInput || !c.subformat.empty() || !c.blockSize.empty() || c.logicalSectorSize) &&
+        c.mode != Mode::ExportVhdx)
+        return usageError("--raw, --subformat, --block-size and --logical-sector-size go with "
+                          "--export-vhdx");
+    if (c.rawInput && c.allowMissingParent)
+        return usageError("--allow-missing-parent has no parent to miss with --raw");
     if (c.stored && c.mode != Mode::Json && c.mode != Mode::Report)
         return usageError("--stored goes with --json or --report");
     if (c.mode == Mode::RestoreBackup && c.files.size() != 2)
@@ -240,6 +272,8 @@ int runHeadless(const CommandLine& cmd) {
         return runSetParent(cmd);
     case Mode::ExportRaw:
         return runExportRaw(cmd);
+    case Mode::ExportVhdx:
+        return runExportVhdx(cmd);
     case Mode::Json:
     case Mode::Report:
         break;

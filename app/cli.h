@@ -1,5 +1,6 @@
 #pragma once
 // Command-line parsing and the headless modes of the README.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@ enum class Mode {
     Chains,
     SetParent,
     ExportRaw,
+    ExportVhdx,
     Help,
     Version,
     UsageError
@@ -29,8 +31,12 @@ struct CommandLine {
     bool json = false;   // --chains --json
     bool stored = false; // --stored: report the bytes as stored, not as after a log replay
     std::string backupPath;
-    std::string exportPath; // --export-raw OUT
+    std::string exportPath; // --export-raw OUT, --export-vhdx OUT
     bool allowMissingParent = false;
+    bool rawInput = false;              // --export-vhdx --raw: FILE is a raw disk image
+    std::string subformat;              // --subformat dynamic|fixed ("" = dynamic)
+    std::string blockSize;              // --block-size SIZE, as given
+    uint32_t logicalSectorSize = 0;     // --logical-sector-size 512|4096 (0: FILE's)
     std::vector<std::string> qtOptions; // Qt's own (-style Fusion): left in argv for the GUI
     std::string error;                  // for UsageError
 };

@@ -10,7 +10,7 @@ PACKAGES=(
     cmake g++ make pkg-config bzip2 gzip
     qt6-base-dev libgl-dev libqt6svg6 qt6-svg-dev
     libisal-dev uuid-dev libblkid-dev
-    qemu-utils libvhdi-utils strace fdisk ntfs-3g dosfstools
+    qemu-utils libvhdi-utils 7zip strace fdisk ntfs-3g dosfstools
     xvfb xauth
 )
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "verdict_internal.h"
+#include "vhdx/bat.h"
 #include "vhdx/image.h"
 #include "vhdx/layout.h"
 #include "vhdx/text_format.h"
@@ -135,6 +136,19 @@ void describeParentLogReplay(const VerdictContext& ctx, ProblemGroup& g) {
                            StepAction::None, "vhdx-inspector --replay-log " + shellWord(l->path)});
 }
 
+// A disk the file's damage keeps programs from opening while its BAT and metadata were read:
+// its data can be written to a new, healthy VHDX (README, "Writing a VHDX").
+void rescueStep(const VerdictContext& ctx, ProblemGroup& g) {
+    const BatReader* bat = ctx.image.batReader();
+    if (!bat || !bat->geometry().valid || ctx.image.path().empty())
+        return;
+    g.steps.push_back({"Its data is still readable: write it to a new, healthy VHDX (this file "
+                       "is not changed):",
+                       StepAction::None,
+                       "vhdx-inspector --export-vhdx " +
+                           shellWord(ctx.image.path() + ".rescued.vhdx") + " " + imagePath(ctx)});
+}
+
 void describeHeaderDamaged(const VerdictContext& ctx, int copy, ProblemGroup& g) {
     const int other = copy == 1 ? 2 : 1;
     g.effect = Usability::Yes;
@@ -217,12 +231,14 @@ void describeGroup(const VerdictContext& ctx, ProblemKind kind, int copy, Proble
              backupCommand(ctx) + " && printf " + std::string(schema::identifier::signature.magic) +
                  " | dd of=" + path + " bs=1 seek=" + std::to_string(layout::identifierOffset) +
                  " count=" + std::to_string(schema::identifier::signature.size) + " conv=notrunc"});
+        rescueStep(ctx, g);
         return;
     case K::NoValidHeader:
         g.effect = Usability::No;
         g.title = "Neither header is valid";
         g.meaning = "Without a valid header no program can open the disk.";
         g.steps.push_back(restoreFirstMiB(ctx));
+        rescueStep(ctx, g);
         return;
     case K::HeaderTie:
         g.effect = Usability::No;
@@ -232,24 +248,28 @@ void describeGroup(const VerdictContext& ctx, ProblemKind kind, int copy, Proble
                            StepAction::CompareHeaders,
                            {}});
         g.steps.push_back(restoreFirstMiB(ctx));
+        rescueStep(ctx, g);
         return;
     case K::HeaderLogFields:
         g.effect = Usability::No;
         g.title = "The current header places the log where it cannot be";
         g.meaning = "The log cannot be read, so the disk will not open.";
         g.steps.push_back(restoreFirstMiB(ctx));
+        rescueStep(ctx, g);
         return;
     case K::NoValidRegionTable:
         g.effect = Usability::No;
         g.title = "Neither region table is valid";
         g.meaning = "Where the BAT and the metadata lie is not known, so the disk will not open.";
         g.steps.push_back(restoreFirstMiB(ctx));
+        rescueStep(ctx, g);
         return;
     case K::RegionEntries:
         g.effect = Usability::No;
         g.title = "The region table places the BAT or the metadata wrongly";
         g.meaning = "Programs refuse a disk whose regions are missing, repeated or misplaced.";
         g.steps.push_back(restoreFirstMiB(ctx));
+        rescueStep(ctx, g);
         return;
     case K::Metadata:
         g.effect = Usability::No;

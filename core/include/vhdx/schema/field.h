@@ -52,6 +52,10 @@ struct Bits {
     [[nodiscard]] constexpr uint64_t of(uint64_t v) const {
         return width >= 64 ? v >> shift : (v >> shift) & ((uint64_t(1) << width) - 1);
     }
+    // The bits set in place, for writing.
+    [[nodiscard]] constexpr uint64_t mask() const {
+        return (width >= 64 ? ~uint64_t(0) : (uint64_t(1) << width) - 1) << shift;
+    }
 };
 
 // A structure: its fields in order, which must tile [0, size) exactly (tst_schema checks).
