@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <vector>
 
 #include "cli.h"
@@ -133,9 +134,28 @@ class VhdxExport {
 
     bool run(std::string& error) {
         m_next = m_layout.firstBlockOffset;
-        for (uint64_t b = 0; b < m_layout.bat.dataBlocks; ++b)
-            if (!block(b, error))
-                return false;
+        m_storedBlocks.assign(m_layout.bat.dataBlocks, false);
+        // The blocks that may hold data, each once, in order; the others are skipped without
+        // a step each (a fixed disk places them), so that the time follows the data.
+        bool ok = true;
+        uint64_t done = 0; // blocks before it are handled
+        auto upTo = [&](uint64_t end) {
+            if (!m_spec.fixed) // not stored: their entries stay NOT_PRESENT
+                done = std::max(done, end);
+            for (; ok && done < end; ++done)
+                ok = block(done, false, error);
+        };
+        forEachDataBlock([&](uint64_t b) {
+            upTo(b);
+            if (ok && done == b) {
+                ok = block(b, true, error);
+                ++done;
+            }
+            return ok;
+        });
+        upTo(m_layout.bat.dataBlocks);
+        if (!ok)
+            return false;
         m_progress.finish();
         const std::vector<uint8_t> front = encodeNewVhdxFront(m_spec, m_layout);
         return m_bat.finish(error) && m_out.resize(m_next, error) &&
@@ -146,16 +166,31 @@ class VhdxExport {
     [[nodiscard]] bool missingParentReadAsZeros() const { return m_zerosForMissing; }
 
   private:
-    // Whether [from, to) may hold a non-zero byte, without reading it.
-    bool mayHoldData(uint64_t from, uint64_t to) const {
-        if (m_src.raw)
-            return from < m_src.raw->size() && m_src.raw->nextData(from) < to;
-        bool data = false;
-        m_src.disk->extents(from, to, [&](const VirtualExtent& e) {
-            data = e.kind == VirtualExtent::Kind::Data;
-            return !data;
+    // Calls visit(b) for each block that may hold a non-zero byte, in order, from the
+    // source's extents (a VHDX's BAT) or holes (a raw file), without reading data; stops when
+    // visit returns false.
+    void forEachDataBlock(const std::function<bool(uint64_t)>& visit) const {
+        const uint64_t bs = m_spec.blockSize, blocks = m_layout.bat.dataBlocks;
+        if (m_src.raw) {
+            for (uint64_t pos = 0; pos < m_src.raw->size();) {
+                const uint64_t data = m_src.raw->nextData(pos);
+                if (data >= m_src.raw->size() || data / bs >= blocks || !visit(data / bs))
+                    return;
+                pos = (data / bs + 1) * bs;
+            }
+            return;
+        }
+        uint64_t next = 0; // the first block not yet visited
+        m_src.disk->extents(0, m_spec.virtualSize, [&](const VirtualExtent& e) {
+            if (e.kind != VirtualExtent::Kind::Data)
+                return true;
+            const uint64_t last = (e.offset + e.length - 1) / bs;
+            for (uint64_t b = std::max(next, e.offset / bs); b <= last; ++b)
+                if (!visit(b))
+                    return false;
+            next = std::max(next, last + 1);
+            return true;
         });
-        return data;
     }
 
     bool read(uint64_t offset, uint64_t n, std::string& error) {
@@ -179,7 +214,8 @@ class VhdxExport {
         return r.ok();
     }
 
-    bool block(uint64_t b, std::string& error) {
+    // Block b: placed when it holds data (or the disk is fixed), read only when it may.
+    bool block(uint64_t b, bool mayHold, std::string& error) {
         const uint64_t start = b * m_spec.blockSize;
         const uint64_t end = std::min<uint64_t>(start + m_spec.blockSize, m_spec.virtualSize);
         bool stored = false;
@@ -193,7 +229,7 @@ class VhdxExport {
         };
         if (m_spec.fixed)
             place();
-        if (mayHoldData(start, end)) {
+        if (mayHold) {
             for (uint64_t pos = start; pos < end;) {
                 const uint64_t n = std::min<uint64_t>(m_piece.size(), end - pos);
                 if (!read(pos, n, error)) {
@@ -212,6 +248,9 @@ class VhdxExport {
             }
         }
         m_stored += stored;
+        m_storedBlocks[b] = stored;
+        if (!stored)
+            return true; // its entry stays NOT_PRESENT (zero)
         return m_bat.set(m_layout.slotOf(b),
                          stored ? batEntryValue(bat_state::fullyPresent, at) : 0, error);
     }
@@ -238,20 +277,22 @@ class VhdxExport {
             return false;
         }
         std::vector<uint8_t> written(m_piece.size());
-        for (uint64_t pos = 0; pos < m_spec.virtualSize;) {
-            const uint64_t n = std::min<uint64_t>(m_piece.size(), m_spec.virtualSize - pos);
-            if (!mayHoldData(pos, pos + n) && !m_spec.fixed) {
+        for (uint64_t b = 0; b < m_storedBlocks.size(); ++b) {
+            if (!m_storedBlocks[b])
+                continue; // never placed: its source bytes were checked to be zero
+            const uint64_t start = b * m_spec.blockSize;
+            const uint64_t end = std::min<uint64_t>(start + m_spec.blockSize, m_spec.virtualSize);
+            for (uint64_t pos = start; pos < end;) {
+                const uint64_t n = std::min<uint64_t>(m_piece.size(), end - pos);
+                if (!read(pos, n, error) || !disk->read(pos, n, written.data()).ok() ||
+                    std::memcmp(written.data(), m_piece.data(), size_t(n)) != 0) {
+                    error = "verification failed: the new file does not read back as the disk "
+                            "at virtual offset " +
+                            std::to_string(pos);
+                    return false;
+                }
                 pos += n;
-                continue;
             }
-            if (!read(pos, n, error) || !disk->read(pos, n, written.data()).ok() ||
-                std::memcmp(written.data(), m_piece.data(), size_t(n)) != 0) {
-                error = "verification failed: the new file does not read back as the disk at "
-                        "virtual offset " +
-                        std::to_string(pos);
-                return false;
-            }
-            pos += n;
         }
         return true;
     }
@@ -265,9 +306,10 @@ class VhdxExport {
     std::vector<uint8_t> m_piece;
     ExportProgress m_progress;
     VirtualDiskOptions m_options;
-    uint64_t m_next = 0;   // where the next stored block goes
-    uint64_t m_stored = 0; // blocks stored
-    uint64_t m_data = 0;   // bytes of data written
+    uint64_t m_next = 0;              // where the next stored block goes
+    uint64_t m_stored = 0;            // blocks stored
+    std::vector<bool> m_storedBlocks; // by block: stored (one bit each: 8 MiB at 64 Mi blocks)
+    uint64_t m_data = 0;              // bytes of data written
     bool m_zerosForMissing = false;
 };
 

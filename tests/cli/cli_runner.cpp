@@ -1,8 +1,13 @@
 #include "cli_runner.h"
 
+#include <QFile>
 #include <QJsonDocument>
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QTest>
+
+#include <csignal>
+#include <unistd.h>
 
 namespace vhdx::test {
 
@@ -46,6 +51,35 @@ RunResult runInspector(const QStringList& args, int timeoutMs) {
 
 RunResult runProgram(const QString& program, const QStringList& args, int timeoutMs) {
     return run(program, args, timeoutMs, false);
+}
+
+bool killWhenHeld(const QStringList& args, const QString& syscall, int nth,
+                  const std::function<bool()>& ready) {
+    QProcess strace;
+    strace.start(
+        "strace",
+        QStringList{"-f", "-o", "/dev/null", "-e", "trace=" + syscall, "-e",
+                    QString("inject=%1:delay_enter=30000000:when=%2").arg(syscall).arg(nth),
+                    inspectorPath()} +
+            args);
+    if (!strace.waitForStarted())
+        return false;
+    bool held = false;
+    for (int i = 0; i < 500 && !(held = ready()); ++i)
+        QTest::qWait(20);
+    QTest::qWait(300); // now held at that call
+    // The program is strace's child: killed itself, then strace, which would wait out its
+    // delay.
+    QFile children(QString("/proc/%1/task/%1/children").arg(strace.processId()));
+    const qint64 pid =
+        children.open(QIODevice::ReadOnly) ? children.readAll().trimmed().toLongLong() : 0;
+    if (pid > 0)
+        ::kill(pid_t(pid), SIGKILL);
+    strace.kill();
+    strace.waitForFinished(10000);
+    for (int i = 0; pid > 0 && i < 100 && ::kill(pid_t(pid), 0) == 0; ++i)
+        QTest::qWait(20); // reaped by init once strace is gone
+    return held && pid > 0;
 }
 
 } // namespace vhdx::test

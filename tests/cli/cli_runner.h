@@ -5,6 +5,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
+
 namespace vhdx::test {
 
 struct RunResult {
@@ -21,5 +23,12 @@ struct RunResult {
 [[nodiscard]] RunResult runProgram(const QString& program, const QStringList& args,
                                    int timeoutMs = 120000);
 [[nodiscard]] QString inspectorPath();
+
+// The kill tests' runner: vhdx-inspector with args under strace, held (30 s) at the nth call
+// of syscall, is SIGKILLed (no handler runs) as soon as ready() holds (polled every 20 ms
+// for at most 10 s) and a moment more, then strace is ended too. False when ready() never
+// held or the process could not be found.
+[[nodiscard]] bool killWhenHeld(const QStringList& args, const QString& syscall, int nth,
+                                const std::function<bool()>& ready);
 
 } // namespace vhdx::test

@@ -372,29 +372,13 @@ class TestCliExport : public QObject {
         QVERIFY2(!image.isEmpty(), qPrintable(error));
         QDir(m_dir.path()).mkpath("killed");
         const QString out = path("killed/out.raw");
-        QProcess p;
-        p.start("strace", {"-f", "-o", "/dev/null", "-e", "trace=pwrite64", "-e",
-                           "inject=pwrite64:delay_enter=30000000", inspectorPath(), "--export-raw",
-                           out, image});
-        QVERIFY(p.waitForStarted());
         QStringList temps;
-        for (int i = 0; i < 500 && temps.isEmpty(); ++i) {
-            QTest::qWait(20);
-            temps =
-                QDir(path("killed")).entryList({".out.raw.export-*"}, QDir::Files | QDir::Hidden);
-        }
+        const QDir killed(path("killed"));
+        QVERIFY(killWhenHeld({"--export-raw", out, image}, "pwrite64", 1, [&] {
+            temps = killed.entryList({".out.raw.export-*"}, QDir::Files | QDir::Hidden);
+            return !temps.isEmpty();
+        }));
         QCOMPARE(temps.size(), 1);
-        QTest::qWait(200); // now held at its first write
-        // The export is strace's child: kill it, not strace.
-        QFile children(QString("/proc/%1/task/%1/children").arg(p.processId()));
-        QVERIFY(children.open(QIODevice::ReadOnly));
-        const qint64 pid = children.readAll().trimmed().toLongLong();
-        QVERIFY(pid > 0);
-        QCOMPARE(::kill(pid_t(pid), SIGKILL), 0);
-        p.kill(); // strace itself would wait out its delay
-        QVERIFY(p.waitForFinished(10000));
-        for (int i = 0; i < 100 && ::kill(pid_t(pid), 0) == 0; ++i)
-            QTest::qWait(20); // reaped by init once strace is gone
         QVERIFY(!QFileInfo::exists(out));
         const QString stale = path("killed/" + temps.front());
         QVERIFY(QFileInfo::exists(stale));

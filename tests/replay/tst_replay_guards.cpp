@@ -89,27 +89,12 @@ class TestReplayGuards : public QObject {
         const QByteArray before = digestWhole(path);
         const QString dir = QFileInfo(path).absolutePath();
         const QString backup = dir + "/replay.backup";
-        QProcess p;
-        p.start("strace", {"-f", "-o", "/dev/null", "-e", "trace=pwrite64", "-e",
-                           "inject=pwrite64:delay_enter=30000000", inspectorPath(), "--replay-log",
-                           path, "--yes", "--backup", backup});
-        QVERIFY(p.waitForStarted());
-        QStringList temps;
-        for (int i = 0; i < 500 && temps.isEmpty(); ++i) {
-            QTest::qWait(20);
-            temps = QDir(dir).entryList({".replay.backup.tmp-*"}, QDir::Files | QDir::Hidden);
-        }
-        QCOMPARE(temps.size(), 1);
-        QTest::qWait(200); // held at its first write: the backup's
-        QFile children(QString("/proc/%1/task/%1/children").arg(p.processId()));
-        QVERIFY(children.open(QIODevice::ReadOnly));
-        const qint64 pid = children.readAll().trimmed().toLongLong();
-        QVERIFY(pid > 0);
-        QCOMPARE(::kill(pid_t(pid), SIGKILL), 0);
-        p.kill();
-        QVERIFY(p.waitForFinished(10000));
-        for (int i = 0; i < 100 && ::kill(pid_t(pid), 0) == 0; ++i)
-            QTest::qWait(20);
+        QVERIFY(
+            killWhenHeld({"--replay-log", path, "--yes", "--backup", backup}, "pwrite64", 1, [&] {
+                return !QDir(dir)
+                            .entryList({".replay.backup.tmp-*"}, QDir::Files | QDir::Hidden)
+                            .isEmpty();
+            }));
         QVERIFY(!QFileInfo::exists(backup));
         QCOMPARE(digestWhole(path), before);
         const RunResult r = runInspector({"--replay-log", path, "--yes", "--backup", backup});
