@@ -15,8 +15,7 @@ std::string errnoText() {
     return errno ? std::string(": ") + std::strerror(errno) : std::string();
 }
 
-bool writeSlot(FileWriter& file, const HeaderSlotPlan& s, int& blocksWritten,
-               std::string& error) {
+bool writeSlot(FileWriter& file, const HeaderSlotPlan& s, int& blocksWritten, std::string& error) {
     const std::vector<uint8_t>& block = s.newBlock;
     errno = 0;
     ++blocksWritten;

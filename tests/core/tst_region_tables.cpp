@@ -123,7 +123,8 @@ class TestRegionTables : public QObject {
         VHDX_REQUIRE_FINDING(*img, FindingCode::RegionTableSignatureBad, s);
         QCOMPARE(s.severity, Severity::Error);
         VHDX_COMPARE_STR(key(*img, s), "region_table2");
-        // Neither is valid: the one whose signature holds is read on (a surviving mutant, docs/ROBUSTNESS.md).
+        // Neither is valid: the one whose signature holds is read on (a surviving mutant,
+        // docs/ROBUSTNESS.md).
         QCOMPARE(img->regions().used, 1);
         BuiltImage other = buildImage({});
         other.bytes[kT1] = 'R';

@@ -109,7 +109,8 @@ class TestReplayEffects : public QObject {
     }
 
     // Writes into the first MiB: a region table by name, the rest of the header section as
-    // "header section", and a write covering both is listed under both (a surviving mutant, docs/ROBUSTNESS.md).
+    // "header section", and a write covering both is listed under both (a surviving mutant,
+    // docs/ROBUSTNESS.md).
     void headerSectionTargets_data() {
         QTest::addColumn<qulonglong>("offset");
         QTest::addColumn<qulonglong>("length");

@@ -1,7 +1,7 @@
-// Planning a log replay refuses, reading only, where the guards (README, "The guarded log replay") say so and the
-// existing guard tests do not reach: a file that cannot be opened (openFailed: the CLI's exit
-// 2), a damaged file identifier in front of valid headers, a log area that the current header
-// places outside the file, and two valid headers with one sequence number (which one is
+// Planning a log replay refuses, reading only, where the guards (README, "The guarded log replay")
+// say so and the existing guard tests do not reach: a file that cannot be opened (openFailed: the
+// CLI's exit 2), a damaged file identifier in front of valid headers, a log area that the current
+// header places outside the file, and two valid headers with one sequence number (which one is
 // current is ambiguous, so even a clean log is not "nothing to replay"). Each refusal has its
 // exact message, and applying the refused plan writes nothing.
 #include <QTemporaryDir>
